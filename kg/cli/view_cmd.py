@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the issue that owns this command."""
+
+from __future__ import annotations
