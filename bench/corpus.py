@@ -97,7 +97,8 @@ def _sentences(rng: random.Random, day: date) -> Iterator[str]:
     ]
     rng.shuffle(pool)
     yield from pool[: rng.randint(8, 14)]
-    yield f"{a} and {b} shake hands before a meeting in {city}. Picture: {agency}"
+    caption = f"{a} and {b} shake hands before a meeting in {city}"
+    yield f"CAPTION\n{caption}\n{caption}. Picture: {agency}"
 
 
 def generate_article(index: int, seed: int = 0) -> dict[str, str]:
@@ -106,12 +107,14 @@ def generate_article(index: int, seed: int = 0) -> dict[str, str]:
     day = date(2024, 1, 1) + timedelta(days=rng.randint(0, 700))
     author, _ = _person(rng)
     sentences = list(_sentences(rng, day))
+    caption = sentences.pop()[len("CAPTION\n") :]
     paragraphs: list[str] = []
     while sentences:
         take = rng.randint(1, 3)
         chunk = sentences[:take] + ([rng.choice(FILLER)] if rng.random() < 0.5 else [])
         paragraphs.append(" ".join(chunk))
         sentences = sentences[take:]
+    paragraphs.insert(1, caption)
     title = paragraphs[0].split(".")[0][:90]
     body = "\n\n".join(paragraphs)
     text = f"{title}\n\n{day.strftime('%-d %B %Y')}, 09:{index % 60:02d}\n\nBy {author}\n\n{body}\n"
