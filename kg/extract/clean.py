@@ -1,0 +1,255 @@
+"""Cleaning: decide which lines of an article are content, and find its dateline and byline.
+
+News text arrives with furniture around the story: photo credits, "Read more:" links to other
+articles, the byline, the dateline, "Advertisement", share buttons, and captions printed twice
+(once bare, once with the credit). None of it may produce entities or relations, yet the
+offsets of what remains must still point into the text as read. So cleaning never edits the
+text: it returns :class:`~kg.model.Segment` spans over it, one per content line (a line is
+always a sentence boundary), and fills the article's date and author from the furniture.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+
+from kg.model import Article, Segment, SegmentKind
+
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_DATE_FORMS = (
+    re.compile(rf"{_YEAR}-(?P<m>\d\d)-(?P<d>\d\d)(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?", re.I),
+    re.compile(rf"{_WEEKDAY}{_DAY}\s+{_MONTH}\s*,?\s+{_YEAR}", re.I),
+    re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY}\s*,?\s+{_YEAR}", re.I),
+)
+_DATELINE_PREFIX = re.compile(
+    r"^(?:(?:first\s+)?(?:published|updated|posted|last\s+updated|created)(?:\s+(?:on|at))?"
+    r"\s*:?\s*)?",
+    re.I,
+)
+# What may follow the date on a dateline: a time, a time zone, separators, "Updated ...".
+_DATELINE_REST = re.compile(
+    r"^[\s,|·•–-]*(?:at\s+)?(?:\d{1,2}[:.]\d\d(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?)?\s*"
+    r"(?:\(?(?:[A-Z]{2,5}|UTC|GMT)(?:[+-]\d{1,2}(?::?\d\d)?)?\)?)?\s*"
+    r"(?:[|·•–-]\s*(?:(?:last\s+)?updated|modified)\b.*)?$",
+    re.I,
+)
+_NAME_WORD = r"[A-Z][\w'’.-]*"
+_BYLINE = re.compile(
+    rf"^by\s*:?\s+(?P<name>{_NAME_WORD}(?:\s+(?:(?:and|&)\s+)?(?:(?:de|van|von|der|da|di|al|el|bin|le|la)\s+)?{_NAME_WORD}){{1,7}})"
+    r"\s*(?:(?:,|\||–|-|·)\s*.{0,80})?$",
+    re.I,
+)
+_CREDIT_WORDS = (
+    r"(?:pictures?|images?|photos?|photograph(?:y|s)?|credits?|illustration|video|"
+    r"main\s+image|top\s+image|source|copyright|©)"
+)
+#: A whole line that is only a credit ("Picture: Getty", "Image: Alamy / Reuters").
+_CREDIT_LINE = re.compile(rf"^\(?{_CREDIT_WORDS}\s*(?::|by\b)\s*[^.!?]{{0,80}}\.?\)?$", re.I)
+_AGENCY_LINE = re.compile(
+    r"^\(?(?:getty(?:\s+images)?|alamy|reuters|ap|afp|pa(?:\s+media)?|epa|shutterstock|"
+    r"bloomberg|anadolu)(?:\s*(?:/|,|via)\s*[\w .-]{1,40})?\)?$",
+    re.I,
+)
+#: A credit at the end of a caption line: "Putin and Trump in 2019. Picture: Alamy".
+_TRAILING_CREDIT = re.compile(
+    rf"(?P<keep>[.!?)\"'’”])?\s*[(\[]?{_CREDIT_WORDS}\s*(?::|by\b)\s*[^.!?]{{1,80}}\.?[)\]]?\s*$",
+    re.I,
+)
+_BOILERPLATE = re.compile(
+    r"^(?:read\s+more|more\s+on\s+this\s+story|see\s+also|also\s+read|related(?:\s+articles?)?|"
+    r"watch(?:\s+more)?|listen|most\s+read|recommended|trending|more\s+from\s+[\w ]+)\s*[:|>»-]"
+    r"|^(?:advertisement|advert|sponsored(?:\s+content)?|share(?:\s+this(?:\s+article|\s+story)?)?|"
+    r"share\s+on\s+\w+|tweet|email|print|comments?|subscribe|sign\s+up|skip\s+advert(?:isement)?|"
+    r"listen\s+to\s+this\s+article|follow\s+us(?:\s+on\s+[\w ,&]+)?|"
+    r"\d+\s+min(?:ute)?s?\s+read|all\s+rights\s+reserved\.?)\s*[.!:]?$"
+    r"|^(?:subscribe|sign\s+up)\s+(?:to|for|now)\b.{0,100}$"
+    r"|^(?:click\s+here|tap\s+here)\b.{0,120}$"
+    r"|^(?:copyright|©)\s.{0,100}$",
+    re.I,
+)
+_TOP_LINES = 12
+_LINE = re.compile(r"[^\n]*\n?")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-empty line of the text: its stripped span and what cleaning made of it."""
+
+    start: int
+    end: int
+    text: str
+
+
+def iter_lines(text: str) -> Iterator[Line]:
+    """Non-empty lines with offsets of their stripped content (``\\r`` counts as space)."""
+    pos = 0
+    for m in _LINE.finditer(text):
+        raw = m.group(0)
+        if not raw:
+            break
+        body = raw.rstrip("\n")
+        stripped = body.strip()
+        if stripped:
+            lead = len(body) - len(body.lstrip())
+            start = pos + lead
+            yield Line(start, start + len(stripped), stripped)
+        pos = m.end()
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in ``text`` as ISO ``yyyy-mm-dd`` ("11 November 2024", "Nov 11, 2024")."""
+    found = _find_date(text, anchored=False)
+    return found[0] if found else None
+
+
+def _find_date(text: str, *, anchored: bool) -> tuple[str, int, int] | None:
+    best: tuple[str, int, int] | None = None
+    for form in _DATE_FORMS:
+        m = form.match(text) if anchored else form.search(text)
+        if not m:
+            continue
+        groups = m.groupdict()
+        try:
+            if groups.get("m"):
+                month, day = int(groups["m"]), int(groups["d"])
+            else:
+                month, day = _MONTHS[groups["month"].lower()], int(groups["day"])
+            iso = date(int(groups["year"]), month, day).isoformat()
+        except (KeyError, ValueError):
+            continue
+        if best is None or m.start() < best[1]:
+            best = (iso, m.start(), m.end())
+    return best
+
+
+def dateline_date(line: str) -> str | None:
+    """The ISO date if the whole line is a dateline ("11 November 2024, 10:03"), else None."""
+    if len(line) > 120:
+        return None
+    rest = _DATELINE_PREFIX.sub("", line.strip(), count=1)
+    found = _find_date(rest, anchored=True)
+    if found is None or not _DATELINE_REST.match(rest[found[2] :]):
+        return None
+    return found[0]
+
+
+def byline_author(line: str) -> str | None:
+    """The author's name if the line is a byline ("By Kit Heren", "By A and B, Reporter")."""
+    if len(line) > 140 or line.rstrip().endswith((".", "!", "?", ":")):
+        return None
+    m = _BYLINE.match(line.strip())
+    if not m:
+        return None
+    name = m.group("name").strip()
+    words = name.split()
+    # "By Tuesday Morning" or "By Land And Sea" are rarely bylines: names have capitals only.
+    if any(w[0].islower() for w in words if w.lower() not in {"and", "&"} and len(w) > 3):
+        return None
+    return name
+
+
+def is_credit(line: str) -> bool:
+    """A photo credit line ("Picture: Getty", "Image: Alamy / Reuters", "Getty Images")."""
+    return bool(_CREDIT_LINE.match(line) or _AGENCY_LINE.match(line))
+
+
+def is_boilerplate(line: str) -> bool:
+    """Links and page furniture: "Read more: ...", "Advertisement", share/subscribe prompts."""
+    return bool(_BOILERPLATE.match(line))
+
+
+def strip_trailing_credit(line: str) -> str:
+    """The line without a credit at its end ("Caption. Picture: Alamy" -> "Caption.")."""
+    m = _TRAILING_CREDIT.search(line)
+    if not m or m.start() == 0:
+        return line
+    return line[: m.start()] + (m.group("keep") or "")
+
+
+def find_metadata(text: str) -> tuple[str | None, str | None]:
+    """(date, author) from the dateline and byline near the top of the text, if any."""
+    found_date: str | None = None
+    author: str | None = None
+    for i, line in enumerate(iter_lines(text)):
+        if i >= _TOP_LINES:
+            break
+        if found_date is None:
+            found_date = dateline_date(line.text)
+        if author is None and i > 0:
+            author = byline_author(line.text)
+    return found_date, author
+
+
+def _same_caption(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return " ".join(s.split()).rstrip(" .").casefold()
+
+    return norm(a) == norm(b)
+
+
+def content_segments(article: Article) -> tuple[Segment, ...]:
+    """Segments of the article's content lines (see the module docstring for what is dropped)."""
+    segments: list[Segment] = []
+    prev_text: str | None = None  # text of the previous content line (for caption repeats)
+    headline = " ".join(article.title.split()) if article.title else None
+    for i, line in enumerate(iter_lines(article.text)):
+        text = line.text
+        top = i < _TOP_LINES
+        if (top and dateline_date(text)) or (top and i > 0 and byline_author(text)):
+            continue
+        if is_credit(text) or is_boilerplate(text):
+            continue
+        kept = strip_trailing_credit(text).rstrip()
+        had_credit = len(kept) < len(text)
+        if not kept:
+            continue
+        if prev_text is not None and _same_caption(kept, prev_text) and segments:
+            # "X\nX. Picture: Getty": one caption printed twice; keep the first, mark it.
+            last = segments[-1]
+            segments[-1] = replace(last, kind="caption")
+            continue
+        kind: SegmentKind = "paragraph"
+        if i == 0 and (headline is None or " ".join(text.split()) == headline):
+            kind = "headline"
+        elif had_credit:
+            kind = "caption"
+        segments.append(Segment(line.start, line.start + len(kept), kind))
+        prev_text = kept
+    return tuple(segments)
+
+
+def clean_article(article: Article) -> Article:
+    """The article with ``segments`` filled, and its date and author if found and missing."""
+    found_date, author = find_metadata(article.text)
+    return replace(
+        article,
+        segments=content_segments(article),
+        date=article.date or found_date,
+        author=article.author or author,
+    )
+
+
+__all__ = [
+    "Line",
+    "byline_author",
+    "clean_article",
+    "content_segments",
+    "dateline_date",
+    "find_metadata",
+    "is_boilerplate",
+    "is_credit",
+    "iter_lines",
+    "parse_date",
+    "strip_trailing_credit",
+]
