@@ -36,6 +36,8 @@ class RecordLine:
 
     line: int
     record: Record
+    #: The ``doc`` field of the line (entity records carry it only in JSON).
+    doc: str | None = None
 
 
 def relation_to_json(rel: RelationRecord) -> dict[str, Any]:
@@ -158,9 +160,8 @@ def relation_from_json(obj: dict[str, Any], *, base: str | None = None) -> Relat
     for ev in evidence_raw:
         if not isinstance(ev, dict):
             raise ValueError("each 'evidence' item must be an object")
-        extra.append(
-            Evidence(sentence=_str(ev, "sentence") or "", start=_int(ev, "start"), end=_int(ev, "end"))
-        )
+        sentence = _str(ev, "sentence") or ""
+        extra.append(Evidence(sentence=sentence, start=_int(ev, "start"), end=_int(ev, "end")))
     rel_id = _str(obj, "id") or iris.relation_iri(
         doc, rtype, subject_id, object_id, start, end, b,
         qualifier=f"{polarity}|{modality}|{obj.get('attributed_to') or ''}",
@@ -255,7 +256,9 @@ def read_records(
             yield InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", source, number)
             continue
         try:
-            yield RecordLine(number, record_from_json(obj, base=base))
+            rec = record_from_json(obj, base=base)
+            doc = obj.get("doc")
+            yield RecordLine(number, rec, doc if isinstance(doc, str) else None)
         except ValueError as exc:
             yield InputError(str(exc), source, number)
 

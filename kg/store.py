@@ -1,0 +1,176 @@
+"""The embedded graph store: an on-disk Oxigraph store in ``DIR/store``.
+
+Each article lives in its own named graph, and writing an article replaces that graph in one
+SPARQL update (one transaction: readers see the old graph or the new one, never a mix).
+``export_nquads`` writes ``DIR/graph.nq`` with sorted lines, so the same store content always
+gives byte-identical output.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import TracebackType
+
+import pyoxigraph as ox
+
+from kg import iris
+from kg.errors import QuerySyntaxError, StoreError
+from kg.model import ArticleGraph
+from kg.rdf.terms import DCTERMS
+from kg.rdf.to_rdf import article_quads
+
+STORE_DIRNAME = "store"
+NQUADS_NAME = "graph.nq"
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class GraphStore:
+    """A thin, typed wrapper around one pyoxigraph store (use :func:`open_store`)."""
+
+    def __init__(self, store: ox.Store, path: Path, *, read_only: bool) -> None:
+        self._store: ox.Store | None = store
+        self.path = path
+        self.read_only = read_only
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @property
+    def store(self) -> ox.Store:
+        """The underlying pyoxigraph store (for the RDF, query and serve layers)."""
+        if self._store is None:
+            raise StoreError(f"store {self.path} is closed")
+        return self._store
+
+    def close(self) -> None:
+        """Flush (when writable) and release the store and its lock."""
+        if self._store is not None and not self.read_only:
+            self._store.flush()
+        self._store = None
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _writable(self) -> ox.Store:
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only")
+        return self.store
+
+    # -- writing ---------------------------------------------------------------------------
+    def replace_article(self, graph: ArticleGraph, base: str = iris.DEFAULT_BASE) -> int:
+        """Drop the article's named graph and write its new quads atomically; returns a count."""
+        quads = article_quads(graph, base)
+        g = iris.graph_iri(graph.article.doc, base)
+        self.replace_graph(g, quads)
+        return len(quads)
+
+    def replace_graph(self, graph_iri: str, quads: list[ox.Quad]) -> None:
+        """Replace the named graph ``graph_iri`` by ``quads`` in one transaction."""
+        store = self._writable()
+        g = ox.NamedNode(graph_iri)
+        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        update = f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}"
+        try:
+            store.update(update)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"could not write graph {graph_iri} to {self.path}: {exc}") from exc
+
+    def remove_article(self, doc: str, base: str = iris.DEFAULT_BASE) -> None:
+        """Remove everything one article stated (its named graph)."""
+        g = ox.NamedNode(iris.graph_iri(doc, base))
+        self._writable().update(f"DROP SILENT GRAPH {g}")
+
+    # -- reading ---------------------------------------------------------------------------
+    def articles(self) -> dict[str, str | None]:
+        """Document id -> content hash (None when unknown) of every article in the store."""
+        rows = self.query(
+            "SELECT ?doc ?hash WHERE { GRAPH ?g { ?a a <http://schema.org/NewsArticle> ; "
+            f"<{DCTERMS}identifier> ?doc . "
+            "OPTIONAL { ?a <https://w3id.org/newskg/ontology#contentHash> ?hash } } }",
+            use_default_graph_as_union=False,
+        )
+        out: dict[str, str | None] = {}
+        assert isinstance(rows, ox.QuerySolutions)
+        for row in rows:
+            doc, h = row["doc"], row["hash"]
+            out[str(doc.value)] = None if h is None else str(h.value)
+        return dict(sorted(out.items()))
+
+    def query(self, sparql: str, *, use_default_graph_as_union: bool = True) -> QueryResult:
+        """Run a SPARQL query (over the union of all article graphs by default)."""
+        try:
+            return self.store.query(sparql, use_default_graph_as_union=use_default_graph_as_union)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"query on {self.path} failed: {exc}") from exc
+
+    def quads(self) -> list[ox.Quad]:
+        """Every quad of the store (all named graphs and the default graph)."""
+        return list(self.store.quads_for_pattern(None, None, None, None))
+
+    def quad_count(self) -> int:
+        return len(self.store)
+
+    def nquads(self) -> bytes:
+        """The whole store as N-Quads with sorted lines (byte-stable for the same content)."""
+        data = ox.serialize(self.store, format=ox.RdfFormat.N_QUADS)
+        assert data is not None
+        lines = sorted(set(data.splitlines()))
+        return b"".join(line + b"\n" for line in lines if line)
+
+    def export_nquads(self, path: Path) -> int:
+        """Write :meth:`nquads` to ``path`` atomically (temp file + rename); returns lines."""
+        data = self.nquads()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        return data.count(b"\n")
+
+
+def store_path(out_dir: Path) -> Path:
+    """Where the store of an output directory lives."""
+    return Path(out_dir) / STORE_DIRNAME
+
+
+def open_store(out_dir: Path, *, read_only: bool = False) -> GraphStore:
+    """Open (creating when writable) the store in ``out_dir/store``.
+
+    Raises :class:`StoreError` with what to do when it is missing or held by another writer.
+    """
+    path = store_path(out_dir)
+    if read_only:
+        if not (path / "CURRENT").is_file():
+            raise StoreError(
+                f"no graph store in {out_dir} (expected {path}); "
+                "run `kg build` or `kg import` with --out there first"
+            )
+        try:
+            return GraphStore(ox.Store.read_only(str(path)), path, read_only=True)
+        except OSError as exc:
+            raise StoreError(f"cannot open the store {path} read-only: {exc}") from exc
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store directory {path}: {exc}") from exc
+    try:
+        return GraphStore(ox.Store(str(path)), path, read_only=False)
+    except OSError as exc:
+        if "lock" in str(exc).lower():
+            raise StoreError(
+                f"the store {path} is locked by another process (a running `kg build`, "
+                "`kg import` or `kg serve`?); wait for it to finish or open it read-only"
+            ) from exc
+        raise StoreError(f"cannot open the store {path}: {exc}") from exc
+
+
+__all__ = ["NQUADS_NAME", "STORE_DIRNAME", "GraphStore", "QueryResult", "open_store", "store_path"]
