@@ -461,6 +461,8 @@ def run_query(
     graph: str | None = None,
     max_results: int | None = None,
     source: str | None = None,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
 ) -> QueryResult:
     """Run ``sparql`` on a pyoxigraph ``store`` and collect a typed result.
 
@@ -468,6 +470,7 @@ def run_query(
     restricts the default graph to one article graph (else the union of all graphs);
     ``max_results`` cuts long results (``truncated`` is then set). Syntax errors raise
     :class:`QuerySyntaxError` with the position; ``source`` names the query file in messages.
+    ``default_graphs`` / ``named_graphs`` are the SPARQL Protocol's dataset IRIs.
     """
     bindings = {name.lstrip("?$"): as_term(v) for name, v in (params or {}).items()}
     for name in bindings:
@@ -476,8 +479,12 @@ def run_query(
     options: dict[str, Any] = {}
     if graph is not None:
         options["default_graph"] = [resolve_graph(store, graph)]
+    elif default_graphs:
+        options["default_graph"] = [_graph_term(g) for g in default_graphs]
     else:
         options["use_default_graph_as_union"] = True
+    if named_graphs:
+        options["named_graphs"] = [_graph_term(g) for g in named_graphs]
     try:
         raw = _execute(store, sparql, bindings, options)
     except SyntaxError as exc:
@@ -537,23 +544,11 @@ def _execute(store: Any, sparql: str, bindings: Mapping[str, Term], options: dic
         ) from None
 
 
-def store_path(out_dir: Path) -> Path:
-    """``DIR/store``, the embedded Oxigraph store of a built graph."""
-    return Path(out_dir) / "store"
+def open_read_only(out_dir: Path) -> ox.Store:
+    """The pyoxigraph store of ``DIR/store``, read-only (via :func:`kg.store.open_store`)."""
+    from kg.store import open_store
 
-
-def open_read_only(out_dir: Path) -> Any:
-    """Open ``DIR/store`` read-only; a clear :class:`UsageError` if there is no built graph."""
-    path = store_path(out_dir)
-    if not path.is_dir():
-        raise UsageError(
-            f"{out_dir}: no graph store found at {path} (build one with "
-            f"`kg build ... --out {out_dir}` or `kg import FILE.jsonl --out {out_dir}`)"
-        )
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot open the store read-only ({exc})") from exc
+    return open_store(Path(out_dir), read_only=True).store
 
 
 def query(
@@ -612,7 +607,6 @@ __all__ = [
     "read_query_file",
     "resolve_graph",
     "run_query",
-    "store_path",
     "store_prefixes",
     "syntax_error",
     "term_to_json",
