@@ -1,0 +1,1 @@
+"""Extraction stages: NLP parsing, entity resolution, relations (no heavy imports here)."""

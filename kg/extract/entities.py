@@ -1,0 +1,1086 @@
+"""Entity resolution within one article: mentions -> clusters -> typed, labelled entities.
+
+Why this stage exists: relations are only useful between *resolved* entities. spaCy finds
+name spans, but news refers to one person as "Russian President Vladimir Putin", "Putin",
+"Mr Putin", "the Russian leader" and "he"; spells Zelensky / Zelenskyy; and tags "Trump" ORG in
+a headline. This module turns spaCy's spans into :class:`Mention` objects that all point at one
+:class:`~kg.model.Entity` per real-world thing in the article.
+
+The steps, each conservative (a wrong merge creates false relations, a missed one only loses
+recall):
+
+1. name mentions from spaCy NER, with titles, roles, possessive 's and "(R)" tags stripped off
+   and remembered (they give gender, role and country of a person);
+2. clustering: alias data (US = United States), full names by first + last token (edit distance
+   <= 2 on the last token), surnames joining the full name that has them;
+3. a second pass finds names spaCy missed but the article already named;
+4. one type per cluster by vote; canonical label = most frequent full form;
+5. definite role nouns ("the US president-elect", "the spokesman"), pairs ("the two leaders")
+   and pronouns resolved left to right only when exactly one candidate fits.
+
+Labels drop a leading "the" ("the Kremlin" -> "Kremlin") except for names listed under
+``keep_the`` in ``ontology/entity_aliases.yaml`` ("The Washington Post").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+
+from kg import iris
+from kg.errors import KGError
+from kg.lexicon import ONTOLOGY_DIR
+from kg.model import ENTITY_TYPES, Entity, EntityType
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from kg.extract.nlp import ParsedArticle
+
+ALIASES_PATH = ONTOLOGY_DIR / "entity_aliases.yaml"
+
+MentionKind = Literal["name", "alias", "role", "pronoun"]
+Gender = Literal["male", "female"]
+
+_LABEL_TYPES: Mapping[str, EntityType] = {
+    "PERSON": "Person",
+    "ORG": "Organization",
+    "GPE": "GeopoliticalEntity",
+    "LOC": "Location",
+    "FAC": "Location",
+    "NORP": "Group",
+}
+#: Tie-break order of types in the vote (first wins).
+_TYPE_PRIORITY: Mapping[str, int] = {t: i for i, t in enumerate(ENTITY_TYPES)}
+
+_PRONOUNS: Mapping[str, Gender] = {
+    "he": "male",
+    "him": "male",
+    "his": "male",
+    "himself": "male",
+    "she": "female",
+    "her": "female",
+    "hers": "female",
+    "herself": "female",
+}
+_IT_PRONOUNS = frozenset({"it", "its", "itself"})
+_SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
+_OBJ_DEPS = frozenset({"dobj", "dative", "obj", "pobj", "iobj"})
+_REL_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’", "s"})
+_DASHES = re.compile(r"\s*([-‐‑])\s*")
+_CREDIT_TAIL = r"\b(?:{cues})\s*:[^\n]*$"
+
+
+# --------------------------------------------------------------------------------------------
+# Alias data
+
+
+@dataclass(frozen=True)
+class AliasData:
+    """``ontology/entity_aliases.yaml`` parsed: all keys lower-cased / normalised."""
+
+    honorifics: Mapping[str, Gender | None]
+    roles: frozenset[str]
+    role_gender: Mapping[str, Gender]
+    leader_roles: frozenset[str]
+    role_modifiers: frozenset[str]
+    pair_nouns: Mapping[str, str]
+    alias_to_canon: Mapping[str, tuple[str, EntityType]]
+    capitals: Mapping[str, str]
+    demonyms: Mapping[str, str]
+    keep_the: Mapping[str, str]
+    photo_agencies: frozenset[str]
+    credit_re: re.Pattern[str]
+    org_nouns: frozenset[str]
+    max_role_words: int = 3
+
+
+def _norm(text: str) -> str:
+    """Identity form of a surface string: NFKC, case-folded, curly quotes straightened."""
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+    return " ".join(_DASHES.sub(r"\1", text).casefold().split())
+
+
+def _str_list(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise KGError(f"{where} must be a list of strings")
+    return list(value)
+
+
+def _str_map(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise KGError(f"{where} must be a mapping")
+    return {str(k): v for k, v in value.items()}
+
+
+def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
+    """Build :class:`AliasData` from parsed YAML; a clear error names the malformed part."""
+    if not isinstance(data, dict):
+        raise KGError(f"{source}: expected a mapping")
+    honorifics: dict[str, Gender | None] = {}
+    for k, v in _str_map(data.get("honorifics"), f"{source}: honorifics").items():
+        if v not in (None, "male", "female"):
+            raise KGError(f"{source}: honorifics.{k} must be male, female or null")
+        honorifics[_norm(k)] = v
+    role_gender: dict[str, Gender] = {}
+    for k, v in _str_map(data.get("role_gender"), f"{source}: role_gender").items():
+        if v not in ("male", "female"):
+            raise KGError(f"{source}: role_gender.{k} must be male or female")
+        role_gender[_norm(k)] = v
+    alias_to_canon: dict[str, tuple[str, EntityType]] = {}
+    for etype, names in _str_map(data.get("aliases"), f"{source}: aliases").items():
+        if etype not in ENTITY_TYPES:
+            raise KGError(f"{source}: aliases.{etype} is not one of {', '.join(ENTITY_TYPES)}")
+        for canon, others in _str_map(names, f"{source}: aliases.{etype}").items():
+            typed: EntityType = etype
+            for name in [canon, *_str_list(others, f"{source}: aliases.{etype}.{canon}")]:
+                alias_to_canon[_norm(name)] = (canon, typed)
+                if name.lower().startswith("the "):
+                    alias_to_canon[_norm(name[4:])] = (canon, typed)
+    roles = frozenset(_norm(r) for r in _str_list(data.get("roles"), f"{source}: roles"))
+    cues = _str_list(data.get("credit_cues"), f"{source}: credit_cues") or ["picture", "photo"]
+    credit_re = re.compile(
+        _CREDIT_TAIL.format(cues="|".join(re.escape(c) for c in cues)), re.IGNORECASE
+    )
+    return AliasData(
+        honorifics=honorifics,
+        roles=roles,
+        role_gender=role_gender,
+        leader_roles=frozenset(
+            _norm(r) for r in _str_list(data.get("leader_roles"), f"{source}: leader_roles")
+        ),
+        role_modifiers=frozenset(
+            _norm(r) for r in _str_list(data.get("role_modifiers"), f"{source}: role_modifiers")
+        ),
+        pair_nouns={
+            _norm(k): str(v)
+            for k, v in _str_map(data.get("pair_nouns"), f"{source}: pair_nouns").items()
+        },
+        alias_to_canon=alias_to_canon,
+        capitals={
+            _norm(k): str(v)
+            for k, v in _str_map(data.get("capitals"), f"{source}: capitals").items()
+        },
+        demonyms={
+            _norm(k): str(v)
+            for k, v in _str_map(data.get("demonyms"), f"{source}: demonyms").items()
+        },
+        keep_the={
+            _norm(n[4:] if n.lower().startswith("the ") else n): n
+            for n in _str_list(data.get("keep_the"), f"{source}: keep_the")
+        },
+        photo_agencies=frozenset(
+            _norm(n) for n in _str_list(data.get("photo_agencies"), f"{source}: photo_agencies")
+        ),
+        credit_re=credit_re,
+        org_nouns=frozenset(
+            _norm(n) for n in _str_list(data.get("org_nouns"), f"{source}: org_nouns")
+        ),
+        max_role_words=max((len(r.split()) for r in roles), default=1),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_alias_data(path: Path = ALIASES_PATH) -> AliasData:
+    """Read ``ontology/entity_aliases.yaml`` once per process."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as exc:
+        raise KGError(f"{path}: cannot read entity alias data: {exc}") from exc
+    return parse_alias_data(data, source=str(path))
+
+
+# --------------------------------------------------------------------------------------------
+# Public result
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One reference to an entity: token span in a segment's doc plus article character offsets."""
+
+    segment: int
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+    entity_id: str
+    kind: MentionKind
+
+
+@dataclass(frozen=True)
+class ResolvedEntities:
+    """The entities of one article and every mention of them, in article order.
+
+    A group mention ("the two leaders") is one :class:`Mention` per member over the same span:
+    :meth:`entities_at` returns all members, :meth:`entity_at` returns ``None`` there so a
+    caller that expects one party never silently gets half of a pair.
+    """
+
+    entities: tuple[Entity, ...]
+    mentions: tuple[Mention, ...]
+    _by_token: Mapping[tuple[int, int], tuple[str, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _by_id: Mapping[str, Entity] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id = {e.id: e for e in self.entities}
+        by_token: dict[tuple[int, int], list[str]] = {}
+        for m in self.mentions:
+            for tok in range(m.start, m.end):
+                ids = by_token.setdefault((m.segment, tok), [])
+                if m.entity_id not in ids:
+                    ids.append(m.entity_id)
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_by_token", {k: tuple(v) for k, v in by_token.items()})
+
+    def entities_at(self, segment: int, token: int) -> tuple[Entity, ...]:
+        """Every entity a mention covering that token refers to (two for "the two leaders")."""
+        return tuple(self._by_id[i] for i in self._by_token.get((segment, token), ()))
+
+    def entity_at(self, segment: int, token: int) -> Entity | None:
+        """The one entity whose mention covers that token; ``None`` if none or a group."""
+        ids = self._by_token.get((segment, token), ())
+        return self._by_id[ids[0]] if len(ids) == 1 else None
+
+    def by_id(self, entity_id: str) -> Entity:
+        """The entity with that IRI (``KeyError`` if it is not in this article)."""
+        return self._by_id[entity_id]
+
+    def mentions_of(self, entity_id: str) -> tuple[Mention, ...]:
+        """All mentions of one entity, in article order."""
+        return tuple(m for m in self.mentions if m.entity_id == entity_id)
+
+
+# --------------------------------------------------------------------------------------------
+# Internal working objects
+
+
+@dataclass(eq=False)
+class _Raw:
+    """A name mention before clustering."""
+
+    seg: int
+    start: int
+    end: int
+    text: str
+    label: str | None  # spaCy label, None when found by the known-name pass
+    surfaces: list[str]
+    roles: list[str]
+    country: str | None
+    gender: Gender | None
+    canon: tuple[str, EntityType] | None = None
+    titled: bool = False
+    cluster: int = -1
+    kind: MentionKind = "name"
+
+
+@dataclass(eq=False)
+class _Cluster:
+    index: int
+    first: tuple[int, int]
+    raws: list[_Raw] = field(default_factory=list)
+    canon: tuple[str, EntityType] | None = None
+    person_full: bool = False
+    entity: Entity | None = None
+    roles: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+    gender: Gender | None = None
+    gender_conflict: bool = False
+
+
+def _edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance, stopping early once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def _similar_surname(a: str, b: str) -> bool:
+    """Zelensky ~ Zelenskyy: equal, or edit distance <= 2 on names long enough to bear it."""
+    if a == b:
+        return True
+    return min(len(a), len(b)) >= 5 and a[0] == b[0] and _edit_distance(a, b) <= 2
+
+
+def _first_compatible(a: str, b: str) -> bool:
+    """Same first token, or one is the other's initial ("J." ~ "Joe")."""
+    a, b = a.rstrip("."), b.rstrip(".")
+    if a == b:
+        return True
+    return (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+class _Resolver:
+    """One article's resolution state; created and used by :func:`resolve_entities` only."""
+
+    def __init__(self, parsed: ParsedArticle, data: AliasData, base: str) -> None:
+        self.parsed = parsed
+        self.data = data
+        self.base = base
+        self.docs: list[Doc] = [ps.doc for ps in parsed.segments]
+        self.offsets = [ps.segment.start for ps in parsed.segments]
+        self.raws: list[_Raw] = []
+        self.clusters: list[_Cluster] = []
+        self.covered: set[tuple[int, int]] = set()
+        self.quoted: list[list[bool]] = [self._quote_mask(d) for d in self.docs]
+
+    # ---- helpers over tokens ---------------------------------------------------------------
+
+    @staticmethod
+    def _quote_mask(doc: Doc) -> list[bool]:
+        """Per token: inside double quotes (reset per segment; straight quotes toggle)."""
+        mask: list[bool] = []
+        inside = False
+        text = doc.text
+        for tok in doc:
+            t = tok.text
+            if t in ("“", "”", '"', "``", "''") or (len(t) == 1 and t in "«»"):
+                if t in ("“", "«", "``"):
+                    inside = True
+                elif t in ("”", "»", "''"):
+                    inside = False
+                else:
+                    # a straight quote opens after a space and closes after a word or comma
+                    before = text[tok.idx - 1] if tok.idx > 0 else " "
+                    inside = before.isspace() or before in "([{—–-"
+                mask.append(False)
+                continue
+            mask.append(inside)
+        return mask
+
+    def _in_credit(self, seg: int, span: Span) -> bool:
+        doc = self.docs[seg]
+        line_start = doc.text.rfind("\n", 0, span.start_char) + 1
+        return bool(self.data.credit_re.search(doc.text[line_start : span.start_char]))
+
+    def _role_at_end(self, words: Sequence[str]) -> tuple[str, int] | None:
+        """The longest role noun that ``words`` end with, and how many words it takes."""
+        for n in range(min(self.data.max_role_words, len(words)), 0, -1):
+            cand = " ".join(words[-n:])
+            if cand in self.data.roles:
+                return cand, n
+            if n == 1 and cand.endswith("-elect") and cand[:-6] in self.data.roles:
+                return cand, n
+        return None
+
+    def _country_of(self, words: Sequence[str]) -> str | None:
+        """Country named by modifier words ("russian", "us", "russia's")."""
+        text = " ".join(words)
+        text = re.sub(r" ?'s?$", "", text)
+        if text in self.data.demonyms:
+            return self.data.demonyms[text]
+        canon = self.data.alias_to_canon.get(text)
+        if canon and canon[1] == "GeopoliticalEntity":
+            return canon[0]
+        return None
+
+    def _analyse_modifiers(
+        self, words: list[str]
+    ) -> tuple[list[str], str | None, Gender | None, bool] | None:
+        """Split title words into (roles, country, gender, has-title); None if not all known.
+
+        ``words`` are normalised tokens ("russian", "president") with "'s" and hyphens joined.
+        """
+        roles: list[str] = []
+        country: str | None = None
+        gender: Gender | None = None
+        titled = False
+        i = len(words)
+        while i > 0:
+            head = words[:i]
+            role = self._role_at_end(head)
+            if role:
+                roles.append(role[0])
+                gender = gender or self.data.role_gender.get(role[0])
+                titled = True
+                i -= role[1]
+                continue
+            w = words[i - 1]
+            if w.rstrip(".") in self.data.honorifics or w in self.data.honorifics:
+                gender = gender or self.data.honorifics.get(w.rstrip("."))
+                titled = True
+                i -= 1
+                continue
+            found = None
+            for n in (3, 2, 1):
+                if n <= i and self._country_of(words[i - n : i]):
+                    found = n
+                    break
+            if found:
+                country = country or self._country_of(words[i - found : i])
+                i -= found
+                continue
+            if w in self.data.role_modifiers or w in ("'s", "-", "the"):
+                i -= 1
+                continue
+            if roles and w.isalpha() and w.islower():
+                # a noun qualifying a role: "communications director", "government spokesman"
+                i -= 1
+                continue
+            return None
+        return roles, country, gender, titled
+
+    def _words(self, tokens: Iterable[Token]) -> list[str]:
+        """Normalised words of a token run, hyphenated compounds and possessives joined."""
+        out: list[str] = []
+        for tok in tokens:
+            w = _norm(tok.text)
+            if out and (w == "-" or out[-1].endswith("-")):
+                out[-1] += w
+            elif w in ("'s", "'") and out:
+                out[-1] += "'s"
+            else:
+                out.append(w)
+        return [w for w in out if w]
+
+    # ---- 1. name mentions ------------------------------------------------------------------
+
+    def collect_names(self) -> None:
+        for seg, doc in enumerate(self.docs):
+            for ent in doc.ents:
+                if ent.label_ in _LABEL_TYPES:
+                    self._add_ent(seg, doc, ent)
+            self._add_org_phrases(seg, doc)
+
+    def _add_ent(self, seg: int, doc: Doc, ent: Span) -> None:
+        data = self.data
+        if self._in_credit(seg, ent):
+            return
+        toks = list(ent)
+        label = ent.label_
+        # trailing possessive, "(R)"-style tags and punctuation
+        while toks and (_norm(toks[-1].text) in _POSSESSIVE or not toks[-1].text.strip()):
+            toks.pop()
+        while toks and toks[-1].is_punct:
+            toks.pop()
+        if len(toks) >= 3 and toks[-1].text == ")" and toks[-3].text == "(":
+            toks = toks[:-3]
+        while toks and toks[0].lower_ in ("the", "a", "an"):
+            toks.pop(0)
+        if not toks:
+            return
+        if label == "NORP":
+            self._add_norp(seg, doc, toks)
+            return
+        roles: list[str] = []
+        country: str | None = None
+        gender: Gender | None = None
+        titled = False
+        # titles inside the span ("President Trump" tagged as one PERSON)
+        if label in ("PERSON", "ORG") and len(toks) > 1:
+            for cut in range(len(toks) - 1, 0, -1):
+                mods = self._analyse_modifiers(self._words(toks[:cut]))
+                if mods is not None and mods[3] and toks[cut].text[:1].isupper():
+                    roles, country, gender, titled = mods
+                    toks = toks[cut:]
+                    label = "PERSON"
+                    break
+        text = doc[toks[0].i : toks[-1].i + 1].text
+        norm = _norm(text)
+        if not norm or norm in data.photo_agencies or not any(c.isalnum() for c in norm):
+            return
+        # titles before the span, in the same noun phrase ("Russian President | Vladimir Putin")
+        pre = self._premodifiers(doc, toks[0].i, toks[-1].i)
+        surface_start = toks[0].i
+        if pre:
+            mods = self._analyse_modifiers(self._words(doc[pre[0] : toks[0].i]))
+            if mods is not None and (mods[3] or label == "PERSON"):
+                r2, c2, g2, t2 = mods
+                roles += r2
+                country = country or c2
+                gender = gender or g2
+                titled = titled or t2
+                surface_start = pre[0]
+        if titled and label not in ("PERSON",):
+            label = "PERSON" if label in ("ORG", "GPE", "NORP") else label
+        surfaces = [text]
+        full = doc[surface_start : toks[-1].i + 1].text
+        if full != text and (titled or country):
+            surfaces.insert(0, full)
+        raw_ent = ent.text
+        if raw_ent != text and raw_ent.lower().startswith("the ") and "'" not in raw_ent:
+            surfaces.append(raw_ent)
+        canon = data.alias_to_canon.get(norm)
+        is_actor = toks[-1].dep_ in _SUBJ_DEPS or toks[-1].dep_ == "poss" or any(
+            c.dep_ == "case" for c in toks[-1].children
+        )
+        if canon is None and label == "GPE" and is_actor and norm in data.capitals:
+            country_name = data.capitals[norm]
+            canon = data.alias_to_canon.get(
+                _norm(country_name), (country_name, "GeopoliticalEntity")
+            )
+        self._append(
+            _Raw(seg, toks[0].i, toks[-1].i + 1, text, label, surfaces, roles, country, gender,
+                 canon=canon, titled=titled, kind="alias" if canon and _norm(canon[0]) != norm
+                 else "name")
+        )
+
+    def _append(self, raw: _Raw) -> None:
+        keys = [(raw.seg, i) for i in range(raw.start, raw.end)]
+        if any(k in self.covered for k in keys):
+            return
+        self.covered.update(keys)
+        self.raws.append(raw)
+
+    def _premodifiers(self, doc: Doc, start: int, last: int) -> list[int]:
+        """Indices of tokens left of a name that modify it within its noun phrase."""
+        out: list[int] = []
+        j = start - 1
+        while j >= 0:
+            tok = doc[j]
+            if tok.lower_ in ("the", "a", "an") or tok.dep_ == "det":
+                break
+            if tok.is_punct and tok.text not in ("-", "‐", "'s", "’s"):
+                break
+            head = tok.head.i
+            if not (j < head <= last) and not (tok.text in ("'s", "’s") and head == j - 1):
+                break
+            if tok.ent_type_ in ("PERSON", "ORG") and (j, ) and tok.ent_type_:
+                break
+            out.insert(0, j)
+            j -= 1
+        # a possessive belongs with the country before it ("Russia 's Vladimir Putin")
+        while out and doc[out[0]].text in ("'s", "’s"):
+            out.pop(0)
+        return out
+
+    def _add_norp(self, seg: int, doc: Doc, toks: list[Token]) -> None:
+        """NORP only as an actor group ("Republicans said"), never as an adjective."""
+        root = toks[-1]
+        if root.tag_ in ("NNPS", "NNS") and root.dep_ in (
+            "nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"
+        ):
+            text = doc[toks[0].i : root.i + 1].text
+            self._append(
+                _Raw(seg, toks[0].i, root.i + 1, text, "NORP", [text], [], None, None)
+            )
+
+    def _add_org_phrases(self, seg: int, doc: Doc) -> None:
+        """'the Veridian foreign ministry', 'the Russian government': proper adjective + org."""
+        for tok in doc:
+            if tok.dep_ in ("compound", "amod") and tok.head.i > tok.i:
+                continue
+            if _norm(tok.text) not in self.data.org_nouns and _norm(tok.lemma_) not in (
+                self.data.org_nouns
+            ):
+                continue
+            mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod")]
+            if not mods or any(c.dep_ == "poss" for c in tok.lefts):
+                continue
+            first = mods[0]
+            if not ((first.text[:1].isupper() and first.i > 0) or (first.i == 0 and (
+                first.ent_type_ in ("NORP", "GPE") or _norm(first.text) in self.data.demonyms
+            ))):
+                continue
+            if first.ent_type_ not in ("NORP", "GPE", "") or first.pos_ not in ("ADJ", "PROPN"):
+                continue
+            span = doc[first.i : tok.i + 1]
+            if any(t.ent_type_ in ("PERSON", "ORG", "FAC") for t in span):
+                continue
+            text = span.text
+            for i in range(first.i, tok.i + 1):
+                self.covered.discard((seg, i))
+            self.raws = [
+                r for r in self.raws if not (r.seg == seg and first.i <= r.start <= tok.i)
+            ]
+            self._append(_Raw(seg, first.i, tok.i + 1, text, "ORG", [text], [], None, None))
+
+    # ---- 2. clustering ---------------------------------------------------------------------
+
+    def cluster(self) -> None:
+        self.raws.sort(key=lambda r: (r.seg, r.start))
+        by_key: dict[str, _Cluster] = {}
+        by_last: dict[str, list[_Cluster]] = {}
+        persons: list[_Cluster] = []
+
+        def new(raw: _Raw) -> _Cluster:
+            c = _Cluster(len(self.clusters), (raw.seg, raw.start))
+            self.clusters.append(c)
+            return c
+
+        def personish(raw: _Raw) -> bool:
+            return raw.label in ("PERSON", None) or raw.titled
+
+        # full person names first, so surnames seen before the full name still join it
+        for raw in self.raws:
+            words = _norm(raw.text).split()
+            if raw.canon or not personish(raw) or len(words) < 2:
+                continue
+            target = None
+            for c in by_last.get(words[-1], []) + [
+                c for c in persons if _similar_surname(self._surname(c), words[-1])
+            ]:
+                first = _norm(c.raws[0].text).split()[0]
+                if _first_compatible(first, words[0]):
+                    target = c
+                    break
+            if target is None:
+                target = new(raw)
+                target.person_full = True
+                persons.append(target)
+                by_last.setdefault(words[-1], []).append(target)
+            self._join(target, raw)
+            by_key.setdefault(_norm(raw.text), target)
+        for raw in self.raws:
+            if raw.cluster >= 0:
+                continue
+            norm = _norm(raw.text)
+            words = norm.split()
+            if raw.canon:
+                key = "canon:" + _norm(raw.canon[0])
+                c = by_key.get(key) or new(raw)
+                c.canon = raw.canon
+                by_key[key] = c
+                self._join(c, raw)
+                continue
+            target = by_key.get(norm)
+            if target is None and len(words) == 1 and raw.label in ("PERSON", "ORG", None):
+                cands = by_last.get(words[0]) or [
+                    c for c in persons if _similar_surname(self._surname(c), words[0])
+                ]
+                target = self._pick(cands, raw)
+            if target is None:
+                target = new(raw)
+            by_key.setdefault(norm, target)
+            self._join(target, raw)
+
+    def _pick(self, cands: list[_Cluster], raw: _Raw) -> _Cluster | None:
+        """The one candidate cluster, or the one mentioned most recently before ``raw``."""
+        uniq = list(dict.fromkeys(cands))
+        if len(uniq) <= 1:
+            return uniq[0] if uniq else None
+        before = [c for c in uniq if c.first < (raw.seg, raw.start)]
+        if not before:
+            return None
+        return max(before, key=lambda c: max((r.seg, r.start) for r in c.raws
+                                             if (r.seg, r.start) < (raw.seg, raw.start)))
+
+    @staticmethod
+    def _surname(c: _Cluster) -> str:
+        return _norm(c.raws[0].text).split()[-1]
+
+    @staticmethod
+    def _join(c: _Cluster, raw: _Raw) -> None:
+        raw.cluster = c.index
+        c.raws.append(raw)
+        c.first = min(c.first, (raw.seg, raw.start))
+        c.roles.update(raw.roles)
+        if raw.country:
+            c.countries.add(raw.country)
+        if raw.gender:
+            if c.gender and c.gender != raw.gender:
+                c.gender_conflict = True
+            c.gender = c.gender or raw.gender
+
+    # ---- 3. names spaCy missed -------------------------------------------------------------
+
+    def known_names(self) -> None:
+        """Add mentions of names the article already resolved where spaCy tagged nothing."""
+        lookup: dict[str, _Cluster] = {}
+        for c in self.clusters:
+            if not (c.person_full or any(r.label == "PERSON" for r in c.raws)):
+                continue
+            for r in c.raws:
+                lookup.setdefault(_norm(r.text), c)
+                words = _norm(r.text).split()
+                if len(words) > 1:
+                    lookup.setdefault(words[-1], c)
+        ambiguous = {k for k in lookup if sum(
+            1 for c in self.clusters if c.person_full and _norm(c.raws[0].text).split()[-1] == k
+        ) > 1}
+        added: list[_Raw] = []
+        for seg, doc in enumerate(self.docs):
+            i = 0
+            n = len(doc)
+            while i < n:
+                tok = doc[i]
+                if (seg, i) in self.covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+                    i += 1
+                    continue
+                j = i
+                while j < n and doc[j].pos_ == "PROPN" and (seg, j) not in self.covered:
+                    j += 1
+                text = doc[i:j].text
+                found = lookup.get(_norm(text))
+                if found is not None and _norm(text) not in ambiguous:
+                    raw = _Raw(seg, i, j, text, None, [text], [], None, None)
+                    self._join(found, raw)
+                    self.covered.update((seg, k) for k in range(i, j))
+                    added.append(raw)
+                i = j
+        self.raws.extend(added)
+
+    # ---- 4. types and labels ---------------------------------------------------------------
+
+    def finalise(self) -> None:
+        for c in self.clusters:
+            c.entity = self._make_entity(c)
+
+    def _make_entity(self, c: _Cluster) -> Entity:
+        votes: Counter[str] = Counter()
+        for r in c.raws:
+            if r.label is not None and r.label in _LABEL_TYPES:
+                votes[_LABEL_TYPES[r.label]] += 1
+            if r.titled:
+                votes["Person"] += 2
+        if c.person_full:
+            votes["Person"] += 1
+        etype: EntityType
+        if c.canon:
+            etype = c.canon[1]
+        elif votes:
+            best = max(votes.items(), key=lambda kv: (kv[1], -_TYPE_PRIORITY[kv[0]]))
+            etype = best[0]  # type: ignore[assignment]
+        else:
+            etype = "Person"
+        if c.canon:
+            label = c.canon[0]
+        else:
+            forms = Counter(r.text for r in c.raws if r.kind == "name")
+            full = (
+                {f: n for f, n in forms.items() if len(f.split()) > 1}
+                if etype == "Person"
+                else {}
+            )
+            pool = full or forms or Counter(r.text for r in c.raws)
+            order = {f: i for i, f in reversed(list(enumerate(r.text for r in c.raws)))}
+            label = max(pool, key=lambda f: (pool[f], len(f), -order[f]))
+            label = self.data.keep_the.get(_norm(label), label)
+        aliases: list[str] = []
+        for r in sorted(c.raws, key=lambda r: (r.seg, r.start)):
+            for s in r.surfaces:
+                if s != label and s not in aliases:
+                    aliases.append(s)
+        return Entity(iris.entity_iri(label, self.base), label, etype, tuple(aliases))
+
+    # ---- 5. roles, pairs, pronouns ---------------------------------------------------------
+
+    def references(self) -> list[Mention]:
+        """Resolve role nouns, pairs and pronouns left to right; return all mentions."""
+        by_pos: dict[tuple[int, int], _Raw] = {(r.seg, r.start): r for r in self.raws}
+        sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]] = []
+        out: list[Mention] = []
+        for seg, doc in enumerate(self.docs):
+            quoted = self.quoted[seg]
+            for sent in doc.sents:
+                cur: list[tuple[int, Token, tuple[int, ...], bool]] = []
+                sentences.append(cur)
+                i = sent.start
+                while i < sent.end:
+                    raw = by_pos.get((seg, i))
+                    if raw is not None:
+                        tok = doc[raw.end - 1]
+                        cur.append((seg, tok, (raw.cluster,), quoted[i]))
+                        out.append(self._mention(seg, raw.start, raw.end, raw.kind, raw.cluster))
+                        i = raw.end
+                        continue
+                    tok = doc[i]
+                    if (seg, i) not in self.covered:
+                        found = self._reference(seg, tok, sentences, quoted[i])
+                        if found is not None:
+                            start, kind, clusters = found
+                            cur.append((seg, tok, clusters, quoted[i]))
+                            for cl in clusters:
+                                out.append(self._mention(seg, start, i + 1, kind, cl))
+                                self._add_alias(cl, doc[start : i + 1], kind)
+                    i += 1
+        return out
+
+    def _mention(self, seg: int, start: int, end: int, kind: MentionKind, cl: int) -> Mention:
+        doc = self.docs[seg]
+        span = doc[start:end]
+        off = self.offsets[seg]
+        ent = self.clusters[cl].entity
+        assert ent is not None
+        return Mention(seg, start, end, off + span.start_char, off + span.end_char, span.text,
+                       ent.id, kind)
+
+    def _add_alias(self, cl: int, span: Span, kind: MentionKind) -> None:
+        c = self.clusters[cl]
+        if kind != "role" or c.entity is None:
+            return
+        text = span.text
+        if text.endswith(("'s", "’s")):
+            text = text[:-2].rstrip()
+        if text != c.entity.label and text not in c.entity.aliases:
+            c.entity = Entity(c.entity.id, c.entity.label, c.entity.type,
+                              (*c.entity.aliases, text))
+
+    def _reference(
+        self,
+        seg: int,
+        tok: Token,
+        sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]],
+        quoted: bool,
+    ) -> tuple[int, MentionKind, tuple[int, ...]] | None:
+        low = tok.lower_
+        if tok.pos_ == "PRON" or low in _PRONOUNS:
+            if quoted:
+                return None
+            if low in _PRONOUNS:
+                cl = self._pronoun(tok, _PRONOUNS[low], sentences)
+            elif low in _IT_PRONOUNS:
+                cl = self._it_pronoun(tok, sentences)
+            else:
+                return None
+            return (tok.i, "pronoun", (cl,)) if cl is not None else None
+        if tok.pos_ not in ("NOUN", "PROPN") or (
+            tok.dep_ in ("compound", "amod") and tok.head.i > tok.i
+        ):
+            return None
+        if _norm(tok.text) in self.data.pair_nouns:
+            return self._pair(tok, sentences)
+        return self._role(tok, sentences)
+
+    def _role(
+        self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
+    ) -> tuple[int, MentionKind, tuple[int, ...]] | None:
+        """A definite description "the [country] [modifiers] ROLE" naming one known person."""
+        lefts = list(tok.lefts)
+        if not lefts or lefts[0].lower_ != "the":
+            return None
+        start = lefts[0].i
+        words = self._words(tok.doc[start + 1 : tok.i + 1])
+        role = self._role_at_end(words)
+        if role is None:
+            return None
+        mods = self._analyse_modifiers(words)
+        if mods is None:
+            return None
+        roles, country, _gender, _ = mods
+        heads = {self._role_head(r) for r in roles}
+        cands = [
+            c.index for c in self.clusters
+            if c.entity is not None and c.entity.type == "Person"
+            and heads & {self._role_head(r) for r in c.roles}
+            and (country is None or country in c.countries)
+        ]
+        chosen = self._unique_or_recent(cands, sentences)
+        return (start, "role", (chosen,)) if chosen is not None else None
+
+    @staticmethod
+    def _role_head(role: str) -> str:
+        head = role.split()[-1]
+        return head[:-6] if head.endswith("-elect") else head
+
+    def _pair(
+        self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
+    ) -> tuple[int, MentionKind, tuple[int, ...]] | None:
+        """'the two leaders', 'both men': the two persons of the previous sentence."""
+        lefts = list(tok.lefts)
+        words = [t.lower_ for t in lefts]
+        if not ("two" in words or "both" in words):
+            return None
+        kind = self.data.pair_nouns[_norm(tok.text)]
+        start = lefts[0].i if lefts else tok.i
+        leaders = {self._role_head(r) for r in self.data.leader_roles}
+        for sent in reversed(sentences[-3:]):
+            found: list[int] = []
+            for _seg, t, clusters, quoted in sent:
+                if quoted or len(clusters) != 1 or (t.i >= tok.i and t.doc is tok.doc):
+                    continue
+                c = self.clusters[clusters[0]]
+                if c.entity is None or c.entity.type != "Person":
+                    continue
+                if kind == "leader" and not ({self._role_head(r) for r in c.roles} & leaders):
+                    continue
+                if c.index not in found:
+                    found.append(c.index)
+            if found:
+                return (start, "role", tuple(sorted(found))) if len(found) == 2 else None
+        return None
+
+    def _unique_or_recent(
+        self, cands: list[int], sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
+    ) -> int | None:
+        if len(cands) == 1:
+            return cands[0]
+        if not cands:
+            return None
+        cset = set(cands)
+        for sent in reversed(sentences[-3:]):
+            seen = {cl for _s, _t, cls, q in sent if not q and len(cls) == 1 for cl in cls} & cset
+            if seen:
+                return next(iter(seen)) if len(seen) == 1 else None
+        return None
+
+    def _pronoun(
+        self,
+        tok: Token,
+        gender: Gender,
+        sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]],
+    ) -> int | None:
+        """he/she/him/her/his: the one compatible person the sentence structure points at."""
+
+        def ok(cl: int) -> bool:
+            c = self.clusters[cl]
+            return (
+                c.entity is not None
+                and c.entity.type == "Person"
+                and (c.gender is None or c.gender == gender or c.gender_conflict)
+            )
+
+        cur = sentences[-1]
+        token_cluster = {
+            t.i: cls[0] for _s, t, cls, q in cur if len(cls) == 1 and not q and t.doc is tok.doc
+        }
+        excluded: set[int] = set()
+        if tok.dep_ in _OBJ_DEPS or tok.lower_ in ("himself", "herself"):
+            verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+            for subj in self._subjects(verb):
+                if subj.i in token_cluster:
+                    excluded.add(token_cluster[subj.i])
+            if tok.lower_ in ("himself", "herself"):
+                keep = excluded
+                return next(iter(keep)) if len(keep) == 1 and ok(next(iter(keep))) else None
+        # strong cue: the subject of a clause that governs the pronoun ("X said he ...")
+        anc = tok.head
+        seen = 0
+        while seen < 20:
+            seen += 1
+            for subj in self._subjects(anc):
+                if subj.i == tok.i or subj.i > tok.i:
+                    continue
+                cl = token_cluster.get(subj.i)
+                if cl is not None and cl not in excluded and ok(cl):
+                    self._learn_gender(cl, gender)
+                    return cl
+            if anc.head.i == anc.i:
+                break
+            anc = anc.head
+        before = [cl for i, cl in token_cluster.items() if i < tok.i]
+        if before:
+            uniq = {cl for cl in before if ok(cl)} - excluded
+            return next(iter(uniq)) if len(uniq) == 1 else None
+        # nothing before it in this sentence: the latest earlier sentence naming a person
+        for sent in reversed(sentences[-4:-1]):
+            cands = [(t, cls[0]) for _s, t, cls, q in sent if len(cls) == 1 and not q]
+            persons = [(t, cl) for t, cl in cands if self.clusters[cl].entity is not None
+                       and self.clusters[cl].entity.type == "Person"]  # type: ignore[union-attr]
+            if not persons:
+                continue
+            uniq = {cl for _t, cl in persons if ok(cl)} - excluded
+            if len(uniq) == 1:
+                return next(iter(uniq))
+            if tok.dep_ in _SUBJ_DEPS:
+                subjects = {
+                    cl for t, cl in persons
+                    if t.dep_ in _SUBJ_DEPS and t.head.dep_ == "ROOT" and cl in uniq
+                }
+                if len(subjects) == 1:
+                    return next(iter(subjects))
+            return None
+        return None
+
+    def _it_pronoun(
+        self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
+    ) -> int | None:
+        """it/its: only the organisation or country subject of a clause governing the pronoun."""
+        cur = sentences[-1]
+        token_cluster = {
+            t.i: cls[0] for _s, t, cls, q in cur if len(cls) == 1 and not q and t.doc is tok.doc
+        }
+        anc = tok.head
+        for _ in range(20):
+            for subj in self._subjects(anc):
+                if subj.i >= tok.i:
+                    continue
+                cl = token_cluster.get(subj.i)
+                if cl is not None:
+                    ent = self.clusters[cl].entity
+                    if ent is not None and ent.type in ("Organization", "GeopoliticalEntity"):
+                        return cl
+                    return None
+            if anc.head.i == anc.i:
+                break
+            anc = anc.head
+        return None
+
+    @staticmethod
+    def _subjects(verb: Token) -> list[Token]:
+        """Subjects of a verb; a relative pronoun stands for the noun its clause modifies."""
+        out: list[Token] = []
+        for c in verb.children:
+            if c.dep_ in _SUBJ_DEPS:
+                if c.lower_ in _REL_PRONOUNS and verb.dep_ == "relcl":
+                    out.append(verb.head)
+                else:
+                    out.append(c)
+        return out
+
+    def _learn_gender(self, cl: int, gender: Gender) -> None:
+        c = self.clusters[cl]
+        if c.gender is None:
+            c.gender = gender
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def resolve_entities(
+    parsed: ParsedArticle, *, base: str = iris.DEFAULT_BASE, data: AliasData | None = None
+) -> ResolvedEntities:
+    """Resolve every entity mention of one parsed article (deterministic; never raises on text)."""
+    r = _Resolver(parsed, data or load_alias_data(), base)
+    r.collect_names()
+    r.cluster()
+    r.known_names()
+    r.finalise()
+    mentions = r.references()
+    # entities in order of first mention; drop clusters that ended with no mention
+    first: dict[str, tuple[int, int]] = {}
+    for m in mentions:
+        first.setdefault(m.entity_id, (m.segment, m.start))
+    ents: dict[str, Entity] = {}
+    for c in r.clusters:
+        if c.entity is not None and c.entity.id in first:
+            prev = ents.get(c.entity.id)
+            ents[c.entity.id] = c.entity if prev is None else _merge(prev, c.entity)
+    entities = tuple(sorted(ents.values(), key=lambda e: first[e.id]))
+    mentions.sort(key=lambda m: (m.segment, m.start, m.end, first[m.entity_id]))
+    return ResolvedEntities(entities, tuple(mentions))
+
+
+def _merge(a: Entity, b: Entity) -> Entity:
+    """Two clusters that ended with the same label (and so the same IRI) become one entity."""
+    aliases = list(a.aliases)
+    for s in (b.label, *b.aliases):
+        if s != a.label and s not in aliases:
+            aliases.append(s)
+    return Entity(a.id, a.label, a.type, tuple(aliases))
+
+
+__all__ = [
+    "ALIASES_PATH",
+    "AliasData",
+    "Mention",
+    "MentionKind",
+    "ResolvedEntities",
+    "load_alias_data",
+    "parse_alias_data",
+    "resolve_entities",
+]
