@@ -42,7 +42,10 @@ PREFIXES: Final[dict[str, str]] = {
     "nif": NIF,
 }
 
-_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Characters no RDF consumer handles well: lone surrogates (not encodable), C0 controls other
+# than tab / newline / return (C tools such as rapper stop at NUL; XML forbids them), and the
+# noncharacters U+FFFE / U+FFFF. Each becomes U+FFFD, one for one, so offsets still hold.
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A conservative shape for data IRIs we accept back from records: nothing to escape.
 _SAFE_IRI_TAIL = re.compile(r"^[A-Za-z0-9._~/-]+$")
 
@@ -58,8 +61,8 @@ def iri(value: str) -> NamedNode:
 
 
 def clean_text(value: str) -> str:
-    """``value`` with lone surrogates replaced by U+FFFD: every other character is kept."""
-    return _LONE_SURROGATE.sub("\ufffd", value)
+    """``value`` with unsafe characters (see above) replaced by U+FFFD, length unchanged."""
+    return _UNSAFE_CHARS.sub("\ufffd", value)
 
 
 def text(value: str, language: str | None = None) -> Literal:
