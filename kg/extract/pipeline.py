@@ -1,0 +1,248 @@
+"""The extraction pipeline: read -> clean -> parse -> entities -> relations, per article.
+
+Articles are independent, so the pipeline streams: inputs are read lazily, parsed in
+``nlp.pipe`` batches, and with ``workers > 1`` spread over processes (spawn-safe, the model
+loaded once per worker). Results come out in input order whatever the number of workers, with
+an :class:`~kg.errors.InputError` in place of each input that failed, so the caller decides
+whether to stop or go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from itertools import islice
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg import iris
+from kg.errors import InputError, KGError
+from kg.extract.clean import clean_article
+from kg.extract.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE, WarningSink, read_inputs
+from kg.model import Article, ArticleGraph
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from kg.extract.nlp import ParsedArticle
+
+_log = logging.getLogger(__name__)
+
+#: Articles handed to a worker at a time (and parsed together through ``nlp.pipe``).
+CHUNK = 16
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A picklable stand-in for an InputError raised inside a worker."""
+
+    message: str
+    source: str | None
+    line: int | None
+
+    def error(self) -> InputError:
+        return InputError(self.message, self.source, self.line)
+
+
+def _source(article: Article) -> str:
+    return article.path or article.doc
+
+
+def graph_from_parsed(parsed: ParsedArticle, *, base: str = iris.DEFAULT_BASE) -> ArticleGraph:
+    """Entities and relations of one parsed article, as the unit the store writes."""
+    from kg.extract.entities import resolve_entities
+    from kg.extract.relations import extract_relations
+
+    resolved = resolve_entities(parsed, base=base)
+    relations = extract_relations(parsed, resolved, base=base)
+    return ArticleGraph(parsed.article, tuple(resolved.entities), tuple(relations))
+
+
+def _safe_graph(parsed: ParsedArticle, base: str) -> ArticleGraph | _Failure:
+    article = parsed.article
+    try:
+        return graph_from_parsed(parsed, base=base)
+    except KGError as exc:
+        return _Failure(f"extraction failed: {exc}", _source(article), None)
+    except Exception as exc:  # one odd article must not stop a build of thousands
+        _log.exception("extraction failed on %s", _source(article))
+        return _Failure(
+            f"extraction failed (internal error {type(exc).__name__}: {exc})",
+            _source(article),
+            None,
+        )
+
+
+def extract_article(
+    article: Article, nlp: Language, *, base: str = iris.DEFAULT_BASE
+) -> ArticleGraph:
+    """One article through every stage (clean, parse, entities, relations)."""
+    from kg.extract.nlp import parse_article
+
+    return graph_from_parsed(parse_article(clean_article(article), nlp), base=base)
+
+
+def _extract_chunk(
+    articles: Sequence[Article], nlp: Language, base: str
+) -> list[ArticleGraph | _Failure]:
+    from kg.extract.nlp import parse_articles
+
+    cleaned = [clean_article(a) for a in articles]
+    try:
+        return [_safe_graph(p, base) for p in parse_articles(cleaned, nlp)]
+    except Exception:
+        # A batch-level failure: fall back to one article at a time to isolate the culprit.
+        out: list[ArticleGraph | _Failure] = []
+        for art in cleaned:
+            try:
+                out.extend(_safe_graph(p, base) for p in parse_articles([art], nlp))
+            except Exception as exc:
+                out.append(_Failure(f"parsing failed ({type(exc).__name__}: {exc})",
+                                    _source(art), None))
+        return out
+
+
+_Results = list[ArticleGraph | _Failure]
+
+# -- worker processes ----------------------------------------------------------------------
+
+_WORKER_NLP: Language | None = None
+_WORKER_ERROR: KGError | None = None
+
+
+def _init_worker(model: str | None) -> None:
+    """Pool initializer: load the model once per worker (errors are kept, not raised)."""
+    global _WORKER_NLP, _WORKER_ERROR
+    from kg.extract.nlp import load_model
+
+    try:
+        _WORKER_NLP = load_model(model)
+    except KGError as exc:
+        _WORKER_ERROR = exc
+
+
+def _work(articles: list[Article], base: str) -> list[ArticleGraph | _Failure]:
+    if _WORKER_NLP is None:
+        raise _WORKER_ERROR or KGError("the spaCy pipeline failed to load in a worker")
+    return _extract_chunk(articles, _WORKER_NLP, base)
+
+
+def _chunks(items: Iterable[Article | InputError], size: int) -> Iterator[
+    list[Article | InputError]
+]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _merge(
+    chunk: list[Article | InputError], results: list[ArticleGraph | _Failure]
+) -> Iterator[ArticleGraph | InputError]:
+    done = iter(results)
+    for item in chunk:
+        if isinstance(item, InputError):
+            yield item
+            continue
+        result = next(done)
+        yield result.error() if isinstance(result, _Failure) else result
+
+
+def extract_articles(
+    items: Iterable[Article | InputError],
+    *,
+    model: str | None = None,
+    base: str = iris.DEFAULT_BASE,
+    workers: int = 1,
+    nlp: Language | None = None,
+) -> Iterator[ArticleGraph | InputError]:
+    """Extract a stream of articles (errors pass through in place), in input order."""
+    iris.check_base(base)
+    if workers < 1:
+        from kg.errors import UsageError
+
+        raise UsageError(f"--workers must be at least 1, not {workers}")
+    if workers == 1:
+        from kg.extract.nlp import load_model
+
+        pipeline = nlp or load_model(model)
+        for chunk in _chunks(items, CHUNK):
+            arts = [a for a in chunk if isinstance(a, Article)]
+            yield from _merge(chunk, _extract_chunk(arts, pipeline, base) if arts else [])
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
+        pending: deque[tuple[list[Article | InputError], AsyncResult[_Results]]] = deque()
+        for chunk in _chunks(items, CHUNK):
+            arts = [a for a in chunk if isinstance(a, Article)]
+            pending.append((chunk, pool.apply_async(_work, (arts, base))))
+            while len(pending) > 2 * workers:
+                done_chunk, result = pending.popleft()
+                yield from _merge(done_chunk, result.get())
+        while pending:
+            done_chunk, result = pending.popleft()
+            yield from _merge(done_chunk, result.get())
+
+
+def extract_paths(
+    inputs: Sequence[str | Path],
+    *,
+    model: str | None = None,
+    base: str = iris.DEFAULT_BASE,
+    workers: int = 1,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_line: int = DEFAULT_MAX_LINE,
+    on_warning: WarningSink | None = None,
+) -> Iterator[ArticleGraph | InputError]:
+    """Read and extract files, directories and ``-``; one result per article, in input order."""
+    items = read_inputs(inputs, max_bytes=max_bytes, max_line=max_line, on_warning=on_warning)
+    yield from extract_articles(items, model=model, base=base, workers=workers)
+
+
+def extract_text(
+    text: str,
+    *,
+    doc: str = "text",
+    title: str | None = None,
+    date: str | None = None,
+    author: str | None = None,
+    url: str | None = None,
+    source: str | None = None,
+    model: str | None = None,
+    base: str = iris.DEFAULT_BASE,
+) -> ArticleGraph:
+    """The graph of one article given as a string (``kg.extract(text)`` in notebooks).
+
+    The first line is the headline unless ``title`` says otherwise; raises InputError for an
+    empty text.
+    """
+    from kg.extract.nlp import load_model
+    from kg.extract.read import text_article
+
+    if not isinstance(text, str):
+        raise InputError(f"text must be a string, not {type(text).__name__}", doc)
+    if not text.strip():
+        raise InputError("empty article (no text, or only whitespace)", doc)
+    article = text_article(text.replace("\r\n", "\n").replace("\r", "\n"), doc)
+    article = replace(
+        article,
+        title=title or article.title,
+        date=date or article.date,
+        author=author or article.author,
+        url=url,
+        source=source,
+    )
+    return extract_article(article, load_model(model), base=iris.check_base(base))
+
+
+__all__ = [
+    "CHUNK",
+    "extract_article",
+    "extract_articles",
+    "extract_paths",
+    "extract_text",
+    "graph_from_parsed",
+]
