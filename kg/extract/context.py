@@ -1,0 +1,473 @@
+"""The compiled lexicon and the clause context a relation inherits from the words governing it.
+
+A relation lives in a clause; the words above that clause in the dependency tree say whether it
+is a fact: a reporting verb adds a source ("X said that ..."), a denial turns the clause into a
+denied claim ("denied reports that ..."), a negation or "refused to" flips polarity, "will" /
+"plans to" / "if ... would" set modality. :func:`clause_context` walks from a trigger up to the
+root once and collects all of that, so trigger matching (relations.py) never needs to know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from kg.lexicon import Lexicon, RelationType
+from kg.model import UNNAMED_SOURCE, Entity, Modality
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+__all__ = ["Compiled", "Context", "Lookup", "Source", "clause_context", "compile_lexicon"]
+
+#: Maps a token to the entity it mentions (a name, an alias, a resolved pronoun), or None.
+Lookup = Callable[["Token"], "Entity | None"]
+
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_SPEAKER_NOUNS = frozenset(
+    "office spokesman spokeswoman spokesperson aide aides representative lawyer camp team "
+    "ministry press secretary adviser advisor".split()
+)
+
+
+def _set(values: tuple[str, ...] | list[str] | object) -> frozenset[str]:
+    if isinstance(values, (list, tuple)):
+        return frozenset(str(v).lower() for v in values)
+    return frozenset()
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Lexicon lookups as sets and dicts, built once per :class:`Lexicon` (see compile_lexicon)."""
+
+    types: dict[str, RelationType]
+    verbs: dict[str, tuple[str, ...]]
+    nouns: dict[str, tuple[str, ...]]
+    phrases: tuple[tuple[str, str, tuple[str, ...]], ...]
+    modifier_nouns: dict[str, str]
+    modifier_verbs: dict[str, str]
+    context_verbs: dict[str, str]
+    motion_verbs: dict[str, str]
+    reporting: frozenset[str]
+    report_nouns: frozenset[str]
+    anonymous_sources: frozenset[str]
+    denial: frozenset[str]
+    fiction: frozenset[str]
+    negation: frozenset[str]
+    negating_verbs: frozenset[str]
+    planned: frozenset[str]
+    planned_nouns: frozenset[str]
+    hypothetical: frozenset[str]
+    stand_in_nouns: frozenset[str]
+    actor_nouns: frozenset[str]
+    phone_words: frozenset[str]
+    thanking: frozenset[str]
+    motion: frozenset[str]
+    call_not_preps: frozenset[str]
+
+    def option(self, rtype: str, name: str, default: object = None) -> object:
+        return self.types[rtype].options.get(name, default)
+
+    def option_set(self, rtype: str, name: str) -> frozenset[str]:
+        return _set(self.types[rtype].options.get(name, ()))
+
+
+_COMPILED: dict[int, tuple[Lexicon, Compiled]] = {}
+
+
+def compile_lexicon(lexicon: Lexicon) -> Compiled:
+    """Index the lexicon for matching; cached per Lexicon object (it is immutable)."""
+    hit = _COMPILED.get(id(lexicon))
+    if hit is not None and hit[0] is lexicon:
+        return hit[1]
+    verbs: dict[str, list[str]] = {}
+    nouns: dict[str, list[str]] = {}
+    phrases: list[tuple[str, str, tuple[str, ...]]] = []
+    modifier_nouns: dict[str, str] = {}
+    modifier_verbs: dict[str, str] = {}
+    context_verbs: dict[str, str] = {}
+    motion_verbs: dict[str, str] = {}
+    for name in sorted(lexicon.types):
+        spec = lexicon.types[name]
+        for v in spec.verbs:
+            verbs.setdefault(v.lower(), []).append(name)
+        for n in spec.nouns:
+            nouns.setdefault(n.lower().replace(" ", ""), []).append(name)
+            nouns.setdefault(n.lower().split()[-1], []).append(name)
+        for p in spec.phrases:
+            words = p.lower().split()
+            if len(words) >= 2:
+                phrases.append((name, words[0], tuple(words[1:])))
+        for key, target in (
+            ("modifier_nouns", modifier_nouns),
+            ("modifier_verbs", modifier_verbs),
+            ("context_verbs", context_verbs),
+            ("motion_verbs", motion_verbs),
+        ):
+            for w in _set(spec.options.get(key, ())):
+                target.setdefault(w, name)
+    cue = lexicon.cue
+    compiled = Compiled(
+        types=dict(lexicon.types),
+        verbs={k: tuple(dict.fromkeys(v)) for k, v in verbs.items()},
+        nouns={k: tuple(dict.fromkeys(v)) for k, v in nouns.items()},
+        phrases=tuple(phrases),
+        modifier_nouns=modifier_nouns,
+        modifier_verbs=modifier_verbs,
+        context_verbs=context_verbs,
+        motion_verbs=motion_verbs,
+        reporting=_set(cue("reporting")),
+        report_nouns=_set(cue("report_nouns")),
+        anonymous_sources=_set(cue("anonymous_sources")),
+        denial=_set(cue("denial")),
+        fiction=_set(cue("fiction_words")),
+        negation=_set(cue("negation")),
+        negating_verbs=_set(cue("negating_verbs")),
+        planned=_set(cue("planned")),
+        planned_nouns=_set(cue("planned_nouns")),
+        hypothetical=_set(cue("hypothetical")),
+        stand_in_nouns=_set(cue("stand_in_nouns")),
+        actor_nouns=_set(cue("actor_nouns")),
+        phone_words=_set(cue("phone_words")),
+        thanking=_set(cue("thanking")),
+        motion=_set(cue("motion")),
+        call_not_preps=_set(cue("call_not_preps")),
+    )
+    _COMPILED[id(lexicon)] = (lexicon, compiled)
+    return compiled
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who a clause is attributed to: a resolved entity, or a phrase ("a spokesman")."""
+
+    label: str
+    entity: Entity | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the governing words say about a clause."""
+
+    negative: bool = False
+    modality: Modality = "actual"
+    source: Source | None = None
+    denier: Entity | None = None
+    denier_phrase: str | None = None
+    #: the named source of a denied report ("a report in the Daily Courier")
+    denied_source: Entity | None = None
+    denied: bool = False
+    conditional: bool = False
+    trail: tuple[str, ...] = field(default=())
+
+
+def lemma(tok: Token) -> str:
+    return str(tok.lemma_).lower()
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The nominal subject of a verb, following conj / xcomp / relcl heads when it has none."""
+    seen = 0
+    cur = verb
+    while seen < 6:
+        seen += 1
+        subj = _children(cur, "nsubj", "nsubjpass")
+        if subj:
+            return subj[0]
+        if cur.dep_ == "conj" and cur.head is not cur:
+            cur = cur.head
+            continue
+        if cur.dep_ == "xcomp" and cur.head is not cur:
+            obj = _children(cur.head, "dobj")
+            if obj:
+                return obj[0]
+            cur = cur.head
+            continue
+        if cur.dep_ in ("advcl", "pcomp", "acl") and cur.head is not cur:
+            head = cur.head
+            if head.pos_ in ("NOUN", "PROPN") and cur.dep_ == "acl":
+                # "plans to meet": the planner is the subject of the verb governing "plans"
+                if head.dep_ in ("dobj", "pobj", "nsubj") and head.head is not head:
+                    cur = head.head if head.dep_ != "pobj" else head.head.head
+                    continue
+                return None
+            if head.dep_ == "prep":
+                cur = head.head
+                continue
+            cur = head
+            continue
+        if cur.dep_ == "relcl":
+            return cur.head
+        return None
+    return None
+
+
+def _modal_aux(tok: Token, c: Compiled) -> tuple[Modality | None, bool]:
+    """Modality from the auxiliaries of ``tok`` ("will", "would"), and whether it is negated."""
+    mod: Modality | None = None
+    neg = False
+    for ch in tok.children:
+        low = ch.lower_
+        if ch.dep_ in ("aux", "auxpass"):
+            if low in ("will", "shall", "'ll", "wo", "ll"):
+                mod = "planned"
+            elif low in c.hypothetical or lemma(ch) in c.hypothetical:
+                mod = mod or "hypothetical"
+            elif low == "going" or lemma(ch) == "go":
+                mod = "planned"
+        if ch.dep_ == "neg" or (ch.dep_ == "advmod" and low in ("never",)):
+            neg = True
+    return mod, neg
+
+
+def _has_if_clause(tok: Token) -> bool:
+    for ch in tok.children:
+        if ch.dep_ == "advcl" and any(
+            g.dep_ == "mark" and g.lower_ in ("if", "unless") for g in ch.children
+        ):
+            return True
+    return False
+
+
+def _np_phrase(tok: Token) -> str:
+    """A short phrase for a non-entity source: "a spokesman", "aides", "two Ukrainian sources"."""
+    keep = [t for t in tok.subtree if t.dep_ in ("det", "amod", "nummod", "compound") or t is tok]
+    keep = [t for t in keep if t.head is tok or t is tok]
+    if len(keep) > 5:
+        keep = [tok]
+    return " ".join(t.text for t in sorted(keep, key=lambda t: t.i)).strip()
+
+
+def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) -> Source:
+    """The source named by a reporting subject: an entity, its owner ("her office"), or a phrase."""
+    ent = lookup(tok)
+    if ent is not None:
+        return Source(ent.label, ent)
+    low = lemma(tok)
+    if tok.lower_ == "it" and tok.dep_ == "nsubjpass":
+        return Source(UNNAMED_SOURCE)
+    if low in _SPEAKER_NOUNS or low in c.anonymous_sources:
+        for ch in tok.children:
+            if ch.dep_ in ("poss", "compound"):
+                owner = lookup(ch)
+                if owner is not None:
+                    return Source(owner.label, owner)
+        if low in c.anonymous_sources and verb is not None:
+            # "sources told the Washington Post that ...": the outlet carries the report
+            for ch in verb.children:
+                if ch.dep_ in ("dobj", "dative"):
+                    outlet = lookup(ch)
+                    if outlet is not None:
+                        return Source(outlet.label, outlet)
+    if tok.pos_ == "PRON":
+        return Source(UNNAMED_SOURCE if tok.lower_ in ("it", "they") else tok.lower_)
+    return Source(_np_phrase(tok) or UNNAMED_SOURCE)
+
+
+def _named_report_source(noun: Token, lookup: Lookup) -> Entity | None:
+    """The named origin of a report noun: "the Post's report", "a report in the Courier"."""
+    for ch in noun.children:
+        if ch.dep_ == "poss":
+            ent = lookup(ch)
+            if ent is not None:
+                return ent
+        if ch.dep_ == "prep" and ch.lower_ in ("by", "in", "from", "of"):
+            for p in ch.children:
+                if p.dep_ == "pobj":
+                    ent = lookup(p)
+                    if ent is not None:
+                        return ent
+    return None
+
+
+def _has_fiction(tok: Token, c: Compiled, skip: Token | None = None) -> bool:
+    """Whether a fiction word ("pure fiction", "nonsense") hangs below ``tok`` as a complement."""
+    for t in tok.subtree:
+        if skip is not None and t is skip:
+            continue
+        if t.lower_ in c.fiction or lemma(t) in c.fiction:
+            if t.dep_ in ("oprd", "attr", "acomp", "dobj", "xcomp", "ccomp", "appos", "conj"):
+                return True
+            if t.head.dep_ in ("oprd", "attr", "acomp", "dobj") and t.dep_ in ("amod", "compound"):
+                return True
+    return False
+
+
+def _deny_context(
+    ctx: Context, verb: Token, lookup: Lookup, c: Compiled
+) -> Context:
+    subj = subject_of(verb)
+    denier: Entity | None = None
+    phrase: str | None = None
+    if subj is not None:
+        src = resolve_source(subj, lookup, c, verb)
+        denier = src.entity
+        phrase = None if denier is not None else src.label
+    return replace(ctx, denied=True, denier=ctx.denier or denier, denier_phrase=phrase)
+
+
+def _report_noun_parent(noun: Token, ctx: Context, lookup: Lookup, c: Compiled) -> Context:
+    """A clause under a report noun ("reports that ..."): a claim; is the report denied above?"""
+    named = _named_report_source(noun, lookup)
+    if ctx.source is None:
+        ctx = replace(ctx, source=Source(named.label, named) if named else Source(UNNAMED_SOURCE))
+    gov = noun.head
+    if noun.dep_ in ("dobj", "oprd", "pobj", "nsubjpass") and gov is not noun:
+        verb = gov.head if noun.dep_ == "pobj" else gov
+        if lemma(verb) in c.denial:
+            return replace(_deny_context(ctx, verb, lookup, c), denied_source=named)
+        if lemma(verb) == "call" and _has_fiction(verb, c, skip=None):
+            return replace(_deny_context(ctx, verb, lookup, c), denied_source=named)
+    if noun.dep_ in ("nsubj",) and gov is not noun and _has_fiction(gov, c, skip=noun):
+        # "reports that ... were pure invention", typically under "X said"
+        speaker = gov
+        while speaker.dep_ in ("ccomp", "conj") and speaker.head is not speaker:
+            speaker = speaker.head
+            if lemma(speaker) in c.reporting:
+                return replace(_deny_context(ctx, speaker, lookup, c), denied_source=named)
+        if subject_of(gov) is not None and subject_of(gov) is not noun:
+            return replace(_deny_context(ctx, gov, lookup, c), denied_source=named)
+    return ctx
+
+
+def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
+    """Walk from ``trigger`` to the root and collect source, denial, polarity and modality.
+
+    Polarity and modality come only from the trigger's own clause chain (auxiliaries,
+    "refused to", "plans to", "agreed to a call"); once the walk leaves the clause through a
+    relative clause or an adverbial clause they stop applying, while attribution and denial
+    keep propagating up to the reporting or denying verb.
+    """
+    ctx = Context()
+    mod, neg = _modal_aux(trigger, c)
+    negative = neg
+    modality: Modality = mod or "actual"
+    if mod == "hypothetical" and not _has_if_clause(trigger):
+        modality = "hypothetical"
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        for ch in trigger.children:
+            if ch.dep_ == "det" and ch.lower_ == "no":
+                negative = True
+    open_clause = True
+    tok = trigger
+    steps = 0
+    while tok.head is not tok and steps < 30:
+        steps += 1
+        dep, head = tok.dep_, tok.head
+        hl = lemma(head)
+        # "according to X" on any verb of the chain
+        if head.pos_ in ("VERB", "AUX") and ctx.source is None:
+            for ch in head.children:
+                if ch.lower_ == "according":
+                    for to in ch.children:
+                        for p in to.children:
+                            if p.dep_ == "pobj":
+                                ctx = replace(ctx, source=resolve_source(p, lookup, c, None))
+        if dep in ("ccomp", "parataxis") or (dep == "advcl" and hl in c.reporting and head.i > tok.i):
+            if hl in c.denial:
+                ctx = _deny_context(ctx, head, lookup, c)
+            elif hl in c.reporting:
+                subj = _children(head, "nsubj", "nsubjpass")
+                if subj and lemma(subj[0]) in c.denial:
+                    # "Kremlin slams claims that ..." misparsed as "slams" = subject of "claims"
+                    ctx = _deny_context(ctx, subj[0], lookup, c)
+                    ctx = replace(ctx, source=ctx.source or Source(UNNAMED_SOURCE))
+                elif ctx.source is None:
+                    if subj:
+                        ctx = replace(ctx, source=resolve_source(subj[0], lookup, c, head))
+                    else:
+                        ctx = replace(ctx, source=Source(UNNAMED_SOURCE))
+            elif open_clause:
+                hmod, hneg = _modal_aux(head, c)
+                if hl in c.planned and modality == "actual":
+                    modality = "planned"
+                if hmod and modality == "actual":
+                    modality = hmod
+                if hneg and head.pos_ == "VERB" and hl not in c.reporting:
+                    negative = not negative
+            open_clause = False
+        elif dep == "xcomp" or (dep in ("prep", "pobj", "dobj", "nsubj", "nsubjpass", "pcomp")):
+            if dep == "pobj" or dep == "prep":
+                tok = head
+                continue
+            if hl in c.denial and dep in ("xcomp", "dobj", "pcomp"):
+                if dep != "dobj" or trigger.pos_ in ("NOUN",):
+                    ctx = _deny_context(ctx, head, lookup, c)
+                    open_clause = False
+                    tok = head
+                    continue
+            if hl in c.reporting and dep == "xcomp":
+                # "X was reported to have met Y" / "X claimed to have met Y"
+                subj = _children(head, "nsubj")
+                if ctx.source is None:
+                    ctx = replace(
+                        ctx,
+                        source=resolve_source(subj[0], lookup, c, head) if subj else Source(UNNAMED_SOURCE),
+                    )
+            if open_clause and dep != "nsubj" or (open_clause and dep == "nsubj" and trigger.pos_ == "NOUN"):
+                hmod, hneg = _modal_aux(head, c)
+                if hl in c.negating_verbs:
+                    negative = not negative
+                if hl in c.planned and modality == "actual":
+                    modality = "planned"
+                if hmod and modality == "actual":
+                    modality = hmod
+                    if hmod == "hypothetical" and _has_if_clause(head):
+                        modality = "hypothetical"
+                if hneg:
+                    negative = not negative
+        elif dep == "acl" and head.pos_ in ("NOUN", "PROPN"):
+            if lemma(head) in c.report_nouns:
+                ctx = _report_noun_parent(head, ctx, lookup, c)
+                open_clause = False
+            elif open_clause and lemma(head) in c.planned_nouns:
+                if modality == "actual":
+                    modality = "planned"
+                if any(ch.dep_ == "det" and ch.lower_ == "no" for ch in head.children):
+                    negative = not negative
+            else:
+                open_clause = False
+        elif dep == "conj":
+            if open_clause:
+                hmod, _ = _modal_aux(head, c)
+                if hmod and modality == "actual":
+                    modality = hmod
+        elif dep == "advcl":
+            marks = {g.lower_ for g in tok.children if g.dep_ == "mark"}
+            if open_clause and marks & {"if", "unless"}:
+                modality = "hypothetical"
+            elif open_clause and any(g.dep_ == "aux" and g.lower_ == "to" for g in tok.children):
+                # purpose: "will travel to Lisbon to meet X", "flew to Kyiv to meet X"
+                if modality == "actual":
+                    modality = "planned"
+                hmod, hneg = _modal_aux(head, c)
+                if hneg:
+                    negative = not negative
+            open_clause = False
+        else:
+            open_clause = False
+        tok = head
+    if (
+        modality == "hypothetical"
+        and ctx.source is not None
+        and not _conditional_in_sentence(trigger)
+        and _would_only(trigger)
+    ):
+        modality = "planned"
+    return replace(ctx, negative=negative, modality=modality)
+
+
+def _conditional_in_sentence(tok: Token) -> bool:
+    return any(t.lower_ in ("if", "unless") and t.dep_ == "mark" for t in tok.sent)
+
+
+def _would_only(tok: Token) -> bool:
+    """'X said she would meet Y' is a future in the past (planned), not a hypothetical."""
+    chain = [tok, *tok.ancestors]
+    auxes = {ch.lower_ for t in chain[:3] for ch in t.children if ch.dep_ == "aux"}
+    return "would" in auxes and not auxes & {"could", "might", "may", "should"}

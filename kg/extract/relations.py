@@ -1,0 +1,855 @@
+"""Claims-aware relation extraction: lexicon triggers over the dependency parse.
+
+For every sentence, a trigger (a verb, noun or phrase of ``ontology/lexicon.yaml``) yields a
+relation whose parties come from its arguments (subject, object, "with"/"between" phrases,
+possessives, passive agents, coordination) and whose status comes from the clause context
+(:mod:`kg.extract.context`): attributed, denied, negated, planned or hypothetical. A relation is
+only ever between two distinct resolved entities; named entities that no trigger governs yield
+nothing. When the parse is unclear the extractor prefers no relation, or a non-fact reading.
+
+The sense of *speak*: "spoke by phone / on the phone with X" is a call. A plain "spoke to/with X"
+is a call only when the article itself talks about a phone call (a phone word or the noun
+*call*); otherwise it gives nothing, since it may be a meeting, a speech or an interview.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from itertools import combinations
+from typing import TYPE_CHECKING, Protocol
+
+from kg import iris
+from kg.extract.context import (
+    Compiled,
+    Context,
+    Lookup,
+    Source,
+    clause_context,
+    compile_lexicon,
+    lemma,
+    subject_of,
+)
+from kg.extract.dates import normalise_date, parse_reference
+from kg.lexicon import Lexicon, load_lexicon
+from kg.model import UNNAMED_SOURCE, Entity, Evidence, RelationRecord
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from kg.extract.nlp import ParsedArticle
+
+__all__ = ["EntityIndex", "extract_relations", "extract_sentence_relations"]
+
+_PLACE_TYPES = ("GeopoliticalEntity", "Location")
+_PRONOUNS = frozenset("he she him her his hers they them their its it".split())
+_GROUP_NOUNS = frozenset("leader leaders men women presidents sides pair countries".split())
+
+
+class EntityIndex(Protocol):
+    """What the extractor needs from the entity stage (kg.extract.entities.ResolvedEntities).
+
+    ``segment`` is the index of the segment in ``ParsedArticle.segments``, ``token`` the index
+    of the token in that segment's doc.
+    """
+
+    def entity_at(self, segment: int, token: int) -> Entity | None: ...
+
+    def entities_at(self, segment: int, token: int) -> tuple[Entity, ...]: ...
+
+
+#: Maps a token to every entity a group mention covers ("the two leaders").
+GroupLookup = Callable[["Token"], "tuple[Entity, ...]"]
+
+
+@dataclass(frozen=True)
+class _Party:
+    entity: Entity
+    token: Token
+    penalty: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One relation found in a sentence, before it becomes a record."""
+
+    type: str
+    subject: _Party
+    object: _Party
+    trigger: Token
+    confidence: float
+    place: str | None = None
+    place_id: str | None = None
+
+
+class _Sentence:
+    """Per-sentence helpers: entity lookup with pronoun and group fallbacks."""
+
+    def __init__(
+        self,
+        sent: Span,
+        base_lookup: Lookup,
+        history: list[Entity],
+        c: Compiled,
+        group_lookup: GroupLookup | None = None,
+    ):
+        self.group_lookup = group_lookup
+        self.sent = sent
+        self.base_lookup = base_lookup
+        self.history = history
+        self.c = c
+        self._cache: dict[int, Entity | None] = {}
+
+    def lookup(self, tok: Token) -> Entity | None:
+        if tok.i in self._cache:
+            return self._cache[tok.i]
+        ent = self.base_lookup(tok)
+        if ent is None and tok.lower_ in _PRONOUNS and tok.lower_ not in ("it", "its", "they", "them", "their"):
+            ent = self._pronoun(tok)
+        self._cache[tok.i] = ent
+        return ent
+
+    def _pronoun(self, tok: Token) -> Entity | None:
+        """Fallback for he/she/him/her when the entity stage left a pronoun unresolved."""
+        # "X said/denied that he ...": the speaker
+        cur = tok.head
+        for _ in range(6):
+            if cur.dep_ in ("ccomp", "xcomp", "advcl") and cur.head is not cur:
+                gov = cur.head
+                if lemma(gov) in self.c.reporting or lemma(gov) in self.c.denial:
+                    for ch in gov.children:
+                        if ch.dep_ == "nsubj":
+                            ent = self.base_lookup(ch)
+                            if ent is not None and ent.type == "Person":
+                                return ent
+            if cur.head is cur:
+                break
+            cur = cur.head
+        is_subject = tok.dep_ in ("nsubj", "nsubjpass")
+        clause_subject: Entity | None = None
+        if not is_subject:
+            subj = subject_of(tok.head) if tok.head.pos_ in ("VERB", "AUX") else None
+            if subj is not None and subj is not tok:
+                clause_subject = self.base_lookup(subj)
+        # persons mentioned earlier in this sentence, then earlier in the article
+        before: list[tuple[Entity, bool]] = []
+        for t in self.sent:
+            if t.i >= tok.i:
+                break
+            ent = self.base_lookup(t)
+            if ent is not None and ent.type == "Person":
+                before.append((ent, t.dep_ in ("nsubj", "nsubjpass")))
+        candidates = [e for e, subj_role in reversed(before) if subj_role or not is_subject]
+        candidates += [e for e, _ in reversed(before)]
+        candidates += [e for e in reversed(self.history) if e.type == "Person"]
+        for ent in candidates:
+            if clause_subject is not None and ent.id == clause_subject.id:
+                continue
+            return ent
+        return None
+
+    def group(self, tok: Token) -> list[Entity]:
+        """"the two leaders" / "both men": the entity stage's pair, else the last two persons."""
+        if self.group_lookup is not None:
+            members = self.group_lookup(tok)
+            if len(members) >= 2:
+                return list(members)
+        if lemma(tok) not in _GROUP_NOUNS and tok.lower_ not in _GROUP_NOUNS:
+            return []
+        if not any(ch.lower_ in ("two", "both") for ch in tok.children):
+            return []
+        seen: list[Entity] = []
+        for ent in reversed(self.history):
+            if ent.type == "Person" and all(ent.id != s.id for s in seen):
+                seen.append(ent)
+            if len(seen) == 2:
+                return seen
+        return []
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    out = [tok]
+    for c in tok.conjuncts:
+        if c.i not in {o.i for o in out}:
+            out.append(c)
+    return out
+
+
+class _Extractor:
+    def __init__(self, s: _Sentence, c: Compiled, phone_context: bool):
+        self.s = s
+        self.c = c
+        self.phone_context = phone_context
+
+    # ---- parties -------------------------------------------------------------------------
+
+    def parties(self, tok: Token | None, rtype: str | None = None, depth: int = 0) -> list[_Party]:
+        """Entities an argument token stands for (with conjuncts and stand-ins)."""
+        if tok is None or depth > 3:
+            return []
+        out: list[_Party] = []
+        for t in _conjuncts(tok):
+            ent = self.s.lookup(t)
+            if ent is not None:
+                pen = 0.1 if t.pos_ == "PRON" else 0.0
+                out.append(_Party(ent, t, pen))
+                continue
+            grp = self.s.group(t)
+            if grp:
+                out.extend(_Party(e, t, 0.2) for e in grp)
+                continue
+            if t.pos_ in ("NOUN", "PROPN") and rtype is not None:
+                out.extend(self._stand_in(t, rtype, depth))
+        return out
+
+    def _stand_in(self, t: Token, rtype: str, depth: int) -> list[_Party]:
+        low = lemma(t)
+        if self.c.option(rtype, "stand_in") and (low in self.c.stand_in_nouns or t.lower_ in self.c.stand_in_nouns):
+            for ch in t.children:
+                if ch.dep_ == "poss":
+                    return [replace(p, penalty=p.penalty + 0.1) for p in self.parties(ch, None, depth + 1)]
+            for ch in t.children:
+                if ch.dep_ == "acl":
+                    for ag in ch.children:
+                        if ag.dep_ == "agent":
+                            for p in ag.children:
+                                if p.dep_ == "pobj":
+                                    return [replace(x, penalty=x.penalty + 0.1) for x in self.parties(p, None, depth + 1)]
+                if ch.dep_ == "prep" and ch.lower_ == "by":
+                    for p in ch.children:
+                        if p.dep_ == "pobj":
+                            return [replace(x, penalty=x.penalty + 0.1) for x in self.parties(p, None, depth + 1)]
+        if low in self.c.actor_nouns:
+            for ch in t.children:
+                if ch.dep_ == "poss":
+                    return [replace(p, penalty=p.penalty + 0.1) for p in self.parties(ch, None, depth + 1)]
+        return []
+
+    def _prep_objects(self, tok: Token, preps: Iterable[str]) -> list[Token]:
+        wanted = set(preps)
+        out: list[Token] = []
+        for ch in tok.children:
+            if ch.dep_ in ("prep", "agent") and ch.lower_ in wanted:
+                out.extend(_children(ch, "pobj"))
+        return out
+
+    # ---- verb triggers -------------------------------------------------------------------
+
+    def verb_relations(self, tok: Token) -> list[_Found]:
+        lem = lemma(tok)
+        found: list[_Found] = []
+        types = list(self.c.verbs.get(lem, ()))
+        if tok.pos_ not in ("VERB", "AUX"):
+            return self._fallback_verb(tok, types)
+        for name, head, rest in self.c.phrases:
+            if head == lem and self._phrase_matches(tok, rest):
+                found.extend(self._verb_frame(tok, name, conf=0.85, phrase=rest))
+        if lem in self.c.modifier_verbs and self._phone_modified(tok):
+            found.extend(self._verb_frame(tok, self.c.modifier_verbs[lem], conf=0.85))
+        elif lem in self.c.context_verbs and self.phone_context:
+            if self._prep_objects(tok, ("to", "with")):
+                found.extend(self._verb_frame(tok, self.c.context_verbs[lem], conf=0.6))
+        if lem in self.c.motion_verbs:
+            found.extend(self._motion(tok, self.c.motion_verbs[lem]))
+        for rtype in types:
+            if rtype == "called" and lem == "call" and not self._is_phone_call(tok):
+                continue
+            if rtype == "denied":
+                continue  # denials come from the clause context of what they deny
+            if lem in self.c.option_set(rtype, "standin_only_verbs"):
+                found.extend(self._verb_frame(tok, rtype, conf=0.8, standin_only=True))
+                continue
+            if rtype == "criticized" and self._claim_object(tok):
+                continue
+            found.extend(self._verb_frame(tok, rtype, conf=0.9))
+        return found
+
+    def _claim_object(self, tok: Token) -> bool:
+        return any(
+            lemma(ch) in self.c.report_nouns for ch in tok.children if ch.dep_ in ("dobj", "nsubj")
+        )
+
+    def _phrase_matches(self, tok: Token, rest: tuple[str, ...]) -> bool:
+        below: set[str] = set()
+        for ch in tok.children:
+            below.add(lemma(ch))
+            below.add(ch.lower_)
+            for g in ch.children:
+                below.add(lemma(g))
+                below.add(g.lower_)
+        return all(w in below for w in rest)
+
+    def _phone_modified(self, tok: Token) -> bool:
+        for ch in tok.children:
+            if ch.dep_ in ("prep", "npadvmod", "advmod") or ch.dep_ == "dobj":
+                if lemma(ch) in self.c.phone_words or ch.lower_ in ("telephonically",):
+                    return True
+                for g in ch.children:
+                    if g.dep_ == "pobj" and lemma(g) in self.c.phone_words:
+                        return True
+                    if g.dep_ == "pobj" and lemma(g) in ("call", "line"):
+                        return True
+        return False
+
+    def _is_phone_call(self, tok: Token) -> bool:
+        """The sense of *call*: a direct object and no complement ("called X a liar")."""
+        objs = _children(tok, "dobj")
+        if not objs:
+            return False
+        for ch in tok.children:
+            if ch.dep_ in ("oprd", "attr", "acomp", "ccomp"):
+                return False
+            if ch.dep_ == "xcomp" and ch.pos_ in ("NOUN", "ADJ", "PROPN"):
+                return False
+            if ch.dep_ == "prt":
+                return ch.lower_ == "up"
+        for o in objs:
+            if lemma(o) in self.c.report_nouns:
+                return False
+            for g in o.children:
+                if g.dep_ in ("appos", "oprd", "amod", "acl") and g.i > o.i and g.pos_ in ("NOUN", "ADJ"):
+                    return False
+        nxt = objs[0].i + 1
+        sent_end = self.s.sent.end
+        if nxt < sent_end:
+            t = tok.doc[nxt]
+            if t.pos_ in ("DET", "ADJ") and t.head.i != tok.i and t.dep_ not in ("prep", "punct"):
+                return False
+            if t.tag_ in ("``", "''") or t.text in ('"', "“", "'", "‘"):
+                return False
+        return not self._has_fiction_below(tok)
+
+    def _has_fiction_below(self, tok: Token) -> bool:
+        return any(t.lower_ in self.c.fiction for t in tok.subtree if t.i != tok.i)
+
+    def _subjects(self, tok: Token, rtype: str) -> tuple[list[_Party], list[_Party]]:
+        """(agents, patients) of a verb, passive-aware, inheriting a missing subject."""
+        passive = bool(_children(tok, "auxpass", "nsubjpass"))
+        if passive:
+            agents: list[_Party] = []
+            for ag in _children(tok, "agent"):
+                for p in _children(ag, "pobj"):
+                    agents.extend(self.parties(p, rtype))
+            patients: list[_Party] = []
+            for sp in _children(tok, "nsubjpass"):
+                patients.extend(self.parties(sp, rtype))
+            return agents, patients
+        subj_tok = subject_of(tok)
+        agents = self.parties(subj_tok, None)
+        inherited = subj_tok is not None and subj_tok.head is not tok
+        if inherited:
+            agents = [replace(a, penalty=a.penalty + 0.05) for a in agents]
+        return agents, []
+
+    def _verb_frame(
+        self,
+        tok: Token,
+        rtype: str,
+        conf: float,
+        standin_only: bool = False,
+        phrase: tuple[str, ...] = (),
+    ) -> list[_Found]:
+        agents, patients = self._subjects(tok, rtype)
+        objects = list(patients)
+        direct = self.c.option(rtype, "direct_object", True)
+        for ob in _children(tok, "dobj", "dative"):
+            if phrase and lemma(ob) in phrase:
+                continue
+            if direct:
+                cand = self.parties(ob, rtype)
+                if standin_only:
+                    cand = [p for p in cand if p.token.i != ob.i]
+                objects.extend(cand)
+        preps = [str(p) for p in self.c.option(rtype, "object_preps", ()) or ()]  # type: ignore[union-attr]
+        if phrase:
+            preps += [w for w in phrase if w in ("with", "to", "behind", "on", "upon", "at", "by")]
+        for pob in self._prep_objects(tok, preps):
+            objects.extend(self.parties(pob, rtype))
+        if rtype == "called" and lemma(tok) in self.c.context_verbs:
+            objects = [o for o in objects if o.token.dep_ == "pobj"] or objects
+        return self._pairs(tok, rtype, agents, objects, conf)
+
+    def _motion(self, tok: Token, rtype: str) -> list[_Found]:
+        agents, _ = self._subjects(tok, rtype)
+        places = [
+            p for p in (self.parties(t) for t in self._prep_objects(tok, ("to",))) for p in p
+        ]
+        return self._pairs(tok, rtype, agents, places, 0.8)
+
+    def _fallback_verb(self, tok: Token, types: Sequence[str]) -> list[_Found]:
+        """A trigger the tagger did not take for a verb ("Kolar hosted Andrade" as an ADJ):
+        only the plain pattern NAME trigger NAME, with low confidence."""
+        if not types or tok.tag_ not in ("JJ", "VBN", "VBD", "NNS", "NN") or tok.lower_ == lemma(tok):
+            return []
+        if tok.i == 0 or tok.i + 1 >= len(tok.doc):
+            return []
+        left, right = tok.doc[tok.i - 1], tok.doc[tok.i + 1]
+        le, re_ = self.s.lookup(left), self.s.lookup(right)
+        if le is None or re_ is None or tok.pos_ in ("NOUN",):
+            return []
+        out: list[_Found] = []
+        for rtype in types:
+            if rtype in ("denied", "called") or self.c.option(rtype, "standin_only_verbs"):
+                if rtype != "called" or lemma(tok) == "call":
+                    continue
+            # the right-hand name must be a whole name (the next token is not inside it)
+            end = right.i
+            while end + 1 < len(tok.doc) and self.s.lookup(tok.doc[end + 1]) == re_:
+                end += 1
+            right_tok = tok.doc[end]
+            out.extend(self._pairs(tok, rtype, [_Party(le, left)], [_Party(re_, right_tok)], 0.5))
+        return out
+
+    # ---- noun triggers -------------------------------------------------------------------
+
+    def noun_relations(self, tok: Token) -> list[_Found]:
+        lem = lemma(tok)
+        types = list(self.c.nouns.get(lem, ())) + list(self.c.nouns.get(tok.lower_, ()))
+        if lem in self.c.modifier_nouns and self._phone_noun(tok):
+            types.append(self.c.modifier_nouns[lem])
+        found: list[_Found] = []
+        for rtype in dict.fromkeys(types):
+            if rtype == "denied":
+                continue
+            if rtype == "called" and lem == "call":
+                if _children(tok, "acl") or any(
+                    ch.dep_ == "prep" and ch.lower_ in ("for", "on", "to") and not self._party_prep(ch)
+                    for ch in tok.children
+                ):
+                    continue
+            if rtype == "met" and lem in ("talk", "talks") and self._phone_noun(tok):
+                continue
+            conf = 0.75
+            found.extend(self._noun_frame(tok, rtype, conf))
+        return found
+
+    def _party_prep(self, prep: Token) -> bool:
+        return any(self.s.lookup(p) is not None for p in prep.children if p.dep_ == "pobj")
+
+    def _phone_noun(self, tok: Token) -> bool:
+        return any(
+            ch.dep_ in ("compound", "amod", "nmod") and lemma(ch) in self.c.phone_words
+            for ch in tok.children
+        )
+
+    def _noun_frame(self, tok: Token, rtype: str, conf: float) -> list[_Found]:
+        agents: list[_Party] = []
+        for ch in tok.children:
+            if ch.dep_ == "poss":
+                agents.extend(self.parties(ch))
+        agent_preps = [str(p) for p in self.c.option(rtype, "agent_preps", ("by", "from")) or ()]  # type: ignore[union-attr]
+        for pob in self._prep_objects(tok, agent_preps):
+            agents.extend(self.parties(pob))
+        obj_preps = [str(p) for p in self.c.option(rtype, "object_preps", ()) or ()]  # type: ignore[union-attr]
+        objects: list[_Party] = []
+        for pob in self._prep_objects(tok, obj_preps):
+            objects.extend(self.parties(pob, rtype))
+        if rtype == "supported" and not agents:
+            # "continued strong support for Ukraine in the United States"
+            for pob in self._prep_objects(tok, ("in", "among")):
+                agents.extend(p for p in self.parties(pob) if p.entity.type in ("GeopoliticalEntity", "Organization", "Group"))
+        gov = tok.head
+        if tok.dep_ == "pobj" and gov.dep_ == "prep":
+            verb = gov.head
+            if gov.lower_ == "for" and lemma(verb) in self.c.thanking:
+                # "Kolar thanked Andrade for his support" -> supported(Andrade, Kolar)
+                thanked = [p for d in _children(verb, "dobj") for p in self.parties(d)]
+                thanker = self.parties(subject_of(verb))
+                return self._pairs(tok, rtype, thanked or agents, thanker, conf - 0.05)
+            if not agents and verb.pos_ in ("VERB", "AUX"):
+                agents = [replace(p, penalty=p.penalty + 0.1) for p in self.parties(subject_of(verb))]
+        elif tok.dep_ in ("dobj", "attr") and gov.pos_ in ("VERB", "AUX") and not agents:
+            agents = [replace(p, penalty=p.penalty + 0.05) for p in self.parties(subject_of(gov))]
+        elif tok.dep_ in ("dobj",) and gov.pos_ in ("VERB", "AUX") and agents and all(
+            a.token.pos_ == "PRON" for a in agents
+        ):
+            agents = self.parties(subject_of(gov)) or agents
+        if not agents and not objects:
+            return []
+        return self._pairs(tok, rtype, agents, objects, conf)
+
+    # ---- pairs and attributes --------------------------------------------------------------
+
+    def _pairs(
+        self, trigger: Token, rtype: str, agents: list[_Party], objects: list[_Party], conf: float
+    ) -> list[_Found]:
+        spec = self.c.types[rtype]
+        out: list[_Found] = []
+        pairs: list[tuple[_Party, _Party]] = []
+        if objects:
+            pairs = [(a, o) for a in agents for o in objects]
+        elif spec.symmetric and len(agents) >= 2:
+            pairs = list(combinations(agents, 2))
+        for a, o in pairs:
+            if a.entity.id == o.entity.id:
+                continue
+            kind = rtype
+            if self.c.option(rtype, "place_object"):
+                if o.entity.type not in _PLACE_TYPES:
+                    alt = self.c.option(rtype, "person_object_as")
+                    if not isinstance(alt, str) or alt not in self.c.types:
+                        continue
+                    kind = alt
+            elif o.entity.type == "Location" and rtype != "invaded":
+                continue
+            place, place_id = self._place(trigger, (a, o), kind)
+            out.append(
+                _Found(
+                    kind,
+                    a,
+                    o,
+                    trigger,
+                    round(max(0.1, conf - a.penalty - o.penalty), 2),
+                    place,
+                    place_id,
+                )
+            )
+        return out
+
+    def _place(self, trigger: Token, parties: tuple[_Party, _Party], kind: str) -> tuple[str | None, str | None]:
+        if kind == "visited":
+            ent = parties[1].entity
+            return ent.label, ent.id
+        roots: list[Token] = [trigger, parties[0].token, parties[1].token]
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "pobj":
+            roots.append(trigger.head.head)
+        if trigger.dep_ == "advcl" and lemma(trigger.head) in self.c.motion:
+            roots.append(trigger.head)
+        for root in roots:
+            for prep in root.children:
+                if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "to"):
+                    continue
+                if prep.lower_ == "to" and root is not trigger.head:
+                    continue
+                for pob in _children(prep, "pobj"):
+                    ent = self.s.lookup(pob)
+                    if ent is not None and ent.type in _PLACE_TYPES:
+                        return ent.label, ent.id
+                    if ent is None and prep.lower_ == "at" and pob.pos_ == "NOUN":
+                        words = [t for t in pob.subtree if t.dep_ in ("amod", "compound") or t is pob]
+                        words = [t for t in words if t.head is pob or t is pob]
+                        return " ".join(t.text for t in sorted(words, key=lambda t: t.i)), None
+            for ch in root.children:
+                # "the summit in Madrid" below "on the sidelines of"
+                if ch.dep_ == "prep":
+                    for pob in _children(ch, "pobj"):
+                        for prep2 in _children(pob, "prep"):
+                            for sub in _children(prep2, "pobj"):
+                                for prep3 in _children(sub, "prep"):
+                                    if prep3.lower_ in ("in", "at"):
+                                        for p in _children(prep3, "pobj"):
+                                            ent = self.s.lookup(p)
+                                            if ent is not None and ent.type in _PLACE_TYPES:
+                                                return ent.label, ent.id
+                            if prep2.lower_ in ("in", "at"):
+                                for p in _children(prep2, "pobj"):
+                                    ent = self.s.lookup(p)
+                                    if ent is not None and ent.type in _PLACE_TYPES and pob.lower_ not in ("war", "conflict"):
+                                        return ent.label, ent.id
+        return None, None
+
+
+def _date_of(trigger: Token, reference: date | None, future: bool) -> str | None:
+    """A DATE entity attached to the trigger (or its clause verb) through prepositions only."""
+    anchors = {trigger.i}
+    if trigger.dep_ == "pobj":
+        anchors.add(trigger.head.head.i)
+    if trigger.dep_ in ("dobj",):
+        anchors.add(trigger.head.i)
+    for ent in trigger.sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        cur = ent.root
+        for _ in range(5):
+            if cur.i in anchors:
+                return normalise_date(ent.text, reference, future=future)
+            if cur.dep_ not in ("pobj", "prep", "npadvmod", "nummod", "appos", "compound", "tmod"):
+                if not (cur.dep_ == "punct"):
+                    break
+            if cur.head is cur:
+                break
+            cur = cur.head
+            if cur.dep_ in ("dobj",) and cur.i not in anchors:
+                # "met Braun in Vienna on Tuesday" often hangs the date off the object
+                if cur.head.i in anchors:
+                    return normalise_date(ent.text, reference, future=future)
+        else:
+            continue
+    return None
+
+
+def _phone_context(docs: Iterable[Doc], c: Compiled) -> bool:
+    for doc in docs:
+        for t in doc:
+            lo = lemma(t)
+            if lo in c.phone_words and t.pos_ in ("NOUN", "ADJ", "VERB"):
+                return True
+            if lo == "call" and t.pos_ == "NOUN" and not any(
+                ch.dep_ == "prep" and ch.lower_ == "for" for ch in t.children
+            ):
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Draft:
+    found: _Found
+    ctx: Context
+
+
+def _contextualise(f: _Found, s: _Sentence, c: Compiled) -> Context:
+    ctx = clause_context(f.trigger, s.lookup, c)
+    return ctx
+
+
+def extract_sentence_relations(
+    sent: Span,
+    lookup: Lookup,
+    *,
+    lexicon: Lexicon | None = None,
+    history: list[Entity] | None = None,
+    phone_context: bool = False,
+    group_lookup: GroupLookup | None = None,
+) -> list[tuple[_Found, Context]]:
+    """Relations in one parsed sentence with their clause context (no records, no IRIs).
+
+    ``history`` lists the entities mentioned before the sentence (for pronoun and "the two
+    leaders" fallbacks); it is not modified.
+    """
+    c = compile_lexicon(lexicon or load_lexicon())
+    s = _Sentence(sent, lookup, history or [], c, group_lookup)
+    ex = _Extractor(s, c, phone_context)
+    found: list[_Found] = []
+    for tok in sent:
+        lem = lemma(tok)
+        if tok.pos_ in ("NOUN", "PROPN") or (lem in c.nouns and tok.pos_ not in ("VERB", "AUX")):
+            if lem in c.nouns or tok.lower_ in c.nouns or lem in c.modifier_nouns:
+                found.extend(ex.noun_relations(tok))
+                continue
+        if (
+            lem in c.verbs
+            or lem in c.modifier_verbs
+            or lem in c.context_verbs
+            or lem in c.motion_verbs
+            or any(h == lem for _, h, _r in c.phrases)
+        ):
+            found.extend(ex.verb_relations(tok))
+    out: list[tuple[_Found, Context]] = []
+    for f in found:
+        out.append((f, _contextualise(f, s, c)))
+    return out
+
+
+def _source_fields(src: Source | None) -> tuple[str | None, str | None]:
+    if src is None:
+        return None, None
+    return src.label, (src.entity.id if src.entity is not None else None)
+
+
+def _qualifier(polarity: str, modality: str, attributed: str | None, denies: str | None) -> str:
+    return f"{polarity}|{modality}|{attributed or ''}|{denies or ''}"
+
+
+def _records_for_sentence(
+    doc_id: str,
+    sent_text: str,
+    start: int,
+    end: int,
+    drafts: list[tuple[_Found, Context]],
+    base: str,
+    reference: date | None,
+) -> list[RelationRecord]:
+    records: dict[tuple[object, ...], RelationRecord] = {}
+    denials: list[RelationRecord] = []
+    for f, ctx in drafts:
+        polarity = "negative" if ctx.negative else "positive"
+        modality = ctx.modality
+        src = ctx.source
+        if ctx.denied and src is None:
+            src = Source(UNNAMED_SOURCE)
+        attributed, attributed_id = _source_fields(src)
+        subj, obj = f.subject.entity, f.object.entity
+        spec_sym = f.type in ("met", "called")
+        pair: tuple[str, ...] = tuple(sorted((subj.id, obj.id))) if spec_sym else (subj.id, obj.id)
+        key = (f.type, pair, polarity, modality, attributed)
+        denied_by: tuple[str, ...] = ()
+        if ctx.denied and ctx.denier is not None:
+            denied_by = (ctx.denier.label,)
+        elif ctx.denied:
+            denied_by = (ctx.denier_phrase or UNNAMED_SOURCE,)
+        date_value = _date_of(f.trigger, reference, modality == "planned")
+        rid = iris.relation_iri(
+            doc_id, f.type, subj.id, obj.id, start, end, base,
+            qualifier=_qualifier(polarity, modality, attributed, None),
+        )
+        rec = RelationRecord(
+            id=rid,
+            doc=doc_id,
+            type=f.type,
+            subject=subj.label,
+            subject_id=subj.id,
+            object=obj.label,
+            object_id=obj.id,
+            polarity=polarity,  # type: ignore[arg-type]
+            modality=modality,
+            attributed_to=attributed,
+            attributed_to_id=attributed_id,
+            denied_by=denied_by,
+            date=date_value,
+            place=f.place,
+            place_id=f.place_id,
+            sentence=sent_text,
+            start=start,
+            end=end,
+            confidence=f.confidence,
+        )
+        prev = records.get(key)
+        if prev is not None:
+            if prev.confidence >= rec.confidence:
+                continue
+            rec = replace(rec, id=prev.id)
+        records[key] = rec
+        if ctx.denied and ctx.denier is not None:
+            denier = ctx.denier
+            other = subj if denier.id != subj.id else obj
+            if other.id == denier.id:
+                continue
+            did = iris.relation_iri(
+                doc_id, "denied", denier.id, other.id, start, end, base,
+                qualifier=_qualifier("positive", "actual", None, rid),
+            )
+            denials.append(
+                RelationRecord(
+                    id=did, doc=doc_id, type="denied", subject=denier.label, subject_id=denier.id,
+                    object=other.label, object_id=other.id, denies=rid, sentence=sent_text,
+                    start=start, end=end, confidence=round(max(0.1, f.confidence - 0.05), 2),
+                )
+            )
+    out = list(records.values())
+    # denials of a named report with no relation beneath it ("denied a report in the Courier")
+    seen_denials = {(d.subject_id, d.object_id, d.denies) for d in denials}
+    out.extend(d for d in denials if (d.subject_id, d.object_id, d.denies) in seen_denials)
+    return out
+
+
+def _source_only_denials(
+    sent: Span, s_lookup: Lookup, c: Compiled, doc_id: str, start: int, end: int, base: str,
+    existing: list[RelationRecord],
+) -> list[RelationRecord]:
+    """"denied a report in the Daily Courier that ...", "rejected accusations by the Green Party":
+    a denial of a named source even when the claim itself has no two named parties."""
+    from kg.extract.context import _deny_context, _named_report_source  # noqa: PLC0415
+
+    out: list[RelationRecord] = []
+    for tok in sent:
+        if lemma(tok) not in c.denial or tok.pos_ not in ("VERB",):
+            continue
+        for ob in tok.children:
+            if ob.dep_ != "dobj" or lemma(ob) not in c.report_nouns:
+                continue
+            named = _named_report_source(ob, s_lookup)
+            if named is None:
+                continue
+            ctx = _deny_context(Context(), tok, s_lookup, c)
+            if ctx.denier is None or ctx.denier.id == named.id:
+                continue
+            if any(r.type == "denied" and r.subject_id == ctx.denier.id for r in existing):
+                continue
+            did = iris.relation_iri(doc_id, "denied", ctx.denier.id, named.id, start, end, base)
+            out.append(
+                RelationRecord(
+                    id=did, doc=doc_id, type="denied", subject=ctx.denier.label,
+                    subject_id=ctx.denier.id, object=named.label, object_id=named.id,
+                    sentence=sent.text, start=start, end=end, confidence=0.8,
+                )
+            )
+    return out
+
+
+def _link_denials(records: list[RelationRecord]) -> list[RelationRecord]:
+    """Fill ``denied_by`` of each denied relation from the denial records pointing at it."""
+    by_claim: dict[str, list[str]] = {}
+    for r in records:
+        if r.type == "denied" and r.denies:
+            by_claim.setdefault(r.denies, []).append(r.subject)
+    out: list[RelationRecord] = []
+    for r in records:
+        deniers = by_claim.get(r.id)
+        if deniers:
+            merged = tuple(dict.fromkeys((*r.denied_by, *deniers)))
+            merged = tuple(d for d in merged if d != UNNAMED_SOURCE) or merged
+            r = replace(r, denied_by=merged)
+        out.append(r)
+    return out
+
+
+def _merge_repeats(records: list[RelationRecord]) -> list[RelationRecord]:
+    """One record per relation stated by an identical sentence repeated (a caption printed twice)."""
+    first: dict[tuple[object, ...], int] = {}
+    id_map: dict[str, str] = {}
+    out: list[RelationRecord] = []
+    for r in records:
+        denies = id_map.get(r.denies, r.denies) if r.denies else None
+        key = (r.sentence, r.type, r.subject_id, r.object_id, r.polarity, r.modality, r.attributed_to, denies)
+        if key in first:
+            i = first[key]
+            kept = out[i]
+            if kept.start != r.start:
+                ev = Evidence(r.sentence, r.start, r.end)
+                if ev not in kept.extra_evidence:
+                    out[i] = replace(kept, extra_evidence=(*kept.extra_evidence, ev))
+            id_map[r.id] = kept.id
+            continue
+        first[key] = len(out)
+        out.append(replace(r, denies=denies))
+    return out
+
+
+def _segment_lookups(entities: EntityIndex, index: int) -> tuple[Lookup, GroupLookup]:
+    def lookup(tok: Token) -> Entity | None:
+        return entities.entity_at(index, tok.i)
+
+    def group(tok: Token) -> tuple[Entity, ...]:
+        return entities.entities_at(index, tok.i)
+
+    return lookup, group
+
+
+def extract_relations(
+    parsed: ParsedArticle,
+    entities: EntityIndex,
+    *,
+    lexicon: Lexicon | None = None,
+    base: str = iris.DEFAULT_BASE,
+) -> tuple[RelationRecord, ...]:
+    """All relation records of one parsed article, in text order, deterministic."""
+    c = compile_lexicon(lexicon or load_lexicon())
+    article = parsed.article
+    reference = parse_reference(article.date)
+    phone = _phone_context((ps.doc for ps in parsed.segments), c)
+    history: list[Entity] = []
+    records: list[RelationRecord] = []
+    for index, pseg in enumerate(parsed.segments):
+        lookup, group = _segment_lookups(entities, index)
+        seg_start = pseg.segment.start
+        for sent in pseg.doc.sents:
+            start = seg_start + sent.start_char
+            end = seg_start + sent.end_char
+            text = article.text[start:end]
+            drafts = extract_sentence_relations(
+                sent, lookup, lexicon=lexicon, history=history, phone_context=phone,
+                group_lookup=group,
+            )
+            recs = _records_for_sentence(article.doc, text, start, end, drafts, base, reference)
+            recs += _source_only_denials(sent, lookup, c, article.doc, start, end, base, recs)
+            records.extend(recs)
+            for tok in sent:
+                ent = lookup(tok)
+                if ent is not None and (not history or history[-1].id != ent.id):
+                    history.append(ent)
+    return tuple(_merge_repeats(_link_denials(records)))
