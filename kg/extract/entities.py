@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -101,6 +101,7 @@ class AliasData:
     photo_agencies: frozenset[str]
     credit_re: re.Pattern[str]
     org_nouns: frozenset[str]
+    not_person_words: frozenset[str] = frozenset()
     max_role_words: int = 3
 
 
@@ -188,6 +189,10 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         credit_re=credit_re,
         org_nouns=frozenset(
             _norm(n) for n in _str_list(data.get("org_nouns"), f"{source}: org_nouns")
+        ),
+        not_person_words=frozenset(
+            _norm(n)
+            for n in _str_list(data.get("not_person_words"), f"{source}: not_person_words")
         ),
         max_role_words=max((len(r.split()) for r in roles), default=1),
     )
@@ -302,6 +307,8 @@ class _Cluster:
     countries: set[str] = field(default_factory=set)
     gender: Gender | None = None
     gender_conflict: bool = False
+    maybe_person: bool = False
+    pronoun_votes: int = 0
 
 
 def _edit_distance(a: str, b: str, limit: int = 2) -> int:
@@ -347,6 +354,7 @@ class _Resolver:
         self.clusters: list[_Cluster] = []
         self.covered: set[tuple[int, int]] = set()
         self.quoted: list[list[bool]] = [self._quote_mask(d) for d in self.docs]
+        self.seg_index = {id(d): i for i, d in enumerate(self.docs)}
 
     # ---- helpers over tokens ---------------------------------------------------------------
 
@@ -713,6 +721,7 @@ class _Resolver:
             1 for c in self.clusters if c.person_full and _norm(c.raws[0].text).split()[-1] == k
         ) > 1}
         added: list[_Raw] = []
+        unknown: dict[str, _Cluster] = {}
         for seg, doc in enumerate(self.docs):
             i = 0
             n = len(doc)
@@ -726,6 +735,12 @@ class _Resolver:
                     j += 1
                 text = doc[i:j].text
                 found = lookup.get(_norm(text))
+                if found is None and self._unlabelled_name(seg, doc[i:j]):
+                    found = unknown.get(_norm(text))
+                    if found is None:
+                        found = _Cluster(len(self.clusters), (seg, i))
+                        self.clusters.append(found)
+                        unknown[_norm(text)] = found
                 if found is not None and _norm(text) not in ambiguous:
                     raw = _Raw(seg, i, j, text, None, [text], [], None, None)
                     self._join(found, raw)
@@ -734,11 +749,67 @@ class _Resolver:
                 i = j
         self.raws.extend(added)
 
+    _ARG_DEPS = frozenset(
+        {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "poss", "dative", "attr"}
+    )
+
+    def _unlabelled_name(self, seg: int, span: Span) -> bool:
+        """A proper-noun run spaCy gave no label, used as a verb argument ("Kolar and Braun met").
+
+        Only title-case words without organisation or place words, never in a credit line.
+        """
+        head = span[-1]
+        if head.dep_ not in self._ARG_DEPS or len(span) > 3:
+            return False
+        if any(
+            t.ent_type_ or not t.is_alpha or not t.is_title or len(t.text) < 2
+            or _norm(t.text) in self.data.not_person_words
+            or _norm(t.text) in self.data.honorifics
+            or _norm(t.text) in self.data.roles
+            for t in span
+        ):
+            return False
+        if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
+            return False
+        return not self._in_credit(seg, span)
+
     # ---- 4. types and labels ---------------------------------------------------------------
 
     def finalise(self) -> None:
         for c in self.clusters:
+            c.maybe_person = self._person_shaped(c)
             c.entity = self._make_entity(c)
+            c.maybe_person = c.maybe_person or c.entity.type == "Person"
+
+    _LOCATIVE = frozenset({"in", "at", "from", "to", "near", "into", "across", "outside", "inside"})
+
+    def _person_shaped(self, c: _Cluster) -> bool:
+        """A name tagged ORG/GPE that could be a person spaCy did not know ("Marta Kolar").
+
+        No alias-data name, no organisation or place word, title-case words only, and never
+        the object of a locative preposition ("in Vienna").
+        """
+        if c.canon:
+            return False
+        for r in c.raws:
+            if r.label in ("LOC", "FAC", "NORP"):
+                return False
+            words = r.text.split()
+            if len(words) > 3 or any(
+                not w.isalpha() or not w[:1].isupper() or w.isupper()
+                or _norm(w) in self.data.not_person_words
+                for w in words
+            ):
+                return False
+            norm = _norm(r.text)
+            if norm in self.data.capitals or norm in self.data.demonyms:
+                return False
+            head = self.docs[r.seg][r.end - 1]
+            if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
+                return False
+            if head.dep_ == "compound":
+                return False
+        return True
 
     def _make_entity(self, c: _Cluster) -> Entity:
         votes: Counter[str] = Counter()
@@ -748,6 +819,9 @@ class _Resolver:
             if r.titled:
                 votes["Person"] += 2
         if c.person_full:
+            votes["Person"] += 1
+        votes["Person"] += 2 * c.pronoun_votes
+        if votes and c.maybe_person and any(len(r.text.split()) > 1 for r in c.raws):
             votes["Person"] += 1
         etype: EntityType
         if c.canon:
@@ -804,10 +878,19 @@ class _Resolver:
                         if found is not None:
                             start, kind, clusters = found
                             cur.append((seg, tok, clusters, quoted[i]))
+                            # the mention never overlaps a name inside it ("the US president")
+                            own = max([start, *(k + 1 for k in range(start, i)
+                                                 if (seg, k) in self.covered)])
                             for cl in clusters:
-                                out.append(self._mention(seg, start, i + 1, kind, cl))
-                                self._add_alias(cl, doc[start : i + 1], kind)
+                                out.append(self._mention(seg, own, i + 1, kind, cl))
+                                if len(clusters) == 1:
+                                    self._add_alias(cl, doc[start : i + 1], kind)
+                                if kind == "pronoun" and tok.lower_ in _PRONOUNS:
+                                    self.clusters[cl].pronoun_votes += 1
                     i += 1
+            if self.parsed.segments[seg].segment.kind != "paragraph":
+                # captions and headlines stand apart: pronouns never look back into them
+                del sentences[-len(list(doc.sents)) :]
         return out
 
     def _mention(self, seg: int, start: int, end: int, kind: MentionKind, cl: int) -> Mention:
@@ -938,10 +1021,8 @@ class _Resolver:
 
         def ok(cl: int) -> bool:
             c = self.clusters[cl]
-            return (
-                c.entity is not None
-                and c.entity.type == "Person"
-                and (c.gender is None or c.gender == gender or c.gender_conflict)
+            return c.maybe_person and (
+                c.gender is None or c.gender == gender or c.gender_conflict
             )
 
         cur = sentences[-1]
@@ -951,9 +1032,15 @@ class _Resolver:
         excluded: set[int] = set()
         if tok.dep_ in _OBJ_DEPS or tok.lower_ in ("himself", "herself"):
             verb = tok.head.head if tok.dep_ == "pobj" else tok.head
-            for subj in self._subjects(verb):
-                if subj.i in token_cluster:
-                    excluded.add(token_cluster[subj.i])
+            for _ in range(5):
+                subjects = self._subjects(verb)
+                for subj in subjects:
+                    if subj.i in token_cluster:
+                        excluded.add(token_cluster[subj.i])
+                # "A called B to congratulate him": the infinitive's subject is A's
+                if subjects or verb.dep_ not in ("xcomp", "advcl") or verb.head.i == verb.i:
+                    break
+                verb = verb.head
             if tok.lower_ in ("himself", "herself"):
                 keep = excluded
                 return next(iter(keep)) if len(keep) == 1 and ok(next(iter(keep))) else None
@@ -966,35 +1053,54 @@ class _Resolver:
                 if subj.i == tok.i or subj.i > tok.i:
                     continue
                 cl = token_cluster.get(subj.i)
-                if cl is not None and cl not in excluded and ok(cl):
-                    self._learn_gender(cl, gender)
-                    return cl
+                if cl is None or cl in excluded or not ok(cl):
+                    continue
+                between = {c for i, c in token_cluster.items() if subj.i < i < tok.i and ok(c)}
+                if tok.dep_ == "poss" and between - {cl}:
+                    # "A thanked B for his support": his is A or B; leave it open
+                    return None
+                self._learn_gender(cl, gender)
+                return cl
             if anc.head.i == anc.i:
                 break
             anc = anc.head
         before = [cl for i, cl in token_cluster.items() if i < tok.i]
+        if self._unknown_names_before(tok):
+            return None
         if before:
             uniq = {cl for cl in before if ok(cl)} - excluded
             return next(iter(uniq)) if len(uniq) == 1 else None
         # nothing before it in this sentence: the latest earlier sentence naming a person
         for sent in reversed(sentences[-4:-1]):
             cands = [(t, cls[0]) for _s, t, cls, q in sent if len(cls) == 1 and not q]
-            persons = [(t, cl) for t, cl in cands if self.clusters[cl].entity is not None
-                       and self.clusters[cl].entity.type == "Person"]  # type: ignore[union-attr]
+            persons = [(t, cl) for t, cl in cands if self.clusters[cl].maybe_person]
             if not persons:
                 continue
             uniq = {cl for _t, cl in persons if ok(cl)} - excluded
             if len(uniq) == 1:
                 return next(iter(uniq))
             if tok.dep_ in _SUBJ_DEPS:
-                subjects = {
+                subj_cls = {
                     cl for t, cl in persons
                     if t.dep_ in _SUBJ_DEPS and t.head.dep_ == "ROOT" and cl in uniq
                 }
-                if len(subjects) == 1:
-                    return next(iter(subjects))
+                if len(subj_cls) == 1:
+                    return next(iter(subj_cls))
             return None
         return None
+
+    def _unknown_names_before(self, tok: Token) -> bool:
+        """A proper noun before the pronoun that no mention covers: a name spaCy missed."""
+        seg = self._seg_of(tok)
+        return any(
+            t.pos_ == "PROPN" and t.text[:1].isupper() and t.is_alpha and not t.ent_type_
+            and (seg, t.i) not in self.covered
+            for t in tok.sent
+            if t.i < tok.i
+        )
+
+    def _seg_of(self, tok: Token) -> int:
+        return self.seg_index.get(id(tok.doc), -1)
 
     def _it_pronoun(
         self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
@@ -1037,6 +1143,12 @@ class _Resolver:
         if c.gender is None:
             c.gender = gender
 
+    def retype(self) -> None:
+        """Re-decide types now that pronouns tell which names are people ("Kolar ... she")."""
+        for c in self.clusters:
+            if c.entity is not None and c.pronoun_votes and not c.canon:
+                c.entity = replace(c.entity, type=self._make_entity(c).type)
+
 
 # --------------------------------------------------------------------------------------------
 
@@ -1051,6 +1163,7 @@ def resolve_entities(
     r.known_names()
     r.finalise()
     mentions = r.references()
+    r.retype()
     # entities in order of first mention; drop clusters that ended with no mention
     first: dict[str, tuple[int, int]] = {}
     for m in mentions:
