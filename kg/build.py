@@ -136,7 +136,7 @@ class BuildReport:
         ]
         if self.by_status:
             parts = ", ".join(f"{self.by_status[s]} {s}" for s in STATUSES if self.by_status[s])
-            lines.append(f"  relations: {parts}")
+            lines.append(f"  status:    {parts}")
         for name, rel_path in self.outputs.items():
             lines.append(f"  {name + ':':10} {self.out / rel_path}")
         return "\n".join(lines)

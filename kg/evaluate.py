@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -241,7 +241,10 @@ def load_gold(path: str | Path) -> Gold:
             items = obj["relations"]
             if not isinstance(items, list):
                 raise InputError("gold 'relations' must be a list", source, number)
-            rels.extend(gold_relation(r, doc, source, number) for r in items)
+            sentence = obj.get("sentence") if isinstance(obj.get("sentence"), str) else None
+            for r in items:
+                g = gold_relation(r, doc, source, number)
+                rels.append(g if g.sentence or not sentence else replace(g, sentence=sentence))
             continue
         doc = obj.get("doc")
         if not isinstance(doc, str) or not doc:
@@ -671,8 +674,6 @@ def evaluate(
 ) -> EvalReport:
     """Load the gold, get predictions (records files as they are, other inputs extracted) and
     score them."""
-    from dataclasses import replace
-
     gold = load_gold(gold_path)
     if not inputs:
         raise UsageError("kg eval: give the articles to extract, or a JSONL of predictions")
