@@ -58,6 +58,7 @@ class Compiled:
     negating_verbs: frozenset[str]
     planned: frozenset[str]
     planned_nouns: frozenset[str]
+    planned_objects: frozenset[str]
     hypothetical: frozenset[str]
     stand_in_nouns: frozenset[str]
     actor_nouns: frozenset[str]
@@ -126,6 +127,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         negating_verbs=_set(cue("negating_verbs")),
         planned=_set(cue("planned")),
         planned_nouns=_set(cue("planned_nouns")),
+        planned_objects=_set(cue("planned_objects")),
         hypothetical=_set(cue("hypothetical")),
         stand_in_nouns=_set(cue("stand_in_nouns")),
         actor_nouns=_set(cue("actor_nouns")),
@@ -178,21 +180,23 @@ def subject_of(verb: Token) -> Token | None:
         seen += 1
         subj = _children(cur, "nsubj", "nsubjpass")
         if subj:
+            if cur.dep_ == "relcl" and subj[0].tag_ in ("WP", "WDT") and cur.head.i != cur.i:
+                return cur.head  # "Kolar, who met Braun": the antecedent
             return subj[0]
-        if cur.dep_ == "conj" and cur.head is not cur:
+        if cur.dep_ == "conj" and cur.head.i != cur.i:
             cur = cur.head
             continue
-        if cur.dep_ == "xcomp" and cur.head is not cur:
+        if cur.dep_ == "xcomp" and cur.head.i != cur.i:
             obj = _children(cur.head, "dobj")
             if obj:
                 return obj[0]
             cur = cur.head
             continue
-        if cur.dep_ in ("advcl", "pcomp", "acl") and cur.head is not cur:
+        if cur.dep_ in ("advcl", "pcomp", "acl") and cur.head.i != cur.i:
             head = cur.head
             if head.pos_ in ("NOUN", "PROPN") and cur.dep_ == "acl":
                 # "plans to meet": the planner is the subject of the verb governing "plans"
-                if head.dep_ in ("dobj", "pobj", "nsubj") and head.head is not head:
+                if head.dep_ in ("dobj", "pobj", "nsubj") and head.head.i != head.i:
                     cur = head.head if head.dep_ != "pobj" else head.head.head
                     continue
                 return None
@@ -236,8 +240,8 @@ def _has_if_clause(tok: Token) -> bool:
 
 def _np_phrase(tok: Token) -> str:
     """A short phrase for a non-entity source: "a spokesman", "aides", "two Ukrainian sources"."""
-    keep = [t for t in tok.subtree if t.dep_ in ("det", "amod", "nummod", "compound") or t is tok]
-    keep = [t for t in keep if t.head is tok or t is tok]
+    keep = [t for t in tok.subtree if t.dep_ in ("det", "amod", "nummod", "compound") or t.i == tok.i]
+    keep = [t for t in keep if t.head.i == tok.i or t.i == tok.i]
     if len(keep) > 5:
         keep = [tok]
     return " ".join(t.text for t in sorted(keep, key=lambda t: t.i)).strip()
@@ -288,7 +292,7 @@ def _named_report_source(noun: Token, lookup: Lookup) -> Entity | None:
 def _has_fiction(tok: Token, c: Compiled, skip: Token | None = None) -> bool:
     """Whether a fiction word ("pure fiction", "nonsense") hangs below ``tok`` as a complement."""
     for t in tok.subtree:
-        if skip is not None and t is skip:
+        if skip is not None and t.i == skip.i:
             continue
         if t.lower_ in c.fiction or lemma(t) in c.fiction:
             if t.dep_ in ("oprd", "attr", "acomp", "dobj", "xcomp", "ccomp", "appos", "conj"):
@@ -317,21 +321,35 @@ def _report_noun_parent(noun: Token, ctx: Context, lookup: Lookup, c: Compiled) 
     if ctx.source is None:
         ctx = replace(ctx, source=Source(named.label, named) if named else Source(UNNAMED_SOURCE))
     gov = noun.head
-    if noun.dep_ in ("dobj", "oprd", "pobj", "nsubjpass") and gov is not noun:
+    if noun.dep_ in ("dobj", "oprd", "pobj", "nsubjpass") and gov.i != noun.i:
         verb = gov.head if noun.dep_ == "pobj" else gov
         if lemma(verb) in c.denial:
             return replace(_deny_context(ctx, verb, lookup, c), denied_source=named)
         if lemma(verb) == "call" and _has_fiction(verb, c, skip=None):
             return replace(_deny_context(ctx, verb, lookup, c), denied_source=named)
-    if noun.dep_ in ("nsubj",) and gov is not noun and _has_fiction(gov, c, skip=noun):
+    if noun.dep_ in ("nsubj",) and gov.i != noun.i and _has_fiction(gov, c, skip=noun):
         # "reports that ... were pure invention", typically under "X said"
         speaker = gov
-        while speaker.dep_ in ("ccomp", "conj") and speaker.head is not speaker:
+        while speaker.dep_ in ("ccomp", "conj") and speaker.head.i != speaker.i:
             speaker = speaker.head
             if lemma(speaker) in c.reporting:
                 return replace(_deny_context(ctx, speaker, lookup, c), denied_source=named)
-        if subject_of(gov) is not None and subject_of(gov) is not noun:
+        gsubj = subject_of(gov)
+        if gsubj is not None and gsubj.i != noun.i:
             return replace(_deny_context(ctx, gov, lookup, c), denied_source=named)
+    return ctx
+
+
+def _according_to(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Context:
+    """"..., according to the news agency VNA": a source attached to a verb of the chain."""
+    if ctx.source is not None:
+        return ctx
+    for ch in verb.children:
+        if ch.lower_ == "according":
+            for to in ch.children:
+                for p in to.children:
+                    if p.dep_ == "pobj":
+                        return replace(ctx, source=resolve_source(p, lookup, c, None))
     return ctx
 
 
@@ -355,19 +373,14 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 negative = True
     open_clause = True
     tok = trigger
+    ctx = _according_to(ctx, trigger, lookup, c)
     steps = 0
-    while tok.head is not tok and steps < 30:
+    while tok.head.i != tok.i and steps < 30:
         steps += 1
         dep, head = tok.dep_, tok.head
         hl = lemma(head)
-        # "according to X" on any verb of the chain
-        if head.pos_ in ("VERB", "AUX") and ctx.source is None:
-            for ch in head.children:
-                if ch.lower_ == "according":
-                    for to in ch.children:
-                        for p in to.children:
-                            if p.dep_ == "pobj":
-                                ctx = replace(ctx, source=resolve_source(p, lookup, c, None))
+        if ctx.source is None:
+            ctx = _according_to(ctx, head, lookup, c)
         if dep in ("ccomp", "parataxis") or (dep == "advcl" and hl in c.reporting and head.i > tok.i):
             if hl in c.denial:
                 ctx = _deny_context(ctx, head, lookup, c)
@@ -413,7 +426,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 hmod, hneg = _modal_aux(head, c)
                 if hl in c.negating_verbs:
                     negative = not negative
-                if hl in c.planned and modality == "actual":
+                if (hl in c.planned if dep != "dobj" else hl in c.planned_objects) and modality == "actual":
                     modality = "planned"
                 if hmod and modality == "actual":
                     modality = hmod

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["EntityIndex", "extract_relations", "extract_sentence_relations"]
 
 _PLACE_TYPES = ("GeopoliticalEntity", "Location")
+_PREPS = frozenset("with to behind on upon at by for against".split())
 _PRONOUNS = frozenset("he she him her his hers they them their its it".split())
 _GROUP_NOUNS = frozenset("leader leaders men women presidents sides pair countries".split())
 
@@ -115,7 +116,7 @@ class _Sentence:
         # "X said/denied that he ...": the speaker
         cur = tok.head
         for _ in range(6):
-            if cur.dep_ in ("ccomp", "xcomp", "advcl") and cur.head is not cur:
+            if cur.dep_ in ("ccomp", "xcomp", "advcl") and cur.head.i != cur.i:
                 gov = cur.head
                 if lemma(gov) in self.c.reporting or lemma(gov) in self.c.denial:
                     for ch in gov.children:
@@ -123,10 +124,10 @@ class _Sentence:
                             ent = self.base_lookup(ch)
                             if ent is not None and ent.type == "Person":
                                 return ent
-            if cur.head is cur:
+            if cur.head.i == cur.i:
                 break
             cur = cur.head
-        is_subject = tok.dep_ in ("nsubj", "nsubjpass")
+        is_subject = tok.dep_ in ("nsubj", "nsubjpass", "poss")
         clause_subject: Entity | None = None
         if not is_subject:
             subj = subject_of(tok.head) if tok.head.pos_ in ("VERB", "AUX") else None
@@ -275,14 +276,15 @@ class _Extractor:
         )
 
     def _phrase_matches(self, tok: Token, rest: tuple[str, ...]) -> bool:
-        below: set[str] = set()
+        """The first word of the rest is a direct dependent of the head, the others at most
+        two levels down ("call on X": "on" hangs off *call*, not off "Reyes on Sunday")."""
+        direct = {w for ch in tok.children for w in (lemma(ch), ch.lower_)}
+        below = set(direct)
         for ch in tok.children:
-            below.add(lemma(ch))
-            below.add(ch.lower_)
             for g in ch.children:
                 below.add(lemma(g))
                 below.add(g.lower_)
-        return all(w in below for w in rest)
+        return rest[0] in direct and all(w in below for w in rest[1:])
 
     def _phone_modified(self, tok: Token) -> bool:
         for ch in tok.children:
@@ -357,17 +359,18 @@ class _Extractor:
         agents, patients = self._subjects(tok, rtype)
         objects = list(patients)
         direct = self.c.option(rtype, "direct_object", True)
+        phrase_preps = [w for w in phrase if w in _PREPS]
         for ob in _children(tok, "dobj", "dative"):
-            if phrase and lemma(ob) in phrase:
-                continue
+            if phrase and (lemma(ob) in phrase or phrase_preps):
+                continue  # "called on X to": the party is the object of the phrase's preposition
             if direct:
                 cand = self.parties(ob, rtype)
                 if standin_only:
                     cand = [p for p in cand if p.token.i != ob.i]
                 objects.extend(cand)
         preps = [str(p) for p in self.c.option(rtype, "object_preps", ()) or ()]  # type: ignore[union-attr]
-        if phrase:
-            preps += [w for w in phrase if w in ("with", "to", "behind", "on", "upon", "at", "by")]
+        if phrase_preps:
+            preps = phrase_preps
         for pob in self._prep_objects(tok, preps):
             objects.extend(self.parties(pob, rtype))
         if rtype == "called" and lemma(tok) in self.c.context_verbs:
@@ -384,7 +387,7 @@ class _Extractor:
     def _fallback_verb(self, tok: Token, types: Sequence[str]) -> list[_Found]:
         """A trigger the tagger did not take for a verb ("Kolar hosted Andrade" as an ADJ):
         only the plain pattern NAME trigger NAME, with low confidence."""
-        if not types or tok.tag_ not in ("JJ", "VBN", "VBD", "NNS", "NN") or tok.lower_ == lemma(tok):
+        if not types or tok.tag_ not in ("JJ", "VBN", "VBD"):
             return []
         if tok.i == 0 or tok.i + 1 >= len(tok.doc):
             return []
@@ -471,6 +474,9 @@ class _Extractor:
             agents = self.parties(subject_of(gov)) or agents
         if not agents and not objects:
             return []
+        if not agents and len(objects) >= 2 and self.c.types[rtype].symmetric:
+            # "the meeting between A and B"
+            agents, objects = objects, []
         return self._pairs(tok, rtype, agents, objects, conf)
 
     # ---- pairs and attributes --------------------------------------------------------------
@@ -524,15 +530,15 @@ class _Extractor:
             for prep in root.children:
                 if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "to"):
                     continue
-                if prep.lower_ == "to" and root is not trigger.head:
+                if prep.lower_ == "to" and root.i != trigger.head.i:
                     continue
                 for pob in _children(prep, "pobj"):
                     ent = self.s.lookup(pob)
                     if ent is not None and ent.type in _PLACE_TYPES:
                         return ent.label, ent.id
                     if ent is None and prep.lower_ == "at" and pob.pos_ == "NOUN":
-                        words = [t for t in pob.subtree if t.dep_ in ("amod", "compound") or t is pob]
-                        words = [t for t in words if t.head is pob or t is pob]
+                        words = [t for t in pob.subtree if t.dep_ in ("amod", "compound") or t.i == pob.i]
+                        words = [t for t in words if t.head.i == pob.i or t.i == pob.i]
                         return " ".join(t.text for t in sorted(words, key=lambda t: t.i)), None
             for ch in root.children:
                 # "the summit in Madrid" below "on the sidelines of"
@@ -571,7 +577,7 @@ def _date_of(trigger: Token, reference: date | None, future: bool) -> str | None
             if cur.dep_ not in ("pobj", "prep", "npadvmod", "nummod", "appos", "compound", "tmod"):
                 if not (cur.dep_ == "punct"):
                     break
-            if cur.head is cur:
+            if cur.head.i == cur.i:
                 break
             cur = cur.head
             if cur.dep_ in ("dobj",) and cur.i not in anchors:
@@ -580,6 +586,17 @@ def _date_of(trigger: Token, reference: date | None, future: bool) -> str | None
                     return normalise_date(ent.text, reference, future=future)
         else:
             continue
+    return None
+
+
+def _verb_lemma_guess(word: str, c: Compiled) -> str | None:
+    """The trigger lemma of an -ed form the tagger took for an adjective ("hosted" -> host)."""
+    if not word.endswith("ed"):
+        return None
+    for cut in (2, 1, 3):
+        stem = word[:-cut]
+        if stem in c.verbs:
+            return stem
     return None
 
 
@@ -630,6 +647,11 @@ def extract_sentence_relations(
         if tok.pos_ in ("NOUN", "PROPN") or (lem in c.nouns and tok.pos_ not in ("VERB", "AUX")):
             if lem in c.nouns or tok.lower_ in c.nouns or lem in c.modifier_nouns:
                 found.extend(ex.noun_relations(tok))
+                continue
+        if tok.pos_ not in ("VERB", "AUX") and tok.tag_ in ("JJ", "VBN", "VBD") and lem not in c.verbs:
+            guess = _verb_lemma_guess(tok.lower_, c)
+            if guess is not None:
+                found.extend(ex._fallback_verb(tok, c.verbs[guess]))
                 continue
         if (
             lem in c.verbs
