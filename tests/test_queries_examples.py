@@ -1,0 +1,243 @@
+"""The analysts' queries in examples/queries/: their rows on graphs built with `kg import`
+from the seed article's gold and from the dev sentences' gold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_kg
+from helpers_sparql import QUERIES, build_dev_graph, build_seed_graph
+
+from kg.query import SelectResult, query, read_query_file
+
+ENT = "https://w3id.org/newskg/id/entity/"
+EXPECTED_FILES = {
+    "met-or-called.rq",
+    "disputed-claims.rq",
+    "support-network.rq",
+    "entity-timeline.rq",
+    "relation-sources.rq",
+    "asserted-and-denied.rq",
+}
+
+
+@pytest.fixture(scope="module")
+def seed_graph(seed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_seed_graph(seed_dir, tmp_path_factory.mktemp("seed"))
+
+
+@pytest.fixture(scope="module")
+def dev_graph(dev_sentences: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_dev_graph(dev_sentences, tmp_path_factory.mktemp("dev"))
+
+
+def run(graph: Path, name: str, **params: str) -> list[dict[str, str | None]]:
+    res = query(graph, read_query_file(QUERIES / name), params=params or None)
+    assert isinstance(res, SelectResult)
+    return res.records()
+
+
+def pick(rows: list[dict[str, str | None]], *keys: str) -> set[tuple[str | None, ...]]:
+    return {tuple(r[k] for k in keys) for r in rows}
+
+
+def test_every_query_file_is_commented_and_tested() -> None:
+    files = {p.name for p in QUERIES.glob("*.rq")}
+    assert files == EXPECTED_FILES
+    for name in files:
+        text = (QUERIES / name).read_text(encoding="utf-8")
+        assert text.startswith("#"), f"{name} must open with a comment saying what it answers"
+        assert "kg query" in text, f"{name} must show how to run it"
+
+
+# -- who met or called whom -------------------------------------------------------------------
+
+
+def test_met_or_called_on_seed(seed_graph: Path) -> None:
+    rows = run(seed_graph, "met-or-called.rq")
+    got = pick(rows, "type", "subject", "object", "status", "date", "place")
+    assert ("met", "Vladimir Putin", "Donald Trump", "fact", "2018-07-16", "Helsinki") in got
+    assert (
+        "called", "Donald Trump", "Vladimir Putin",
+        "reported by The Washington Post; denied by Kremlin", None, None,
+    ) in got
+    assert ("called", "Vladimir Putin", "Donald Trump", "negated, planned; reported by Kremlin",
+            None, None) in got
+    assert {r["type"] for r in rows} == {"met", "called"}
+    # only the caption meeting is a fact; every call is qualified
+    assert {r["status"] for r in rows if r["type"] == "called"}.isdisjoint({"fact"})
+    assert all(r["article"] == "seed-article" and r["sentence"] for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("article", "type_", "subject", "obj", "status", "place"),
+    [
+        ("dev-01", "met", "Marta Kolar", "Felix Braun", "fact", "Vienna"),
+        ("dev-03", "called", "Ilona Varga", "Tomas Reyes", "fact", None),  # her own office
+        ("dev-05", "met", "Marta Kolar", "Tomas Reyes",
+         "reported; denied by Veridian foreign ministry", None),
+        ("dev-06", "met", "Felix Braun", "Tomas Reyes", "negated, planned; reported by a spokesman",
+         None),
+        ("dev-07", "called", "Marta Kolar", "Tomas Reyes", "negated", None),
+        ("dev-08", "met", "Marta Kolar", "Luis Andrade", "planned", "Lisbon"),
+        ("dev-09", "called", "Marta Kolar", "Tomas Reyes", "hypothetical; reported by aides", None),
+        ("dev-15", "called", "Marta Kolar", "Luis Andrade", "reported by VNA", None),
+        ("dev-42", "met", "Ilona Varga", "Tomas Reyes", "reported by Daily Courier", "Geneva"),
+        ("dev-44", "met", "Marta Kolar", "Oskar Lind", "negated", None),
+    ],
+)
+def test_met_or_called_on_dev(
+    dev_graph: Path, article: str, type_: str, subject: str, obj: str, status: str,
+    place: str | None,
+) -> None:
+    rows = [r for r in run(dev_graph, "met-or-called.rq") if r["article"] == article]
+    assert pick(rows, "type", "subject", "object", "status", "place") == {
+        (type_, subject, obj, status, place)
+    }
+
+
+def test_met_or_called_dates_and_no_false_calls(dev_graph: Path) -> None:
+    rows = run(dev_graph, "met-or-called.rq")
+    assert ("2025-03-03", "dev-02") in pick(rows, "date", "article")
+    assert ("2023-05", "dev-42") in pick(rows, "date", "article")
+    # "called X a liar", "called on", "called for" never appear
+    assert not {"dev-04", "dev-23", "dev-25"} & {r["article"] for r in rows}
+
+
+# -- disputed claims --------------------------------------------------------------------------
+
+
+def test_disputed_claims_on_seed(seed_graph: Path) -> None:
+    rows = run(seed_graph, "disputed-claims.rq")
+    trump_putin = [r for r in rows if (r["subject"], r["object"]) == ("Donald Trump", "Vladimir Putin")]
+    call = [r for r in trump_putin if r["claimType"] == "Call"]
+    assert pick(call, "reportedBy", "deniedBy") == {("The Washington Post", "Kremlin")}
+    assert "spoke to Vladimir Putin" in (call[0]["claimSentence"] or "")
+    assert "denied" in (call[0]["denialSentence"] or "")
+    # over all Trump-Putin claims reported by the Post: denied by the Kremlin and by Peskov
+    assert {r["deniedBy"] for r in trump_putin if r["reportedBy"] == "The Washington Post"} == {
+        "Kremlin", "Dmitry Peskov"
+    }
+    assert ("Urging", "United States", "Russia", "unnamed reports", "Kremlin") in pick(
+        rows, "claimType", "subject", "object", "reportedBy", "deniedBy"
+    )
+    # the caption meeting is not disputed
+    assert "Meeting" not in {r["claimType"] for r in rows}
+
+
+def test_disputed_claims_on_dev(dev_graph: Path) -> None:
+    rows = run(dev_graph, "disputed-claims.rq")
+    assert pick(rows, "claimType", "subject", "object", "deniedBy", "claimArticle") == {
+        ("Meeting", "Marta Kolar", "Tomas Reyes", "Veridian foreign ministry", "dev-05"),
+        ("Meeting", "Marta Kolar", "Tomas Reyes", "Marta Kolar", "dev-13"),
+        ("Meeting", "Tomas Reyes", "Oskar Lind", "Tomas Reyes", "dev-32"),
+        ("Call", "Felix Braun", "Tomas Reyes", "Felix Braun", "dev-40"),
+    }
+    assert {r["reportedBy"] for r in rows} == {"unnamed reports"}
+    assert all(r["claimSentence"] and r["denialSentence"] for r in rows)
+
+
+# -- support network --------------------------------------------------------------------------
+
+
+def test_support_network_on_dev(dev_graph: Path) -> None:
+    rows = run(dev_graph, "support-network.rq")
+    got = pick(rows, "supporter", "stance", "supported", "article")
+    assert ("National Farmers Union", "supports", "Ilona Varga", "dev-11") in got
+    assert ("National Farmers Union", "withdrew or refused support", "Ilona Varga", "dev-43") in got
+    assert ("Ilona Varga", "withdrew or refused support", "Tomas Reyes", "dev-35") in got
+    assert ("Luis Andrade", "withdrew or refused support", "Marta Kolar", "dev-20") in got
+    assert ("European Union", "supports", "Veridia", "dev-22") in got
+    negative = {r["article"] for r in rows if r["stance"] != "supports"}
+    assert negative == {"dev-20", "dev-35", "dev-43"}
+    assert len(rows) == 12
+
+
+def test_support_network_on_seed(seed_graph: Path) -> None:
+    rows = run(seed_graph, "support-network.rq")
+    assert pick(rows, "supporter", "supported", "status") == {
+        ("United States", "Ukraine", "fact"),
+        ("United States", "Ukraine", "reported by Volodymyr Zelenskyy"),
+        ("Volodymyr Zelenskyy", "Donald Trump", "fact"),  # he states his own support
+    }
+
+
+# -- one entity's timeline --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("entity", ["Vladimir Putin", "Putin", f"<{ENT}vladimir-putin>"])
+def test_entity_timeline_on_seed(seed_graph: Path, entity: str) -> None:
+    rows = run(seed_graph, "entity-timeline.rq", entity=entity)
+    assert rows[0]["when"] == "2018-07-16" and rows[0]["type"] == "Meeting"
+    assert rows[0]["whenFrom"] == "event"
+    assert {r["when"] for r in rows[1:]} == {"2024-11-11"}  # the article's date
+    assert {r["type"] for r in rows} >= {"Meeting", "Call", "Warning", "Urging"}
+    assert all("Vladimir Putin" in (r["subject"], r["object"]) for r in rows)
+
+
+def test_entity_timeline_on_dev(dev_graph: Path) -> None:
+    rows = run(dev_graph, "entity-timeline.rq", entity="Oskar Lind")
+    assert pick(rows, "type", "role", "subject", "status", "article") == {
+        ("Meeting", "object", "Tomas Reyes", "reported; denied by Tomas Reyes", "dev-32"),
+        ("Denial", "object", "Tomas Reyes", "fact", "dev-32"),
+        ("Meeting", "object", "Marta Kolar", "negated", "dev-44"),
+    }
+    kolar = run(dev_graph, "entity-timeline.rq", entity="Marta Kolar")
+    dated = [r["when"] for r in kolar if r["when"]]
+    assert dated == sorted(dated) and dated[0] == "2024-06-12"
+    assert kolar[-1]["when"] is None  # undated entries come last
+    assert run(dev_graph, "entity-timeline.rq", entity="Nobody Known") == []
+
+
+def test_entity_timeline_from_the_command_line(dev_graph: Path) -> None:
+    res = run_kg("query", dev_graph, "-f", QUERIES / "entity-timeline.rq",
+                 "--param", "entity=Oskar Lind", "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    assert len(res.stdout.splitlines()) == 4 and "dev-44" in res.stdout
+
+
+# -- sources ----------------------------------------------------------------------------------
+
+
+def test_relation_sources_on_dev(dev_graph: Path) -> None:
+    rows = run(dev_graph, "relation-sources.rq")
+    top = rows[0]
+    assert (top["type"], top["subject"], top["object"]) == ("Meeting", "Marta Kolar", "Felix Braun")
+    assert top["articles"] == "4" and top["evidenceCount"] == "4"
+    assert set((top["articleIds"] or "").split(", ")) == {"dev-01", "dev-02", "dev-27", "dev-28"}
+    vna = [r for r in rows if r["reportedBy"] == "VNA"]
+    assert pick(vna, "type", "subject", "object") == {("Call", "Marta Kolar", "Luis Andrade")}
+    denied = {(r["type"], r["subject"], r["object"]) for r in rows if r["denied"] == "true"}
+    assert denied == {
+        ("Meeting", "Marta Kolar", "Tomas Reyes"),
+        ("Meeting", "Tomas Reyes", "Oskar Lind"),
+        ("Call", "Felix Braun", "Tomas Reyes"),
+    }
+
+
+def test_relation_sources_on_seed(seed_graph: Path) -> None:
+    rows = run(seed_graph, "relation-sources.rq")
+    by_key = {(r["type"], r["subject"], r["object"], r["modality"], r["denied"]): r for r in rows}
+    meeting = by_key[("Meeting", "Vladimir Putin", "Donald Trump", "actual", "false")]
+    assert meeting["evidenceCount"] == "2" and meeting["articles"] == "1"  # the caption, twice
+    call = by_key[("Call", "Donald Trump", "Vladimir Putin", "actual", "true")]
+    assert call["reportedBy"] == "The Washington Post"
+
+
+# -- asserted in one article, denied in another ----------------------------------------------
+
+
+def test_asserted_and_denied_on_dev(dev_graph: Path) -> None:
+    rows = run(dev_graph, "asserted-and-denied.rq")
+    assert pick(rows, "type", "assertedIn", "deniedIn", "deniedBy") == {
+        ("Meeting", "dev-17", "dev-05", "Veridian foreign ministry"),
+        ("Meeting", "dev-17", "dev-13", "Marta Kolar"),
+        ("Call", "dev-24", "dev-40", "Felix Braun"),
+    }
+    assert all(r["assertedSentence"] and r["denialSentence"] for r in rows)
+
+
+def test_asserted_and_denied_needs_two_articles(seed_graph: Path) -> None:
+    # one article: its own denials make claims, never "asserted elsewhere"
+    assert run(seed_graph, "asserted-and-denied.rq") == []
