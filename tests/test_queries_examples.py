@@ -110,7 +110,8 @@ def test_met_or_called_dates_and_no_false_calls(dev_graph: Path) -> None:
 
 def test_disputed_claims_on_seed(seed_graph: Path) -> None:
     rows = run(seed_graph, "disputed-claims.rq")
-    trump_putin = [r for r in rows if (r["subject"], r["object"]) == ("Donald Trump", "Vladimir Putin")]
+    pair = ("Donald Trump", "Vladimir Putin")
+    trump_putin = [r for r in rows if (r["subject"], r["object"]) == pair]
     call = [r for r in trump_putin if r["claimType"] == "Call"]
     assert pick(call, "reportedBy", "deniedBy") == {("The Washington Post", "Kremlin")}
     assert "spoke to Vladimir Putin" in (call[0]["claimSentence"] or "")

@@ -214,7 +214,8 @@ def test_hostile_label_in_the_data_is_just_a_value(mem_store: ox.Store) -> None:
 def test_any_text_param_is_a_literal_matching_only_itself(value: str) -> None:
     store = ox.Store()
     node = ox.NamedNode(ENT + "x")
-    store.add(ox.Quad(node, ox.NamedNode(KG + "name"), ox.Literal("fixed"), ox.NamedNode(ENT + "g")))
+    graph = ox.NamedNode(ENT + "g")
+    store.add(ox.Quad(node, ox.NamedNode(KG + "name"), ox.Literal("fixed"), graph))
     try:
         term = parse_term(value)
     except UsageError:
@@ -261,8 +262,10 @@ def test_cli_formats(dev_graph: Path) -> None:
 
 def test_cli_query_file_graph_and_param(dev_graph: Path, tmp_path: Path) -> None:
     rq = tmp_path / "q.rq"
-    rq.write_text(P + "SELECT DISTINCT ?o WHERE { ?s rdfs:label $name ; kg:met ?x . ?x rdfs:label ?o }",
-                  encoding="utf-8")
+    rq.write_text(
+        P + "SELECT DISTINCT ?o WHERE { ?s rdfs:label $name ; kg:met ?x . ?x rdfs:label ?o }",
+        encoding="utf-8",
+    )
     res = run_kg("query", dev_graph, "-f", rq, "--param", "name=Tomas Reyes", "--format", "csv")
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines()[1:] == ["Marta Kolar"]
