@@ -109,4 +109,11 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         return parse_lexicon(yaml.safe_load(fh), source=str(path))
 
 
-__all__ = ["LEXICON_PATH", "ONTOLOGY_DIR", "Lexicon", "RelationType", "load_lexicon", "parse_lexicon"]
+__all__ = [
+    "LEXICON_PATH",
+    "ONTOLOGY_DIR",
+    "Lexicon",
+    "RelationType",
+    "load_lexicon",
+    "parse_lexicon",
+]
