@@ -93,8 +93,11 @@ def article_quads(ag: ArticleGraph, base: str = iris.DEFAULT_BASE) -> list[ox.Qu
             add(r, _k("date"), _date(rel.date))
         if rel.place:
             add(r, _k("place"), ox.NamedNode(rel.place_id or iris.entity_iri(rel.place, base)))
-        add(r, _k("confidence"), ox.Literal(f"{rel.confidence:.2f}",
-                                           datatype=ox.NamedNode(XSD + "decimal")))
+        add(
+            r,
+            _k("confidence"),
+            ox.Literal(f"{rel.confidence:.2f}", datatype=ox.NamedNode(XSD + "decimal")),
+        )
         evidence = [(rel.sentence, rel.start, rel.end)] + [
             (e.sentence, e.start, e.end) for e in rel.extra_evidence
         ]
@@ -124,18 +127,36 @@ def store_from_graphs(graphs: Iterable[ArticleGraph], path: Path | None = None) 
 # Graphs
 
 
-def _rel(doc: str, rtype: str, subject: str, obj: str, text: str, sentence: str,
-         **kw: Any) -> RelationRecord:
+def _rel(
+    doc: str, rtype: str, subject: str, obj: str, text: str, sentence: str, **kw: Any
+) -> RelationRecord:
     start = max(text.find(sentence), 0)
     end = start + len(sentence)
     sid, oid = iris.entity_iri(subject), iris.entity_iri(obj)
-    rid = iris.relation_iri(doc, rtype, sid, oid, start, end,
-                            qualifier=f"{kw.get('polarity', 'positive')}|{kw.get('modality', 'actual')}")
+    rid = iris.relation_iri(
+        doc,
+        rtype,
+        sid,
+        oid,
+        start,
+        end,
+        qualifier=f"{kw.get('polarity', 'positive')}|{kw.get('modality', 'actual')}",
+    )
     if kw.get("place"):
         kw.setdefault("place_id", iris.entity_iri(kw["place"]))
-    return RelationRecord(id=rid, doc=doc, type=rtype, subject=subject, subject_id=sid,
-                          object=obj, object_id=oid, sentence=sentence, start=start, end=end,
-                          **kw)
+    return RelationRecord(
+        id=rid,
+        doc=doc,
+        type=rtype,
+        subject=subject,
+        subject_id=sid,
+        object=obj,
+        object_id=oid,
+        sentence=sentence,
+        start=start,
+        end=end,
+        **kw,
+    )
 
 
 def seed_graph(seed_dir: Path) -> ArticleGraph:
@@ -150,25 +171,44 @@ def seed_graph(seed_dir: Path) -> ArticleGraph:
     doc = expected["doc"]
     headline = next(line.strip() for line in text.splitlines() if line.strip())
     entities = tuple(
-        Entity(id=iris.entity_iri(name), label=name, type=info["type"],
-               aliases=tuple(info.get("aliases", ())))
+        Entity(
+            id=iris.entity_iri(name),
+            label=name,
+            type=info["type"],
+            aliases=tuple(info.get("aliases", ())),
+        )
         for name, info in sorted(expected["entities"].items())
     )
     plain: list[RelationRecord] = []
     denials: list[tuple[dict[str, Any], RelationRecord]] = []
     for item in expected["relations"]:
-        rec = _rel(doc, item["type"], item["subject"], item["object"], text, item["sentence"],
-                   polarity=item["polarity"], modality=item["modality"],
-                   attributed_to=item["attributed_to"], date=item["date"], place=item["place"])
+        rec = _rel(
+            doc,
+            item["type"],
+            item["subject"],
+            item["object"],
+            text,
+            item["sentence"],
+            polarity=item["polarity"],
+            modality=item["modality"],
+            attributed_to=item["attributed_to"],
+            date=item["date"],
+            place=item["place"],
+        )
         (denials.append((item["claim"], rec)) if "claim" in item else plain.append(rec))
 
     def claim_of(claim: dict[str, Any]) -> RelationRecord | None:
         parties = {claim["subject"], claim["object"]}
         same = [r for r in plain if r.type == claim["type"] and {r.subject, r.object} == parties]
-        reported = [r for r in plain if {r.subject, r.object} == parties
-                    and r.attributed_to and r.modality == "actual"]
-        found = sorted(same or reported, key=lambda r: (
-            r.polarity != "positive", r.modality != "actual", not r.attributed_to))
+        reported = [
+            r
+            for r in plain
+            if {r.subject, r.object} == parties and r.attributed_to and r.modality == "actual"
+        ]
+        found = sorted(
+            same or reported,
+            key=lambda r: (r.polarity != "positive", r.modality != "actual", not r.attributed_to),
+        )
         return found[0] if found else None
 
     denied_by: dict[str, list[str]] = {}
@@ -183,32 +223,50 @@ def seed_graph(seed_dir: Path) -> ArticleGraph:
         if rec.id in denied_by:
             rec = RelationRecord(**{**rec.__dict__, "denied_by": tuple(denied_by[rec.id])})
         out.append(rec)
-    article = Article(doc=doc, text="", title=headline, date=expected["date_published"],
-                      author=expected["author"], url="https://example.org/news/seed-article")
+    article = Article(
+        doc=doc,
+        text="",
+        title=headline,
+        date=expected["date_published"],
+        author=expected["author"],
+        url="https://example.org/news/seed-article",
+    )
     return ArticleGraph(article=article, entities=entities, relations=tuple(out))
 
 
 HOSTILE_NAME = '<script>window.pwned=1</script>"Eve'
 HOSTILE_IMG = '<img src=x onerror="window.pwned=2;alert(2)">Mallory'
 HOSTILE_SENTENCE = (
-    '</script><script>window.pwned=3;alert(3)</script> ' + HOSTILE_NAME + " met "
-    + HOSTILE_IMG + " in 'Quote' \"City\" & <b>bold</b> \u2028 -->"
+    "</script><script>window.pwned=3;alert(3)</script> "
+    + HOSTILE_NAME
+    + " met "
+    + HOSTILE_IMG
+    + " in 'Quote' \"City\" & <b>bold</b> \u2028 -->"
 )
-HOSTILE_HEADLINE = '</script><img src=x onerror=alert(4)> "Headline" & \'more\''
+HOSTILE_HEADLINE = "</script><img src=x onerror=alert(4)> \"Headline\" & 'more'"
 
 
 def hostile_graph() -> ArticleGraph:
     """An article whose names, sentence, headline and URL try to inject script."""
     doc = "hostile</script>"
     entities = (
-        Entity(id=iris.entity_iri(HOSTILE_NAME), label=HOSTILE_NAME, type="Person",
-               aliases=("<svg onload=alert(5)>",)),
+        Entity(
+            id=iris.entity_iri(HOSTILE_NAME),
+            label=HOSTILE_NAME,
+            type="Person",
+            aliases=("<svg onload=alert(5)>",),
+        ),
         Entity(id=iris.entity_iri(HOSTILE_IMG), label=HOSTILE_IMG, type="Organization"),
     )
     rel = _rel(doc, "met", HOSTILE_NAME, HOSTILE_IMG, HOSTILE_SENTENCE, HOSTILE_SENTENCE)
-    article = Article(doc=doc, text="", title=HOSTILE_HEADLINE, date="2024-01-02",
-                      author='"><script>alert(6)</script>',
-                      url="javascript:alert(7)")
+    article = Article(
+        doc=doc,
+        text="",
+        title=HOSTILE_HEADLINE,
+        date="2024-01-02",
+        author='"><script>alert(6)</script>',
+        url="javascript:alert(7)",
+    )
     return ArticleGraph(article=article, entities=entities, relations=(rel,))
 
 
@@ -222,20 +280,98 @@ def small_graph() -> ArticleGraph:
     text = " ".join((s1, s2, s3, s4))
     people = ("Marta Kolar", "Felix Braun", "Ilona Varga", "Tomas Reyes")
     entities = (
-        *(Entity(id=iris.entity_iri(p), label=p, type="Person", aliases=(p.split()[-1],))
-          for p in people),
+        *(
+            Entity(id=iris.entity_iri(p), label=p, type="Person", aliases=(p.split()[-1],))
+            for p in people
+        ),
         Entity(id=iris.entity_iri("Radio Sol"), label="Radio Sol", type="Organization"),
         Entity(id=iris.entity_iri("Vienna"), label="Vienna", type="GeopoliticalEntity"),
     )
     rels = (
-        _rel(doc, "met", "Marta Kolar", "Felix Braun", text, s1, place="Vienna",
-             date="2025-03-04"),
+        _rel(doc, "met", "Marta Kolar", "Felix Braun", text, s1, place="Vienna", date="2025-03-04"),
         _rel(doc, "called", "Ilona Varga", "Tomas Reyes", text, s2),
-        _rel(doc, "met", "Marta Kolar", "Ilona Varga", text, s3, modality="planned",
-             attributed_to="Marta Kolar"),
-        _rel(doc, "supported", "Felix Braun", "Tomas Reyes", text, s4,
-             attributed_to="Radio Sol"),
+        _rel(
+            doc,
+            "met",
+            "Marta Kolar",
+            "Ilona Varga",
+            text,
+            s3,
+            modality="planned",
+            attributed_to="Marta Kolar",
+        ),
+        _rel(doc, "supported", "Felix Braun", "Tomas Reyes", text, s4, attributed_to="Radio Sol"),
     )
-    article = Article(doc=doc, text="", title="Dev sample", date="2025-03-07",
-                      author="Desk", url="https://example.org/dev-sample")
+    article = Article(
+        doc=doc,
+        text="",
+        title="Dev sample",
+        date="2025-03-07",
+        author="Desk",
+        url="https://example.org/dev-sample",
+    )
     return ArticleGraph(article=article, entities=entities, relations=rels)
+
+
+def synthetic_projection(n_entities: int, *, seed: int = 1, rel_per_entity: float = 1.5) -> Any:
+    """A random but reproducible projection of ``n_entities`` (benchmarks, large-graph tests).
+
+    Preferential attachment gives a few hubs and a long tail, like news graphs.
+    """
+    import random
+
+    from kg.view.project import ArticleInfo, EntityInfo, EvidenceInfo, RelationInfo, assemble
+
+    rng = random.Random(seed)
+    kinds = ("Person",) * 5 + ("Organization",) * 2 + ("GeopoliticalEntity", "Location", "Group")
+    types = ("met", "called", "supported", "urged", "visited", "denied")
+    ents = [
+        EntityInfo(
+            id=f"urn:x:e{i}", label=f"Entity {i}", type=rng.choice(kinds), aliases=(f"E{i}",)
+        )
+        for i in range(n_entities)
+    ]
+    n_articles = max(1, n_entities // 20)
+    arts = [
+        ArticleInfo(
+            id=f"urn:x:a{i}",
+            doc=f"a{i}",
+            headline=f"Article {i}",
+            date=f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            author="Desk",
+            url=f"https://example.org/a{i}",
+        )
+        for i in range(n_articles)
+    ]
+    rels: list[RelationInfo] = []
+    targets: list[int] = [0]
+    for i in range(int(n_entities * rel_per_entity)):
+        a = i % n_entities if i < n_entities else rng.randrange(n_entities)
+        b = rng.choice(targets)
+        if a == b:
+            b = (a + 1) % n_entities
+        targets += [a, b]
+        rtype = rng.choice(types)
+        sentence = f"Entity {a} {rtype} Entity {b} on the record, officials said."
+        roll = rng.random()
+        rels.append(
+            RelationInfo(
+                id=f"urn:x:r{i}",
+                type=rtype,
+                subject=f"urn:x:e{a}",
+                object=f"urn:x:e{b}",
+                polarity="negative" if roll < 0.05 else "positive",
+                modality="planned" if 0.05 <= roll < 0.12 else "actual",
+                attributed_to=f"urn:x:e{rng.randrange(n_entities)}" if roll > 0.8 else None,
+                denies=(f"urn:x:r{rng.randrange(i)}",) if rtype == "denied" and i else (),
+                evidence=(
+                    EvidenceInfo(
+                        sentence=sentence,
+                        start=0,
+                        end=len(sentence),
+                        article=f"urn:x:a{i % n_articles}",
+                    ),
+                ),
+            )
+        )
+    return assemble(ents, rels, arts, symmetric_types=("met", "called"))

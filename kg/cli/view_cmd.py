@@ -19,13 +19,16 @@ def view(
     entity: Annotated[
         str | None, typer.Option("--entity", help="Centre the view on this entity (name or alias).")
     ] = None,
-    hops: Annotated[int, typer.Option("--hops", min=0, help="Neighbourhood size around --entity.")] = 1,
+    hops: Annotated[
+        int, typer.Option("--hops", min=0, help="Neighbourhood size around --entity.")
+    ] = 1,
     types: Annotated[
         list[str] | None,
         typer.Option("--type", help="Relation type to keep (repeat for several)."),
     ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Keep relations dated on or after (YYYY[-MM[-DD]]).")
+        str | None,
+        typer.Option("--since", help="Keep relations dated on or after (YYYY[-MM[-DD]])."),
     ] = None,
     until: Annotated[
         str | None, typer.Option("--until", help="Keep relations dated on or before.")
@@ -39,12 +42,20 @@ def view(
     from kg.view import write_view
 
     if not directory.is_dir():
-        raise UsageError(f"{directory}: not a directory (run `kg build ... --out {directory}` first)")
+        raise UsageError(
+            f"{directory}: not a directory (run `kg build ... --out {directory}` first)"
+        )
     if output is not None and output.is_dir():
         raise UsageError(f"-o {output}: is a directory; give a file name such as graph.html")
     summary = write_view(
-        directory, output, entity=entity, hops=hops, types=tuple(types or ()),
-        since=since, until=until, max_nodes=max_nodes,
+        directory,
+        output,
+        entity=entity,
+        hops=hops,
+        types=tuple(types or ()),
+        since=since,
+        until=until,
+        max_nodes=max_nodes,
     )
     hidden = f", {summary.hidden} hidden at first" if summary.hidden else ""
     typer.echo(

@@ -46,8 +46,12 @@ def write_view(
         store = open_store(out_dir, read_only=True)
     proj = filter_projection(
         load_projection(store),
-        entity=entity, hops=hops, types=types, entity_types=entity_types,
-        since=since, until=until,
+        entity=entity,
+        hops=hops,
+        types=types,
+        entity_types=entity_types,
+        since=since,
+        until=until,
     )
     page = render_projection(proj, max_nodes=max_nodes, title=f"newskg: {out_dir.name}")
     data = page.encode("utf-8")

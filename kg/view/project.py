@@ -155,8 +155,12 @@ class Projection:
         """Entity ids, most central first (ties by label then id, so the order is stable)."""
         return sorted(
             self.entities,
-            key=lambda e: (-self.entities[e].centrality, -self.entities[e].degree,
-                           self.entities[e].label, e),
+            key=lambda e: (
+                -self.entities[e].centrality,
+                -self.entities[e].degree,
+                self.entities[e].label,
+                e,
+            ),
         )
 
     def to_networkx(self) -> nx.MultiDiGraph:
@@ -168,8 +172,15 @@ class Projection:
             ent = self.entities[eid]
             g.add_node(eid, label=ent.label, type=ent.type, aliases=ent.aliases)
         for edge in self.edges:
-            g.add_edge(edge.source, edge.target, key=edge.id, type=edge.type,
-                       status=edge.status, relations=edge.relations, count=edge.count)
+            g.add_edge(
+                edge.source,
+                edge.target,
+                key=edge.id,
+                type=edge.type,
+                status=edge.status,
+                relations=edge.relations,
+                count=edge.count,
+            )
         return g
 
 
@@ -198,6 +209,10 @@ def relation_status(
     return "asserted"
 
 
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 def _utf16(text: str, index: int) -> int:
     return len(text[:index].encode("utf-16-le")) // 2
 
@@ -214,9 +229,13 @@ def highlight_spans(sentence: str, names: Iterable[str]) -> tuple[tuple[int, int
     if len(lowered) != len(sentence):
         lowered = sentence.lower() if len(sentence.lower()) == len(sentence) else sentence
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=lambda n: (-len(n), n)):
-        pattern = re.compile(r"(?<!\w)" + re.escape(name.casefold()) + r"(?!\w)")
-        for m in pattern.finditer(lowered):
-            s, e = m.span()
+        needle = name.casefold()
+        pos = lowered.find(needle)
+        while pos >= 0:
+            s, e = pos, pos + len(needle)
+            pos = lowered.find(needle, pos + 1)
+            if (s > 0 and _is_word(lowered[s - 1])) or (e < len(lowered) and _is_word(lowered[e])):
+                continue
             if any(s < fe and fs < e for fs, fe in found):
                 continue
             found.append((s, e))
@@ -250,9 +269,7 @@ def relation_date(rel: RelationInfo, articles: Mapping[str, ArticleInfo]) -> str
     """The date a relation is filed under: its own ``kg:date``, else its article's date."""
     if rel.date:
         return rel.date
-    dates = sorted(
-        d for d in (articles[a].date for a in rel.articles if a in articles) if d
-    )
+    dates = sorted(d for d in (articles[a].date for a in rel.articles if a in articles) if d)
     return dates[0] if dates else None
 
 
@@ -309,7 +326,9 @@ def assemble(
         for p in parties:
             names.append(ents[p].label)
             names.extend(ents[p].aliases)
-        evidence = tuple(replace(ev, marks=highlight_spans(ev.sentence, names)) for ev in r.evidence)
+        evidence = tuple(
+            replace(ev, marks=highlight_spans(ev.sentence, names)) for ev in r.evidence
+        )
         deniers = tuple(sorted(denied_by.get(rid, set()) | set(r.denied_by)))
         status = relation_status(r.polarity, r.modality, r.attributed_to, parties, bool(deniers))
         finished[rid] = replace(r, evidence=evidence, denied_by=deniers, status=status)
@@ -328,7 +347,9 @@ def _local_name(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
 
 
-def _edge_groups(rels: Mapping[str, RelationInfo], symmetric: frozenset[str]) -> tuple[EdgeGroup, ...]:
+def _edge_groups(
+    rels: Mapping[str, RelationInfo], symmetric: frozenset[str]
+) -> tuple[EdgeGroup, ...]:
     groups: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
     for rid, r in rels.items():
         ends: list[tuple[str, str]]
@@ -388,11 +409,17 @@ def _with_centrality(
 def find_entity(proj: Projection, name: str) -> str:
     """The id of the entity called ``name`` (label or alias, case-insensitive), else UsageError."""
     want = normalise_name(name)
-    exact = [e for e in proj.entities.values()
-             if want in {normalise_name(n) for n in (e.label, *e.aliases)} or e.id == name]
+    exact = [
+        e
+        for e in proj.entities.values()
+        if want in {normalise_name(n) for n in (e.label, *e.aliases)} or e.id == name
+    ]
     if not exact:
-        exact = [e for e in proj.entities.values()
-                 if any(want in normalise_name(n) for n in (e.label, *e.aliases))]
+        exact = [
+            e
+            for e in proj.entities.values()
+            if any(want in normalise_name(n) for n in (e.label, *e.aliases))
+        ]
     if not exact:
         import difflib
 
@@ -443,8 +470,11 @@ def filter_projection(
             continue
         keep[rid] = r
     if type_set and "denied" not in type_set:
-        keep = {rid: r for rid, r in keep.items()
-                if r.type != "denied" or any(t in keep for t in r.denies)}
+        keep = {
+            rid: r
+            for rid, r in keep.items()
+            if r.type != "denied" or any(t in keep for t in r.denies)
+        }
     sub = _subset(proj, keep, None)
     if entity is not None:
         center = find_entity(proj, entity)
@@ -459,7 +489,9 @@ def filter_projection(
     return sub
 
 
-def _subset(proj: Projection, keep: Mapping[str, RelationInfo], nodes: set[str] | None) -> Projection:
+def _subset(
+    proj: Projection, keep: Mapping[str, RelationInfo], nodes: set[str] | None
+) -> Projection:
     ids = set(nodes or ())
     for r in keep.values():
         ids.update((r.subject, r.object))
@@ -484,6 +516,7 @@ def _subset(proj: Projection, keep: Mapping[str, RelationInfo], nodes: set[str] 
 def _prefixes() -> str:
     return (
         f"PREFIX kg: <{KG}>\n"
+        f"PREFIX rdf: <{_RDF_TYPE[:-4]}>\n"
         f"PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
         f"PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
     )
@@ -569,23 +602,31 @@ def load_projection(store: SparqlSource) -> Projection:
         local = p
         for ns in (*_SCHEMA_NS, "http://purl.org/dc/terms/"):
             if p.startswith(ns):
-                local = p[len(ns):]
+                local = p[len(ns) :]
         art_props[a][local].append(v)
 
     entities: list[EntityInfo] = []
     for eid in sorted(set(types) | set(labels)):
         label_counts = labels.get(eid)
-        label = (max(label_counts, key=lambda x: (label_counts[x], -len(x), x))
-                 if label_counts else _local_name(eid))
+        label = (
+            max(label_counts, key=lambda x: (label_counts[x], -len(x), x))
+            if label_counts
+            else _local_name(eid)
+        )
         tcount = types.get(eid, Counter())
-        etype = (max(tcount, key=lambda t: (tcount[t], -ENTITY_TYPES.index(t)))  # type: ignore[arg-type]
-                 if tcount else "Entity")
-        alias = tuple(sorted(a for a in aliases.get(eid, set()) | set(label_counts or ()) if a != label))
+        etype = (
+            max(tcount, key=lambda t: (tcount[t], -ENTITY_TYPES.index(t)))
+            if tcount
+            else "Entity"
+        )
+        alias = tuple(
+            sorted(a for a in aliases.get(eid, set()) | set(label_counts or ()) if a != label)
+        )
         entities.append(EntityInfo(id=eid, label=label, type=etype, aliases=alias))
     ent_label = {e.id: e.label for e in entities}
 
     def author_label(values: list[str]) -> str | None:
-        names = [ent_label.get(v, v) for v in values]
+        names = [ent_label.get(v) or _local_name(v) for v in values]
         return ", ".join(sorted(set(names))) or None
 
     articles = [
@@ -619,7 +660,9 @@ def load_projection(store: SparqlSource) -> Projection:
                 type=rtype,
                 subject=subject,
                 object=obj,
-                polarity="negative" if KG + "Negative" in ps.get(KG + "polarity", []) else "positive",
+                polarity="negative"
+                if KG + "Negative" in ps.get(KG + "polarity", [])
+                else "positive",
                 modality=_modality(ps.get(KG + "modality", [])),
                 attributed_to=_first(ps.get(KG + "attributedTo", [])),
                 denies=tuple(sorted(set(ps.get(KG + "denies", [])))),
@@ -628,8 +671,9 @@ def load_projection(store: SparqlSource) -> Projection:
                 confidence=_float(conf),
                 evidence=tuple(
                     EvidenceInfo(sentence=s, start=st, end=en, article=art)
-                    for s, st, en, art in sorted(evidence.get(rid, set()),
-                                                 key=lambda x: (x[3] or "", x[1], x[2], x[0]))
+                    for s, st, en, art in sorted(
+                        evidence.get(rid, set()), key=lambda x: (x[3] or "", x[1], x[2], x[0])
+                    )
                 ),
             )
         )
@@ -644,7 +688,7 @@ def _entity_rows(
         store,
         "SELECT DISTINCT ?e ?p ?v WHERE { GRAPH ?g { ?e a ?t . ?e ?p ?v } "
         f"VALUES ?t {{ {classes} }} "
-        "VALUES ?p { <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> rdfs:label skos:altLabel } }",
+        "VALUES ?p { rdf:type rdfs:label skos:altLabel } }",
         ("e", "p", "v"),
     )
 
@@ -683,6 +727,7 @@ def label_of(proj: Projection, iri: str | None) -> str | None:
 
 __all__ = [
     "STATUSES",
+    "UNNAMED_SOURCE_IRI",
     "ArticleInfo",
     "EdgeGroup",
     "EntityInfo",
@@ -691,7 +736,6 @@ __all__ = [
     "RelationInfo",
     "SparqlSource",
     "Status",
-    "UNNAMED_SOURCE_IRI",
     "assemble",
     "check_date",
     "filter_projection",

@@ -60,18 +60,54 @@ ENTITY_STYLE: dict[str, dict[str, str]] = {
 
 #: Status is drawn by dash pattern, width, opacity and a label suffix, not by colour alone.
 STATUS_STYLE: dict[str, dict[str, Any]] = {
-    "asserted": {"color": "#3b4252", "dashes": False, "width": 2.0, "opacity": 1.0,
-                 "label": "asserted", "suffix": ""},
-    "attributed": {"color": "#3b4252", "dashes": [8, 6], "width": 2.0, "opacity": 1.0,
-                   "label": "attributed (reported by a source)", "suffix": " · reported"},
-    "disputed": {"color": "#d62728", "dashes": [6, 4], "width": 2.5, "opacity": 1.0,
-                 "label": "disputed (denied)", "suffix": " · disputed"},
-    "negated": {"color": "#8c8c8c", "dashes": [1, 5], "width": 2.0, "opacity": 1.0,
-                "label": "negated", "suffix": " · not"},
-    "planned": {"color": "#3b4252", "dashes": [12, 6], "width": 1.5, "opacity": 0.4,
-                "label": "planned", "suffix": " · planned"},
-    "hypothetical": {"color": "#3b4252", "dashes": [2, 6], "width": 1.5, "opacity": 0.4,
-                     "label": "hypothetical", "suffix": " · if"},
+    "asserted": {
+        "color": "#3b4252",
+        "dashes": False,
+        "width": 2.0,
+        "opacity": 1.0,
+        "label": "asserted",
+        "suffix": "",
+    },
+    "attributed": {
+        "color": "#3b4252",
+        "dashes": [8, 6],
+        "width": 2.0,
+        "opacity": 1.0,
+        "label": "attributed (reported by a source)",
+        "suffix": " · reported",
+    },
+    "disputed": {
+        "color": "#d62728",
+        "dashes": [6, 4],
+        "width": 2.5,
+        "opacity": 1.0,
+        "label": "disputed (denied)",
+        "suffix": " · disputed",
+    },
+    "negated": {
+        "color": "#8c8c8c",
+        "dashes": [1, 5],
+        "width": 2.0,
+        "opacity": 1.0,
+        "label": "negated",
+        "suffix": " · not",
+    },
+    "planned": {
+        "color": "#3b4252",
+        "dashes": [12, 6],
+        "width": 1.5,
+        "opacity": 0.4,
+        "label": "planned",
+        "suffix": " · planned",
+    },
+    "hypothetical": {
+        "color": "#3b4252",
+        "dashes": [2, 6],
+        "width": 1.5,
+        "opacity": 0.4,
+        "label": "hypothetical",
+        "suffix": " · if",
+    },
 }
 DENIAL_COLOR = "#7f1d1d"
 
@@ -126,8 +162,10 @@ def _assets() -> tuple[str, str, str, str]:
     import pyvis
 
     lib = Path(pyvis.__file__).parent / "lib"
-    candidates = sorted(lib.glob("vis-*/vis-network.min.js"),
-                        key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.parent.name)))
+    candidates = sorted(
+        lib.glob("vis-*/vis-network.min.js"),
+        key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.parent.name)),
+    )
     if not candidates:
         from kg.errors import KGError
 
@@ -174,8 +212,10 @@ def layout_positions(
     if n <= _DENSE_MAX:
         pos = nx.spring_layout(g, seed=seed, method="force", iterations=80)
         scale = spacing * math.sqrt(n) / 2
-        return {k: (round(float(v[0]) * scale, 1), round(float(v[1]) * scale, 1))
-                for k, v in pos.items()}
+        return {
+            k: (round(float(v[0]) * scale, 1), round(float(v[1]) * scale, 1))
+            for k, v in pos.items()
+        }
     order = {node: i for i, node in enumerate(nodes)}
     by_degree = sorted(g, key=lambda x: (-g.degree(x), order[x]))
     core = by_degree[:_DENSE_MAX]
@@ -235,17 +275,19 @@ def _node_size(degree: int, max_degree: int) -> float:
 def _edge_label(edge: EdgeGroup, type_labels: Mapping[str, str]) -> str:
     base = "denies" if edge.type == "denied" else type_labels.get(edge.type, edge.type)
     count = f" ×{edge.count}" if edge.count > 1 else ""
-    return base + count + STATUS_STYLE[edge.status]["suffix"]
+    return base + count + str(STATUS_STYLE[edge.status]["suffix"])
 
 
 def _rgba(hex_color: str, opacity: float) -> str:
     if opacity >= 1.0:
         return hex_color
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{opacity})"
 
 
-def vis_nodes(proj: Projection, positions: Mapping[str, tuple[float, float]]) -> list[dict[str, Any]]:
+def vis_nodes(
+    proj: Projection, positions: Mapping[str, tuple[float, float]]
+) -> list[dict[str, Any]]:
     """vis-network node objects for every entity, most central first."""
     ranked = proj.ranked()
     max_degree = max((e.degree for e in proj.entities.values()), default=0)
@@ -280,7 +322,9 @@ def vis_edges(proj: Projection, type_labels: Mapping[str, str]) -> list[dict[str
     out = []
     for edge in proj.edges:
         style = STATUS_STYLE[edge.status]
-        color = DENIAL_COLOR if edge.type == "denied" and edge.status != "disputed" else style["color"]
+        color = (
+            DENIAL_COLOR if edge.type == "denied" and edge.status != "disputed" else style["color"]
+        )
         pair = frozenset((edge.source, edge.target))
         k = pair_index[pair]
         pair_index[pair] += 1
@@ -289,8 +333,7 @@ def vis_edges(proj: Projection, type_labels: Mapping[str, str]) -> list[dict[str
             "from": edge.source,
             "to": edge.target,
             "label": _edge_label(edge, type_labels),
-            "color": {"color": _rgba(color, style["opacity"]),
-                      "highlight": color, "hover": color},
+            "color": {"color": _rgba(color, style["opacity"]), "highlight": color, "hover": color},
             "dashes": style["dashes"],
             "width": round(style["width"] + min(3.0, math.log2(edge.count)), 2),
             "arrows": {"to": {"enabled": edge.directed, "scaleFactor": 0.6}},
@@ -301,8 +344,11 @@ def vis_edges(proj: Projection, type_labels: Mapping[str, str]) -> list[dict[str
         if k:
             # alternate sides; direction-independent so A->B and B->A do not overlap either
             cw = (k % 2 == 1) == (edge.source < edge.target)
-            obj["smooth"] = {"enabled": True, "type": "curvedCW" if cw else "curvedCCW",
-                             "roundness": round(0.18 * ((k + 1) // 2), 2)}
+            obj["smooth"] = {
+                "enabled": True,
+                "type": "curvedCW" if cw else "curvedCCW",
+                "roundness": round(0.18 * ((k + 1) // 2), 2),
+            }
         out.append(obj)
     return out
 
@@ -324,8 +370,13 @@ def _relation_json(proj: Projection, rel: RelationInfo) -> dict[str, Any]:
         "confidence": rel.confidence,
         "articles": list(rel.articles),
         "evidence": [
-            {"sentence": ev.sentence, "start": ev.start, "end": ev.end,
-             "article": ev.article, "marks": [list(m) for m in ev.marks]}
+            {
+                "sentence": ev.sentence,
+                "start": ev.start,
+                "end": ev.end,
+                "article": ev.article,
+                "marks": [list(m) for m in ev.marks],
+            }
             for ev in rel.evidence
         ],
     }
@@ -368,20 +419,36 @@ def page_data(proj: Projection, *, max_nodes: int, title: str) -> dict[str, Any]
             for t in sorted(type_counts)
         ],
         "statuses": [
-            {"name": s, "label": STATUS_STYLE[s]["label"], "count": status_counts.get(s, 0),
-             "color": STATUS_STYLE[s]["color"], "dashes": STATUS_STYLE[s]["dashes"],
-             "opacity": STATUS_STYLE[s]["opacity"]}
+            {
+                "name": s,
+                "label": STATUS_STYLE[s]["label"],
+                "count": status_counts.get(s, 0),
+                "color": STATUS_STYLE[s]["color"],
+                "dashes": STATUS_STYLE[s]["dashes"],
+                "opacity": STATUS_STYLE[s]["opacity"],
+            }
             for s in STATUSES
         ],
         "entityTypes": [
-            {"name": t, "label": ENTITY_STYLE[t]["label"], "color": ENTITY_STYLE[t]["color"],
-             "shape": ENTITY_STYLE[t]["shape"], "count": ent_counts[t]}
-            for t in ENTITY_STYLE if ent_counts.get(t)
+            {
+                "name": t,
+                "label": ENTITY_STYLE[t]["label"],
+                "color": ENTITY_STYLE[t]["color"],
+                "shape": ENTITY_STYLE[t]["shape"],
+                "count": ent_counts[t],
+            }
+            for t in ENTITY_STYLE
+            if ent_counts.get(t)
         ],
         "relations": {rid: _relation_json(proj, r) for rid, r in proj.relations.items()},
         "articles": {
-            aid: {"doc": a.doc, "headline": a.headline, "date": a.date, "author": a.author,
-                  "url": a.url}
+            aid: {
+                "doc": a.doc,
+                "headline": a.headline,
+                "date": a.date,
+                "author": a.author,
+                "url": a.url,
+            }
             for aid, a in proj.articles.items()
         },
     }
@@ -393,26 +460,51 @@ def vis_options(*, physics: bool, large: bool) -> dict[str, Any]:
         "autoResize": True,
         "nodes": {
             "borderWidth": 1,
-            "font": {"size": 15, "face": "system-ui, sans-serif", "color": "#1f2328",
-                     "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "font": {
+                "size": 15,
+                "face": "system-ui, sans-serif",
+                "color": "#1f2328",
+                "strokeWidth": 4,
+                "strokeColor": "#ffffff",
+            },
         },
         "edges": {
-            "font": {"size": 11, "face": "system-ui, sans-serif", "align": "middle",
-                     "color": "#333333", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "font": {
+                "size": 11,
+                "face": "system-ui, sans-serif",
+                "align": "middle",
+                "color": "#333333",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            },
             "smooth": {"enabled": not large, "type": "continuous", "roundness": 0.2},
             "selectionWidth": 2,
         },
-        "interaction": {"hover": not large, "hideEdgesOnDrag": large,
-                        "hideEdgesOnZoom": large, "tooltipDelay": 300, "multiselect": False},
+        "interaction": {
+            "hover": not large,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "tooltipDelay": 300,
+            "multiselect": False,
+        },
         "layout": {"randomSeed": _SEED, "improvedLayout": False},
         "physics": {
             "enabled": physics,
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -9000, "centralGravity": 0.6,
-                          "springLength": 190, "springConstant": 0.03, "damping": 0.3,
-                          "avoidOverlap": 0.4},
-            "stabilization": {"enabled": True, "iterations": 250, "updateInterval": 10,
-                              "fit": True},
+            "barnesHut": {
+                "gravitationalConstant": -9000,
+                "centralGravity": 0.6,
+                "springLength": 190,
+                "springConstant": 0.03,
+                "damping": 0.3,
+                "avoidOverlap": 0.4,
+            },
+            "stabilization": {
+                "enabled": True,
+                "iterations": 250,
+                "updateInterval": 10,
+                "fit": True,
+            },
         },
     }
 
@@ -421,8 +513,9 @@ def vis_options(*, physics: bool, large: bool) -> dict[str, Any]:
 # Page
 
 
-def render_projection(proj: Projection, *, max_nodes: int = DEFAULT_MAX_NODES,
-                      title: str = "newskg graph") -> str:
+def render_projection(
+    proj: Projection, *, max_nodes: int = DEFAULT_MAX_NODES, title: str = "newskg graph"
+) -> str:
     """The complete HTML page for a projection (deterministic: same input, same bytes)."""
     from pyvis.network import Network
 
@@ -434,15 +527,20 @@ def render_projection(proj: Projection, *, max_nodes: int = DEFAULT_MAX_NODES,
     shown = data["initial"]
     shown_set = set(shown)
     positions = layout_positions(
-        shown, ((e.source, e.target) for e in proj.edges
-                if e.source in shown_set and e.target in shown_set)
+        shown,
+        (
+            (e.source, e.target)
+            for e in proj.edges
+            if e.source in shown_set and e.target in shown_set
+        ),
     )
     physics = bool(data["meta"]["physics"])
     options = vis_options(physics=physics, large=len(shown) > PHYSICS_MAX_NODES)
     vis_js, vis_css, view_js, view_css = _assets()
 
-    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line",
-                  heading=title)
+    net = Network(
+        height="100%", width="100%", directed=True, cdn_resources="in_line", heading=title
+    )
     net.set_template(str(TEMPLATE))
     # fill pyvis's lists directly: add_node/add_edge check for duplicates (quadratic)
     net.nodes = vis_nodes(proj, positions)
@@ -459,7 +557,7 @@ def render_projection(proj: Projection, *, max_nodes: int = DEFAULT_MAX_NODES,
         view_css=view_css,
         csp_scripts=f"{_csp_hash(vis_js)} {_csp_hash(view_js)}",
     )
-    page: str = net.generate_html(name="graph.html", local=True, notebook=False)
+    page = str(net.generate_html(name="graph.html", local=True, notebook=False))
     return page
 
 
@@ -479,8 +577,15 @@ def view_html(
     from kg.view.project import Projection, filter_projection, load_projection
 
     proj = source if isinstance(source, Projection) else load_projection(source)
-    proj = filter_projection(proj, entity=entity, hops=hops, types=types,
-                             entity_types=entity_types, since=since, until=until)
+    proj = filter_projection(
+        proj,
+        entity=entity,
+        hops=hops,
+        types=types,
+        entity_types=entity_types,
+        since=since,
+        until=until,
+    )
     return render_projection(proj, max_nodes=max_nodes, title=title)
 
 
