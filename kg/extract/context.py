@@ -405,7 +405,10 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     negative = not negative
             open_clause = False
         elif dep == "xcomp" or (dep in ("prep", "pobj", "dobj", "nsubj", "nsubjpass", "pcomp")):
-            if dep == "pobj" or dep == "prep":
+            if dep == "pobj":
+                tok = head
+                continue
+            if dep == "prep" and head.pos_ not in ("VERB", "AUX"):
                 tok = head
                 continue
             if hl in c.denial and dep in ("xcomp", "dobj", "pcomp"):

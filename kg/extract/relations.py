@@ -141,9 +141,11 @@ class _Sentence:
             ent = self.base_lookup(t)
             if ent is not None and ent.type == "Person":
                 before.append((ent, t.dep_ in ("nsubj", "nsubjpass")))
+        # only within the sentence: across sentences the entity stage decides (it leaves a
+        # pronoun unresolved when more than one person fits, and so do we)
         candidates = [e for e, subj_role in reversed(before) if subj_role or not is_subject]
-        candidates += [e for e, _ in reversed(before)]
-        candidates += [e for e in reversed(self.history) if e.type == "Person"]
+        if not is_subject:
+            candidates += [e for e, _ in reversed(before)]
         for ent in candidates:
             if clause_subject is not None and ent.id == clause_subject.id:
                 continue
@@ -202,7 +204,7 @@ class _Extractor:
                 continue
             grp = self.s.group(t)
             if grp:
-                out.extend(_Party(e, t, 0.2) for e in grp)
+                out.extend(_Party(e, t, 0.1) for e in grp)
                 continue
             if t.pos_ in ("NOUN", "PROPN") and rtype is not None:
                 out.extend(self._stand_in(t, rtype, depth))
@@ -521,6 +523,7 @@ class _Extractor:
         if kind == "visited":
             ent = parties[1].entity
             return ent.label, ent.id
+        party_ids = {parties[0].entity.id, parties[1].entity.id}
         roots: list[Token] = [trigger, parties[0].token, parties[1].token]
         if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "pobj":
             roots.append(trigger.head.head)
@@ -534,6 +537,8 @@ class _Extractor:
                     continue
                 for pob in _children(prep, "pobj"):
                     ent = self.s.lookup(pob)
+                    if ent is not None and ent.id in party_ids:
+                        continue
                     if ent is not None and ent.type in _PLACE_TYPES:
                         return ent.label, ent.id
                     if ent is None and prep.lower_ == "at" and pob.pos_ == "NOUN":
