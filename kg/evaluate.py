@@ -56,11 +56,12 @@ def name_tokens(name: str) -> tuple[str, ...]:
     text = re.sub(r"['’]s\b", "", text)
     text = re.sub(r"(?<=s)['’](?=\s|$)", "", text)
     text = re.sub(r"^\s*the\s+", "", text)
+    untitled = [t.replace("’", "'") for t in _TOKEN.findall(text)]
     for phrase in _TITLE_PHRASES:
         text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
     tokens = [t.replace("’", "'") for t in _TOKEN.findall(text)]
     kept = [t for t in tokens if t not in _TITLES]
-    return tuple(kept or tokens)
+    return tuple(kept or untitled)
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -576,9 +577,9 @@ def looks_like_records(path: Path) -> bool:
                     return False
                 if "record" in obj:
                     return True
-                if "text" in obj or "sentence" in obj or "relations" in obj:
+                if "text" in obj or "relations" in obj:
                     return False
-                return "subject" in obj and "type" in obj
+                return "subject" in obj and "object" in obj and "type" in obj
     except OSError:
         return False
     return False
