@@ -631,7 +631,9 @@ class _Resolver:
             return c
 
         def personish(raw: _Raw) -> bool:
-            return raw.label in ("PERSON", None) or raw.titled
+            return raw.label in ("PERSON", None) or raw.titled or (
+                raw.label in ("ORG", "GPE") and self._raw_person_shaped(raw)
+            )
 
         # full person names first, so surnames seen before the full name still join it
         for raw in self.raws:
@@ -789,27 +791,25 @@ class _Resolver:
         No alias-data name, no organisation or place word, title-case words only, and never
         the object of a locative preposition ("in Vienna").
         """
-        if c.canon:
+        return not c.canon and all(self._raw_person_shaped(r) for r in c.raws)
+
+    def _raw_person_shaped(self, r: _Raw) -> bool:
+        if r.canon or r.label in ("LOC", "FAC", "NORP"):
             return False
-        for r in c.raws:
-            if r.label in ("LOC", "FAC", "NORP"):
-                return False
-            words = r.text.split()
-            if len(words) > 3 or any(
-                not w.isalpha() or not w[:1].isupper() or w.isupper()
-                or _norm(w) in self.data.not_person_words
-                for w in words
-            ):
-                return False
-            norm = _norm(r.text)
-            if norm in self.data.capitals or norm in self.data.demonyms:
-                return False
-            head = self.docs[r.seg][r.end - 1]
-            if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
-                return False
-            if head.dep_ == "compound":
-                return False
-        return True
+        words = r.text.split()
+        if len(words) > 3 or any(
+            not w.isalpha() or not w[:1].isupper() or w.isupper()
+            or _norm(w) in self.data.not_person_words
+            for w in words
+        ):
+            return False
+        norm = _norm(r.text)
+        if norm in self.data.capitals or norm in self.data.demonyms:
+            return False
+        head = self.docs[r.seg][r.end - 1]
+        if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
+            return False
+        return head.dep_ != "compound"
 
     def _make_entity(self, c: _Cluster) -> Entity:
         votes: Counter[str] = Counter()
