@@ -31,7 +31,9 @@ def export_store(store: Any, fmt: str) -> bytes:
     quads = sorted(store, key=_sort_key)
     prefixes = store_prefixes(store)
     if fmt == "nq":
-        return as_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+        # sorted lines, exactly as kg.store writes DIR/graph.nq
+        lines = sorted(set(as_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS)).splitlines()))
+        return b"".join(line + b"\n" for line in lines if line)
     if fmt == "trig":
         used = used_prefixes(quads, prefixes)
         return as_bytes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=used))
