@@ -427,7 +427,9 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     )
             if open_clause and dep != "nsubj" or (open_clause and dep == "nsubj" and trigger.pos_ == "NOUN"):
                 hmod, hneg = _modal_aux(head, c)
-                if hl in c.negating_verbs:
+                if hl in c.negating_verbs and dep != "nsubj":
+                    # "refused to meet", "withdrew its support", "the meeting was cancelled";
+                    # not "the talks ended" (they took place)
                     negative = not negative
                 if (hl in c.planned if dep != "dobj" else hl in c.planned_objects) and modality == "actual":
                     modality = "planned"

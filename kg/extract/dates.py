@@ -132,4 +132,7 @@ def normalise_date(text: str, reference: date | None, *, future: bool = False) -
     found = _absolute(text, reference)
     if found is not None or reference is None:
         return found
-    return _relative(text, reference, future)
+    try:
+        return _relative(text, reference, future)
+    except (OverflowError, ValueError):  # around date.min / date.max
+        return None

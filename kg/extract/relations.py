@@ -527,6 +527,8 @@ class _Extractor:
         roots: list[Token] = [trigger, parties[0].token, parties[1].token]
         if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "pobj":
             roots.append(trigger.head.head)
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("dobj", "nsubj", "nsubjpass"):
+            roots.append(trigger.head)
         if trigger.dep_ == "advcl" and lemma(trigger.head) in self.c.motion:
             roots.append(trigger.head)
         for root in roots:
@@ -539,7 +541,7 @@ class _Extractor:
                     ent = self.s.lookup(pob)
                     if ent is not None and ent.id in party_ids:
                         continue
-                    if ent is not None and ent.type in _PLACE_TYPES:
+                    if ent is not None and ent.type in _PLACE_TYPES and ent.id not in party_ids:
                         return ent.label, ent.id
                     if ent is None and prep.lower_ == "at" and pob.pos_ == "NOUN":
                         words = [t for t in pob.subtree if t.dep_ in ("amod", "compound") or t.i == pob.i]
@@ -555,12 +557,12 @@ class _Extractor:
                                     if prep3.lower_ in ("in", "at"):
                                         for p in _children(prep3, "pobj"):
                                             ent = self.s.lookup(p)
-                                            if ent is not None and ent.type in _PLACE_TYPES:
+                                            if ent is not None and ent.type in _PLACE_TYPES and ent.id not in party_ids:
                                                 return ent.label, ent.id
                             if prep2.lower_ in ("in", "at"):
                                 for p in _children(prep2, "pobj"):
                                     ent = self.s.lookup(p)
-                                    if ent is not None and ent.type in _PLACE_TYPES and pob.lower_ not in ("war", "conflict"):
+                                    if ent is not None and ent.type in _PLACE_TYPES and ent.id not in party_ids and pob.lower_ not in ("war", "conflict"):
                                         return ent.label, ent.id
         return None, None
 
