@@ -167,9 +167,12 @@
     if (!newNodes.length) { return 0; }
     nodesDS.add(newNodes);
     var newEdges = [];
+    var added = new Set();
     newNodes.forEach(function (n) {
       (edgesOfNode.get(n.id) || []).forEach(function (e) {
-        if (state.revealed.has(e.from) && state.revealed.has(e.to) && !edgesDS.get(e.id)) {
+        if (state.revealed.has(e.from) && state.revealed.has(e.to) && !added.has(e.id) &&
+            !edgesDS.get(e.id)) {
+          added.add(e.id);
           newEdges.push(visEdge(e, false));
         }
       });
