@@ -26,6 +26,11 @@ NQUADS_NAME = "graph.nq"
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
+def _triples(quads: set[ox.Quad]) -> str:
+    """N-Triples lines of quads (pyoxigraph terms print in their escaped N-Triples form)."""
+    return "\n".join(sorted(f"{q.subject} {q.predicate} {q.object} ." for q in quads))
+
+
 class GraphStore:
     """A thin, typed wrapper around one pyoxigraph store (use :func:`open_store`)."""
 
@@ -76,10 +81,23 @@ class GraphStore:
         """Replace the named graph ``graph_iri`` by ``quads`` in one transaction."""
         store = self._writable()
         g = ox.NamedNode(graph_iri)
-        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        update = f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}"
+        new = {ox.Quad(q.subject, q.predicate, q.object, g) for q in quads}
+        old = set(store.quads_for_pattern(None, None, None, g))
         try:
-            store.update(update)
+            if not old:
+                store.extend(sorted(new, key=str))  # one transaction
+                return
+            # Only the difference is written (an unchanged article costs a read), and both
+            # halves go in one update request, which Oxigraph applies as one transaction.
+            remove, add = old - new, new - old
+            if not remove and not add:
+                return
+            parts = []
+            if remove:
+                parts.append(f"DELETE DATA {{ GRAPH {g} {{\n{_triples(remove)}\n}} }}")
+            if add:
+                parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{_triples(add)}\n}} }}")
+            store.update(" ;\n".join(parts))
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"could not write graph {graph_iri} to {self.path}: {exc}") from exc
 
