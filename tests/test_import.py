@@ -204,6 +204,7 @@ def test_stdin_and_entity_and_article_records(tmp_path: Path) -> None:
         ("import", "FILE", "--out", "OUT", "--base", "not an iri"),
         ("import", "FILE", "--out", "OUT", "--base", "https://example.org/no-slash"),
         ("import", "FILE", "--bogus-option"),
+        ("import", "FILE"),  # no --out
     ],
 )
 def test_usage_errors_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:

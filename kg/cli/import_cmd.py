@@ -15,11 +15,13 @@ from kg.iris import DEFAULT_BASE
 
 @app.command("import")
 def import_command(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output directory (store, graph.nq, report.json).")
+    ],
     inputs: Annotated[
         list[str] | None,
         typer.Argument(help="JSONL files of relation / entity / article records ('-' = stdin)."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
     base: Annotated[str, typer.Option("--base", help="Base IRI of minted data IRIs.")] = (
         DEFAULT_BASE
     ),
