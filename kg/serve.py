@@ -358,7 +358,8 @@ _INDEX = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>newskg SPARQL endpoint</title></head>
 <body>
 <h1>newskg SPARQL endpoint</h1>
-<p>No graph view was found ({view}). Build one with <code>kg view DIR</code>.</p>
+<p>No graph view (graph.html) in the served directory {view}. Build one with
+<code>kg view DIR</code>.</p>
 <p>The read-only SPARQL 1.1 endpoint is at <a href="/sparql">/sparql</a>.</p>
 <form method="post" action="/sparql">
 <textarea name="query" rows="8" cols="80">PREFIX kg: &lt;https://w3id.org/newskg/ontology#&gt;
@@ -374,6 +375,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
     """SPARQL 1.1 Protocol (query operation only) at /sparql; the HTML view at /."""
 
     server_version = "newskg"
+    sys_version = ""
     protocol_version = "HTTP/1.1"
 
     @property
@@ -480,7 +482,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if view.is_file():
             self._send(200, view.read_bytes(), "text/html; charset=utf-8")
             return
-        page = _INDEX.format(view=html.escape(str(view)))
+        page = _INDEX.format(view=html.escape(Path(self.app.config.out_dir).name))
         self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
 
     def _dispatch(self, params: dict[str, list[str]], direct: str | None) -> None:
@@ -567,7 +569,15 @@ def is_loopback(host: str) -> bool:
 
 def serve(config: ServeConfig) -> None:
     """Serve until interrupted (the API behind ``kg serve``)."""
+    import signal
+
     server = make_server(config)
+
+    def _terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         print(
             f"newskg: SPARQL endpoint {server.url}sparql (read-only), view {server.url}; "
