@@ -74,6 +74,9 @@ def sample_graph() -> ArticleGraph:
             start=400, end=440),
         rel("self1", "supported", "Ana Kolar", "Jonas Braun", attributed_to="Ana Kolar",
             start=600, end=640, date="2020"),
+        # stated by its subject under an alias: still asserted
+        rel("self2", "criticized", "Ana Kolar", "Jonas Braun", attributed_to="Mrs Kolar",
+            start=700, end=740),
     )
     return ArticleGraph(article=article, entities=entities, relations=relations)
 
@@ -110,6 +113,7 @@ def test_direct_edge_only_for_plain_facts(dataset: ox.Store) -> None:
     assert edges(dataset, "called") == []
     assert edges(dataset, "supported") == [("ana-kolar", "jonas-braun")]
     assert edges(dataset, "denied") == [("jonas-braun", "ana-kolar")]
+    assert edges(dataset, "criticized") == [("ana-kolar", "jonas-braun")]
 
 
 def test_relation_node_attributes(dataset: ox.Store) -> None:

@@ -251,7 +251,18 @@ def _relation_quads(
             Quad(ev, kg("end"), integer(end), g),
             Quad(ev, kg("article"), article, g),
         ]
-    plain = replace(rec, denied_by=m.denied_by).is_plain_fact and rec.id not in denied
+    # RelationRecord.is_plain_fact, with the source resolved like the parties: a party that
+    # states its own act under another of its names ("Zelensky" for Volodymyr Zelenskyy)
+    # still asserts it.
+    source_iri = (
+        None
+        if not rec.attributed_to or is_unnamed(rec.attributed_to)
+        else index.resolve(rec.attributed_to, rec.attributed_to_id, "Group")
+    )
+    as_stated = replace(rec, denied_by=m.denied_by)
+    if source_iri is not None and source_iri in (subject.value, obj.value):
+        as_stated = replace(as_stated, attributed_to=None)
+    plain = as_stated.is_plain_fact and rec.id not in denied
     if plain:
         out.append(Quad(subject, kg(rtype.property), obj, g))
     return out
