@@ -16,8 +16,23 @@ from typing import Any
 from kg.model import UNNAMED_SOURCE, Article, RelationRecord
 
 _TITLES = {
-    "mr", "mrs", "ms", "dr", "president", "prime", "minister", "chancellor", "sir", "dame",
-    "king", "queen", "senator", "governor", "general", "secretary", "pope",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "president",
+    "prime",
+    "minister",
+    "chancellor",
+    "sir",
+    "dame",
+    "king",
+    "queen",
+    "senator",
+    "governor",
+    "general",
+    "secretary",
+    "pope",
 }
 
 
@@ -68,7 +83,7 @@ def names_match(a: str | None, b: str | None) -> bool:
         return True
     if len(ta) == len(tb) and _edit(ta[-1], tb[-1]) <= 2:
         fa, fb = ta[0], tb[0]
-        return fa == fb or fa[0] == fb[0] and (len(fa) == 1 or len(fb) == 1 or len(ta) == 1)
+        return fa == fb or (fa[0] == fb[0] and (len(fa) == 1 or len(fb) == 1 or len(ta) == 1))
     return False
 
 
@@ -88,13 +103,17 @@ def _pair_match(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
 
 
 def is_fact(rel: Mapping[str, Any]) -> bool:
-    """A prediction stated as fact: positive, actual, not attributed to a third party, not denied."""
+    """A prediction stated as fact: positive, actual, not attributed to others, not denied."""
     attributed = rel.get("attributed_to")
     return (
         rel.get("polarity", "positive") == "positive"
         and rel.get("modality", "actual") == "actual"
         and not rel.get("denied_by")
-        and (attributed in (None, "") or names_match(attributed, rel["subject"]) or names_match(attributed, rel["object"]))
+        and (
+            attributed in (None, "")
+            or names_match(attributed, rel["subject"])
+            or names_match(attributed, rel["object"])
+        )
     )
 
 
@@ -102,7 +121,8 @@ def gold_is_fact(gold: Mapping[str, Any], denied_claims: Sequence[Mapping[str, A
     if not is_fact(gold):
         return False
     return not any(
-        c["type"] == gold["type"] and _pair_match({**gold, "type": c["type"]}, {**c, "type": c["type"]})
+        c["type"] == gold["type"]
+        and _pair_match({**gold, "type": c["type"]}, {**c, "type": c["type"]})
         for c in denied_claims
     )
 
@@ -138,8 +158,16 @@ class Score:
         return self.modality_ok / self.pairs if self.pairs else 1.0
 
     def add(self, other: Score) -> None:
-        for name in ("predicted", "gold", "matched_pred", "matched_gold", "polarity_ok",
-                     "modality_ok", "attribution_ok", "pairs"):
+        for name in (
+            "predicted",
+            "gold",
+            "matched_pred",
+            "matched_gold",
+            "polarity_ok",
+            "modality_ok",
+            "attribution_ok",
+            "pairs",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.false_facts += other.false_facts
         self.misses += other.misses
@@ -147,8 +175,10 @@ class Score:
 
 
 def _show(r: Mapping[str, Any]) -> str:
-    return (f"{r['type']}({r['subject']} -> {r['object']}) {r.get('polarity')}/{r.get('modality')}"
-            f" attr={r.get('attributed_to')} denied_by={r.get('denied_by')}")
+    return (
+        f"{r['type']}({r['subject']} -> {r['object']}) {r.get('polarity')}/{r.get('modality')}"
+        f" attr={r.get('attributed_to')} denied_by={r.get('denied_by')}"
+    )
 
 
 def score(
@@ -166,9 +196,16 @@ def score(
     used_gold: set[int] = set()
     matched_preds: list[Mapping[str, Any]] = []
     for p in preds:
-        hit = next((i for i, g in enumerate(gold) if i not in used_gold and _pair_match(p, g)), None)
+        hit = next(
+            (i for i, g in enumerate(gold) if i not in used_gold and _pair_match(p, g)), None
+        )
         if hit is None:
-            if any(_pair_match(p, g) and _same_status(p, m) for m in matched_preds for g in gold if _pair_match(m, g)):
+            if any(
+                _pair_match(p, g) and _same_status(p, m)
+                for m in matched_preds
+                for g in gold
+                if _pair_match(m, g)
+            ):
                 sc.predicted -= 1  # duplicates an already matched relation: neutral
                 continue
             sc.spurious.append(f"{where}: {_show(p)}")
@@ -196,14 +233,22 @@ def _same_status(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 def _as_dict(r: RelationRecord) -> dict[str, Any]:
     return {
-        "type": r.type, "subject": r.subject, "object": r.object, "polarity": r.polarity,
-        "modality": r.modality, "attributed_to": r.attributed_to, "denied_by": list(r.denied_by),
-        "date": r.date, "place": r.place,
+        "type": r.type,
+        "subject": r.subject,
+        "object": r.object,
+        "polarity": r.polarity,
+        "modality": r.modality,
+        "attributed_to": r.attributed_to,
+        "denied_by": list(r.denied_by),
+        "date": r.date,
+        "place": r.place,
     }
 
 
 def load_dev(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 __all__ = ["UNNAMED_SOURCE", "Score", "extract_text", "is_fact", "load_dev", "names_match", "score"]

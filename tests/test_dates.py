@@ -70,8 +70,13 @@ def test_year_boundary() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("2024-11-11", date(2024, 11, 11)), ("2024-11-11T10:03", date(2024, 11, 11)),
-     (None, None), ("soon", None), ("2024-13-40", None)],
+    [
+        ("2024-11-11", date(2024, 11, 11)),
+        ("2024-11-11T10:03", date(2024, 11, 11)),
+        (None, None),
+        ("soon", None),
+        ("2024-13-40", None),
+    ],
 )
 def test_parse_reference(value: str | None, expected: date | None) -> None:
     assert parse_reference(value) == expected
@@ -86,7 +91,9 @@ def test_never_raises_and_is_xsd_shaped(text: str, ref: date | None) -> None:
 
 
 @pytest.mark.parametrize("ref", [date.min, date.max])
-@pytest.mark.parametrize("text", ["yesterday", "tomorrow", "next week", "last Monday", "next month"])
+@pytest.mark.parametrize(
+    "text", ["yesterday", "tomorrow", "next week", "last Monday", "next month"]
+)
 def test_extreme_references(text: str, ref: date) -> None:
     out = normalise_date(text, ref)
     assert out is None or out[:4].isdigit()

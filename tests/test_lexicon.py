@@ -25,9 +25,22 @@ def test_all_types_present_with_triggers() -> None:
 
 @pytest.mark.parametrize(
     "cue",
-    ["reporting", "report_nouns", "denial", "fiction_words", "negation", "negating_verbs",
-     "planned", "planned_nouns", "planned_objects", "hypothetical", "stand_in_nouns",
-     "phone_words", "thanking", "call_not_preps"],
+    [
+        "reporting",
+        "report_nouns",
+        "denial",
+        "fiction_words",
+        "negation",
+        "negating_verbs",
+        "planned",
+        "planned_nouns",
+        "planned_objects",
+        "hypothetical",
+        "stand_in_nouns",
+        "phone_words",
+        "thanking",
+        "call_not_preps",
+    ],
 )
 def test_cues_are_non_empty_lowercase_strings(cue: str) -> None:
     values = load_lexicon().cue(cue)
@@ -61,8 +74,11 @@ def test_a_new_type_is_a_data_change() -> None:
     data = {
         "types": {
             "sanctioned": {
-                "class": "Sanction", "property": "sanctioned", "label": "sanctioned",
-                "comment": "imposed sanctions on", "verbs": ["sanction"],
+                "class": "Sanction",
+                "property": "sanctioned",
+                "label": "sanctioned",
+                "comment": "imposed sanctions on",
+                "verbs": ["sanction"],
             }
         },
         "cues": {"reporting": ["say"]},
@@ -73,5 +89,5 @@ def test_a_new_type_is_a_data_change() -> None:
 
 
 def test_bad_lexicon_is_a_clear_error() -> None:
-    with pytest.raises(KGError, match="cues.negation"):
+    with pytest.raises(KGError, match=r"cues\.negation"):
         parse_lexicon({"types": {}, "cues": {"negation": [True]}})

@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers_relations import extract_text, load_dev, names_match, score
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers_relations import extract_text, load_dev, names_match, score
 from kg.model import UNNAMED_SOURCE, RelationRecord
 
 pytestmark = pytest.mark.model
@@ -37,17 +37,27 @@ def _find(recs: tuple[RelationRecord, ...], want: Rel) -> RelationRecord | None:
             continue
         if names_match(r.subject, subj) and names_match(r.object, obj):
             return r
-        if rtype in ("met", "called") and names_match(r.subject, obj) and names_match(r.object, subj):
+        if (
+            rtype in ("met", "called")
+            and names_match(r.subject, obj)
+            and names_match(r.object, subj)
+        ):
             return r
     return None
 
 
-def _check(sentence: str, expected: list[Rel], date: str | None = "2024-11-11") -> tuple[RelationRecord, ...]:
+def _check(
+    sentence: str, expected: list[Rel], date: str | None = "2024-11-11"
+) -> tuple[RelationRecord, ...]:
     recs = extract_text(sentence, date=date)
     for want in expected:
-        assert _find(recs, want) is not None, f"{want} not in {[(r.type, r.subject, r.object, r.polarity, r.modality) for r in recs]}"
+        assert _find(recs, want) is not None, (
+            f"{want} not in {[(r.type, r.subject, r.object, r.polarity, r.modality) for r in recs]}"
+        )
     types = {w[0] for w in expected}
-    extra = [r for r in recs if r.type in (types or CORE) and not any(_find((r,), w) for w in expected)]
+    extra = [
+        r for r in recs if r.type in (types or CORE) and not any(_find((r,), w) for w in expected)
+    ]
     assert not extra, f"unexpected {[(r.type, r.subject, r.object) for r in extra]}"
     return recs
 
@@ -58,13 +68,28 @@ P, N, A, PL, H = "positive", "negative", "actual", "planned", "hypothetical"
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("Senator Anna Holt met Governor Piet Varga in Oslo on 4 May 2022.", [("met", "Anna Holt", "Piet Varga", P, A)]),
-        ("Anna Holt and Piet Varga held talks in Oslo.", [("met", "Anna Holt", "Piet Varga", P, A)]),
-        ("Anna Holt hosted Piet Varga at the governor's residence.", [("met", "Anna Holt", "Piet Varga", P, A)]),
+        (
+            "Senator Anna Holt met Governor Piet Varga in Oslo on 4 May 2022.",
+            [("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        (
+            "Anna Holt and Piet Varga held talks in Oslo.",
+            [("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        (
+            "Anna Holt hosted Piet Varga at the governor's residence.",
+            [("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
         ("Anna Holt phoned Piet Varga on Monday.", [("called", "Anna Holt", "Piet Varga", P, A)]),
-        ("Anna Holt spoke by telephone with Piet Varga.", [("called", "Anna Holt", "Piet Varga", P, A)]),
+        (
+            "Anna Holt spoke by telephone with Piet Varga.",
+            [("called", "Anna Holt", "Piet Varga", P, A)],
+        ),
         ("Anna Holt criticised Piet Varga.", [("criticized", "Anna Holt", "Piet Varga", P, A)]),
-        ("Anna Holt warned Piet Varga of consequences.", [("warned", "Anna Holt", "Piet Varga", P, A)]),
+        (
+            "Anna Holt warned Piet Varga of consequences.",
+            [("warned", "Anna Holt", "Piet Varga", P, A)],
+        ),
         ("Anna Holt urged Piet Varga to resign.", [("urged", "Anna Holt", "Piet Varga", P, A)]),
         ("Anna Holt accused Piet Varga of lying.", [("accused", "Anna Holt", "Piet Varga", P, A)]),
         ("Norland invaded Estmark in June 2020.", [("invaded", "Norland", "Estmark", P, A)]),
@@ -80,9 +105,17 @@ def test_verb_triggers(sentence: str, expected: list[Rel]) -> None:
     ("sentence", "expected", "place"),
     [
         ("Anna Holt visited Oslo in March 2021.", [("visited", "Anna Holt", "Oslo", P, A)], "Oslo"),
-        ("Anna Holt paid a state visit to Norway.", [("visited", "Anna Holt", "Norway", P, A)], "Norway"),
+        (
+            "Anna Holt paid a state visit to Norway.",
+            [("visited", "Anna Holt", "Norway", P, A)],
+            "Norway",
+        ),
         ("Anna Holt flew to Oslo on Sunday.", [("visited", "Anna Holt", "Oslo", P, A)], "Oslo"),
-        ("Anna Holt visited Piet Varga in Oslo.", [("met", "Anna Holt", "Piet Varga", P, A)], "Oslo"),
+        (
+            "Anna Holt visited Piet Varga in Oslo.",
+            [("met", "Anna Holt", "Piet Varga", P, A)],
+            "Oslo",
+        ),
     ],
 )
 def test_visits(sentence: str, expected: list[Rel], place: str) -> None:
@@ -93,12 +126,30 @@ def test_visits(sentence: str, expected: list[Rel], place: str) -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("The talks between Anna Holt and Piet Varga ended without a deal.", [("met", "Anna Holt", "Piet Varga", P, A)]),
-        ("Anna Holt's call with Piet Varga lasted an hour.", [("called", "Anna Holt", "Piet Varga", P, A)]),
-        ("The meeting between Ilona Varga and Luis Andrade lasted three hours.", [("met", "Ilona Varga", "Luis Andrade", P, A)]),
-        ("The United States pledged support for Veridia.", [("supported", "United States", "Veridia", P, A)]),
-        ("Anna Holt welcomed Piet Varga's victory.", [("supported", "Anna Holt", "Piet Varga", P, A)]),
-        ("Anna Holt thanked Piet Varga for his support.", [("supported", "Piet Varga", "Anna Holt", P, A)]),
+        (
+            "The talks between Anna Holt and Piet Varga ended without a deal.",
+            [("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        (
+            "Anna Holt's call with Piet Varga lasted an hour.",
+            [("called", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        (
+            "The meeting between Ilona Varga and Luis Andrade lasted three hours.",
+            [("met", "Ilona Varga", "Luis Andrade", P, A)],
+        ),
+        (
+            "The United States pledged support for Veridia.",
+            [("supported", "United States", "Veridia", P, A)],
+        ),
+        (
+            "Anna Holt welcomed Piet Varga's victory.",
+            [("supported", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        (
+            "Anna Holt thanked Piet Varga for his support.",
+            [("supported", "Piet Varga", "Anna Holt", P, A)],
+        ),
         ("The meeting was productive, officials said.", []),
         ("Anna Holt made a call for calm in Oslo.", []),
     ],
@@ -115,7 +166,10 @@ def test_noun_triggers(sentence: str, expected: list[Rel]) -> None:
         ("Felix Braun called for calm after the protests.", []),
         ("Tomas Reyes called Marta Kolar a liar during a rally in Porto Alegre.", []),
         ("Anna Holt called on Piet Varga to step down.", []),
-        ("Felix Braun called Tomas Reyes on Sunday to congratulate him.", [("called", "Felix Braun", "Tomas Reyes", P, A)]),
+        (
+            "Felix Braun called Tomas Reyes on Sunday to congratulate him.",
+            [("called", "Felix Braun", "Tomas Reyes", P, A)],
+        ),
         ("Anna Holt phoned Piet Varga.", [("called", "Anna Holt", "Piet Varga", P, A)]),
     ],
 )
@@ -128,10 +182,26 @@ def test_sense_of_call(sentence: str, expected: list[Rel]) -> None:
 @pytest.mark.parametrize(
     ("sentence", "claim", "denier"),
     [
-        ("Anna Holt denied that she had phoned Piet Varga.", ("called", "Anna Holt", "Piet Varga", P, A), "Anna Holt"),
-        ("Piet Varga dismissed reports that he had met Anna Holt as nonsense.", ("met", "Piet Varga", "Anna Holt", P, A), "Piet Varga"),
-        ("Tomas Reyes has repeatedly denied meeting the businessman Oskar Lind.", ("met", "Tomas Reyes", "Oskar Lind", P, A), "Tomas Reyes"),
-        ("Braun's office said reports that he had telephoned Reyes were \"pure invention\".", ("called", "Felix Braun", "Tomas Reyes", P, A), "Braun"),
+        (
+            "Anna Holt denied that she had phoned Piet Varga.",
+            ("called", "Anna Holt", "Piet Varga", P, A),
+            "Anna Holt",
+        ),
+        (
+            "Piet Varga dismissed reports that he had met Anna Holt as nonsense.",
+            ("met", "Piet Varga", "Anna Holt", P, A),
+            "Piet Varga",
+        ),
+        (
+            "Tomas Reyes has repeatedly denied meeting the businessman Oskar Lind.",
+            ("met", "Tomas Reyes", "Oskar Lind", P, A),
+            "Tomas Reyes",
+        ),
+        (
+            'Braun\'s office said reports that he had telephoned Reyes were "pure invention".',
+            ("called", "Felix Braun", "Tomas Reyes", P, A),
+            "Braun",
+        ),
     ],
 )
 def test_denials(sentence: str, claim: Rel, denier: str) -> None:
@@ -147,19 +217,47 @@ def test_denials(sentence: str, claim: Rel, denier: str) -> None:
 
 
 def test_denial_of_a_named_source() -> None:
-    recs = extract_text("Felix Braun rejected accusations by the Green Party that he had misled parliament.")
-    assert [(r.type, r.subject, r.object) for r in recs] == [("denied", "Felix Braun", "Green Party")]
+    recs = extract_text(
+        "Felix Braun rejected accusations by the Green Party that he had misled parliament."
+    )
+    assert [(r.type, r.subject, r.object) for r in recs] == [
+        ("denied", "Felix Braun", "Green Party")
+    ]
 
 
 @pytest.mark.parametrize(
     ("sentence", "rel", "source"),
     [
-        ("The Daily Herald reported that Anna Holt had met Piet Varga.", ("met", "Anna Holt", "Piet Varga", P, A), "Daily Herald"),
-        ("According to the Oslo Times, Anna Holt met Piet Varga.", ("met", "Anna Holt", "Piet Varga", P, A), "Oslo Times"),
-        ("It was reported that Anna Holt had met Piet Varga.", ("met", "Anna Holt", "Piet Varga", P, A), UNNAMED_SOURCE),
-        ("Sources told the Oslo Times that Anna Holt had met Piet Varga.", ("met", "Anna Holt", "Piet Varga", P, A), "Oslo Times"),
-        ("Felix Braun has no plans to meet Tomas Reyes, a spokesman said.", ("met", "Felix Braun", "Tomas Reyes", N, PL), "a spokesman"),
-        ("If Reyes wins, Kolar would phone him within a day, aides said.", ("called", "Kolar", "Reyes", P, H), "aides"),
+        (
+            "The Daily Herald reported that Anna Holt had met Piet Varga.",
+            ("met", "Anna Holt", "Piet Varga", P, A),
+            "Daily Herald",
+        ),
+        (
+            "According to the Oslo Times, Anna Holt met Piet Varga.",
+            ("met", "Anna Holt", "Piet Varga", P, A),
+            "Oslo Times",
+        ),
+        (
+            "It was reported that Anna Holt had met Piet Varga.",
+            ("met", "Anna Holt", "Piet Varga", P, A),
+            UNNAMED_SOURCE,
+        ),
+        (
+            "Sources told the Oslo Times that Anna Holt had met Piet Varga.",
+            ("met", "Anna Holt", "Piet Varga", P, A),
+            "Oslo Times",
+        ),
+        (
+            "Felix Braun has no plans to meet Tomas Reyes, a spokesman said.",
+            ("met", "Felix Braun", "Tomas Reyes", N, PL),
+            "a spokesman",
+        ),
+        (
+            "If Reyes wins, Kolar would phone him within a day, aides said.",
+            ("called", "Kolar", "Reyes", P, H),
+            "aides",
+        ),
     ],
 )
 def test_attribution_to_a_third_party(sentence: str, rel: Rel, source: str) -> None:
@@ -173,8 +271,17 @@ def test_attribution_to_a_third_party(sentence: str, rel: Rel, source: str) -> N
 @pytest.mark.parametrize(
     ("sentence", "rel", "source"),
     [
-        ("Anna Holt said she had met Piet Varga.", ("met", "Anna Holt", "Piet Varga", P, A), "Anna Holt"),
-        ("Prime Minister Ilona Varga spoke by phone with President Tomas Reyes on Friday, her office said.", ("called", "Ilona Varga", "Tomas Reyes", P, A), "Ilona Varga"),
+        (
+            "Anna Holt said she had met Piet Varga.",
+            ("met", "Anna Holt", "Piet Varga", P, A),
+            "Anna Holt",
+        ),
+        (
+            "Prime Minister Ilona Varga spoke by phone with President Tomas Reyes on Friday, "
+            "her office said.",
+            ("called", "Ilona Varga", "Tomas Reyes", P, A),
+            "Ilona Varga",
+        ),
     ],
 )
 def test_self_attribution_stays_a_fact(sentence: str, rel: Rel, source: str) -> None:
@@ -188,10 +295,19 @@ def test_self_attribution_stays_a_fact(sentence: str, rel: Rel, source: str) -> 
     ("sentence", "expected"),
     [
         ("Anna Holt did not meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", N, A)]),
-        ("Anna Holt refused to endorse Piet Varga.", [("supported", "Anna Holt", "Piet Varga", N, A)]),
+        (
+            "Anna Holt refused to endorse Piet Varga.",
+            [("supported", "Anna Holt", "Piet Varga", N, A)],
+        ),
         ("Anna Holt never phoned Piet Varga.", [("called", "Anna Holt", "Piet Varga", N, A)]),
-        ("The National Farmers Union withdrew its support for Ilona Varga on Thursday.", [("supported", "National Farmers Union", "Ilona Varga", N, A)]),
-        ("Luis Andrade told reporters he did not support Kolar's proposal.", [("supported", "Luis Andrade", "Kolar", N, A)]),
+        (
+            "The National Farmers Union withdrew its support for Ilona Varga on Thursday.",
+            [("supported", "National Farmers Union", "Ilona Varga", N, A)],
+        ),
+        (
+            "Luis Andrade told reporters he did not support Kolar's proposal.",
+            [("supported", "Luis Andrade", "Kolar", N, A)],
+        ),
     ],
 )
 def test_negation(sentence: str, expected: list[Rel]) -> None:
@@ -202,13 +318,31 @@ def test_negation(sentence: str, expected: list[Rel]) -> None:
     ("sentence", "expected"),
     [
         ("Anna Holt will meet Piet Varga on Friday.", [("met", "Anna Holt", "Piet Varga", P, PL)]),
-        ("Anna Holt plans to visit Piet Varga next month.", [("met", "Anna Holt", "Piet Varga", P, PL)]),
+        (
+            "Anna Holt plans to visit Piet Varga next month.",
+            [("met", "Anna Holt", "Piet Varga", P, PL)],
+        ),
         ("Anna Holt is expected to meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", P, PL)]),
-        ("Anna Holt has no plans to call Piet Varga.", [("called", "Anna Holt", "Piet Varga", N, PL)]),
-        ("Luis Andrade is not expected to meet Felix Braun during the summit.", [("met", "Luis Andrade", "Felix Braun", N, PL)]),
-        ("A phone call between Braun and Andrade is planned for next week.", [("called", "Braun", "Andrade", P, PL)]),
-        ("If Piet Varga resigns, Anna Holt would back Karl Brandt.", [("supported", "Anna Holt", "Karl Brandt", P, H)]),
-        ("Kolar will travel to Lisbon next week to meet Portuguese Prime Minister Luis Andrade.", [("met", "Kolar", "Luis Andrade", P, PL)]),
+        (
+            "Anna Holt has no plans to call Piet Varga.",
+            [("called", "Anna Holt", "Piet Varga", N, PL)],
+        ),
+        (
+            "Luis Andrade is not expected to meet Felix Braun during the summit.",
+            [("met", "Luis Andrade", "Felix Braun", N, PL)],
+        ),
+        (
+            "A phone call between Braun and Andrade is planned for next week.",
+            [("called", "Braun", "Andrade", P, PL)],
+        ),
+        (
+            "If Piet Varga resigns, Anna Holt would back Karl Brandt.",
+            [("supported", "Anna Holt", "Karl Brandt", P, H)],
+        ),
+        (
+            "Kolar will travel to Lisbon next week to meet Portuguese Prime Minister Luis Andrade.",
+            [("met", "Kolar", "Luis Andrade", P, PL)],
+        ),
     ],
 )
 def test_modality(sentence: str, expected: list[Rel]) -> None:
@@ -219,9 +353,18 @@ def test_modality(sentence: str, expected: list[Rel]) -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("Anna Holt met Piet Varga and Karl Brandt.", [("met", "Anna Holt", "Piet Varga", P, A), ("met", "Anna Holt", "Karl Brandt", P, A)]),
+        (
+            "Anna Holt met Piet Varga and Karl Brandt.",
+            [("met", "Anna Holt", "Piet Varga", P, A), ("met", "Anna Holt", "Karl Brandt", P, A)],
+        ),
         ("Anna Holt and Piet Varga met in Oslo.", [("met", "Anna Holt", "Piet Varga", P, A)]),
-        ("Both Kolar and Braun voiced support for the peace plan drawn up by Luis Andrade.", [("supported", "Kolar", "Luis Andrade", P, A), ("supported", "Braun", "Luis Andrade", P, A)]),
+        (
+            "Both Kolar and Braun voiced support for the peace plan drawn up by Luis Andrade.",
+            [
+                ("supported", "Kolar", "Luis Andrade", P, A),
+                ("supported", "Braun", "Luis Andrade", P, A),
+            ],
+        ),
     ],
 )
 def test_coordination(sentence: str, expected: list[Rel]) -> None:
@@ -232,7 +375,10 @@ def test_coordination(sentence: str, expected: list[Rel]) -> None:
     ("sentence", "expected"),
     [
         ("Anna Holt was praised by Piet Varga.", [("supported", "Piet Varga", "Anna Holt", P, A)]),
-        ("Ilona Varga was endorsed by the National Farmers Union.", [("supported", "National Farmers Union", "Ilona Varga", P, A)]),
+        (
+            "Ilona Varga was endorsed by the National Farmers Union.",
+            [("supported", "National Farmers Union", "Ilona Varga", P, A)],
+        ),
     ],
 )
 def test_passive(sentence: str, expected: list[Rel]) -> None:
@@ -242,9 +388,21 @@ def test_passive(sentence: str, expected: list[Rel]) -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("Piet Varga praised Anna Holt, who had met Karl Brandt in Oslo.", [("supported", "Piet Varga", "Anna Holt", P, A), ("met", "Anna Holt", "Karl Brandt", P, A)]),
-        ("Marta Kolar denied that she had met Tomas Reyes in secret.", [("met", "Marta Kolar", "Tomas Reyes", P, A)]),
-        ("Reyes phoned Kolar, who had criticised him earlier.", [("called", "Reyes", "Kolar", P, A), ("criticized", "Kolar", "Reyes", P, A)]),
+        (
+            "Piet Varga praised Anna Holt, who had met Karl Brandt in Oslo.",
+            [
+                ("supported", "Piet Varga", "Anna Holt", P, A),
+                ("met", "Anna Holt", "Karl Brandt", P, A),
+            ],
+        ),
+        (
+            "Marta Kolar denied that she had met Tomas Reyes in secret.",
+            [("met", "Marta Kolar", "Tomas Reyes", P, A)],
+        ),
+        (
+            "Reyes phoned Kolar, who had criticised him earlier.",
+            [("called", "Reyes", "Kolar", P, A), ("criticized", "Kolar", "Reyes", P, A)],
+        ),
     ],
 )
 def test_coreference_and_relative_clauses(sentence: str, expected: list[Rel]) -> None:
@@ -254,15 +412,38 @@ def test_coreference_and_relative_clauses(sentence: str, expected: list[Rel]) ->
 @pytest.mark.parametrize(
     ("sentence", "date", "place", "ref"),
     [
-        ("Senator Anna Holt met Governor Piet Varga in Oslo on 4 May 2022.", "2022-05-04", "Oslo", None),
+        (
+            "Senator Anna Holt met Governor Piet Varga in Oslo on 4 May 2022.",
+            "2022-05-04",
+            "Oslo",
+            None,
+        ),
         ("Anna Holt phoned Piet Varga on Monday.", "2024-11-11", None, "2024-11-11"),
         ("Anna Holt phoned Piet Varga on Monday.", None, None, None),
-        ("The Daily Courier reported that Varga and Reyes had met in Geneva in May 2023.", "2023-05", "Geneva", None),
-        ("Luis Andrade met with Felix Braun and Marta Kolar on the sidelines of the summit in Madrid on 12 June 2024.", "2024-06-12", "Madrid", None),
-        ("Kolar hosted Andrade at the presidential palace on Wednesday.", None, "presidential palace", None),
+        (
+            "The Daily Courier reported that Varga and Reyes had met in Geneva in May 2023.",
+            "2023-05",
+            "Geneva",
+            None,
+        ),
+        (
+            "Luis Andrade met with Felix Braun and Marta Kolar on the sidelines of the summit "
+            "in Madrid on 12 June 2024.",
+            "2024-06-12",
+            "Madrid",
+            None,
+        ),
+        (
+            "Kolar hosted Andrade at the presidential palace on Wednesday.",
+            None,
+            "presidential palace",
+            None,
+        ),
     ],
 )
-def test_dates_and_places(sentence: str, date: str | None, place: str | None, ref: str | None) -> None:
+def test_dates_and_places(
+    sentence: str, date: str | None, place: str | None, ref: str | None
+) -> None:
     recs = extract_text(sentence, date=ref)
     assert recs
     assert all(r.date == date for r in recs)
@@ -299,8 +480,13 @@ def test_deterministic() -> None:
 
 
 def test_confidence_reflects_how_it_was_found() -> None:
-    verb = _find(extract_text("Anna Holt met Piet Varga."), ("met", "Anna Holt", "Piet Varga", P, A))
-    noun = _find(extract_text("The meeting between Anna Holt and Piet Varga lasted an hour."), ("met", "Anna Holt", "Piet Varga", P, A))
+    verb = _find(
+        extract_text("Anna Holt met Piet Varga."), ("met", "Anna Holt", "Piet Varga", P, A)
+    )
+    noun = _find(
+        extract_text("The meeting between Anna Holt and Piet Varga lasted an hour."),
+        ("met", "Anna Holt", "Piet Varga", P, A),
+    )
     assert verb is not None and noun is not None
     assert 0 < noun.confidence < verb.confidence <= 1
 
@@ -343,7 +529,9 @@ def seed_relations(seed_dir: Path) -> tuple[RelationRecord, ...]:
 
 def test_seed_core_relations(seed_dir: Path, seed_relations: tuple[RelationRecord, ...]) -> None:
     expected = json.loads((seed_dir / "expected.json").read_text(encoding="utf-8"))
-    sc = score(seed_relations, expected["relations"], types={"met", "called", "denied", "supported"})
+    sc = score(
+        seed_relations, expected["relations"], types={"met", "called", "denied", "supported"}
+    )
     assert sc.matched_gold == len(expected["relations"]) == 10, sc.misses
     assert not sc.false_facts
     assert sc.precision == 1.0, sc.spurious
@@ -355,14 +543,20 @@ def test_seed_no_fact_from_claims(seed_relations: tuple[RelationRecord, ...]) ->
         # the only plain-fact call/meeting is the Helsinki meeting; no call is a fact
         assert rtype != "called", (rtype, a, b)
     # "called news ... pure fiction" is a denial, never a phone call by the denier
-    assert not [r for r in seed_relations if r.type == "called" and "Peskov" in r.subject + r.object]
+    assert not [
+        r for r in seed_relations if r.type == "called" and "Peskov" in r.subject + r.object
+    ]
     # no relation comes from "Read more:" lines or photo credits
-    assert not [r for r in seed_relations if r.sentence.startswith("Read more") or "Picture:" in r.sentence]
+    assert not [
+        r for r in seed_relations if r.sentence.startswith("Read more") or "Picture:" in r.sentence
+    ]
     # hypothetical speech gives no core relation
     assert not [r for r in seed_relations if "I would tell" in r.sentence and r.type in CORE]
 
 
-def test_seed_extended_relations(seed_dir: Path, seed_relations: tuple[RelationRecord, ...]) -> None:
+def test_seed_extended_relations(
+    seed_dir: Path, seed_relations: tuple[RelationRecord, ...]
+) -> None:
     expected = json.loads((seed_dir / "expected.json").read_text(encoding="utf-8"))
     sc = score(seed_relations, expected["extended_relations"], types={"urged", "warned", "invaded"})
     assert not sc.false_facts

@@ -26,9 +26,11 @@ Lookup = Callable[["Token"], "Entity | None"]
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _SPEAKER_NOUNS = frozenset(
-    "office spokesman spokeswoman spokesperson aide aides representative lawyer camp team "
-    "ministry press secretary adviser advisor".split()
-)
+    [
+        "office", "spokesman", "spokeswoman", "spokesperson", "aide", "aides", "representative",
+        "lawyer", "camp", "team", "ministry", "press", "secretary", "adviser", "advisor",
+    ]
+)  # fmt: skip
 
 
 def _set(values: tuple[str, ...] | list[str] | object) -> frozenset[str]:
@@ -69,6 +71,10 @@ class Compiled:
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
+
+    def option_list(self, rtype: str, name: str, default: tuple[str, ...] = ()) -> list[str]:
+        value = self.types[rtype].options.get(name, default)
+        return [str(v) for v in value] if isinstance(value, (list, tuple)) else list(default)
 
     def option_set(self, rtype: str, name: str) -> frozenset[str]:
         return _set(self.types[rtype].options.get(name, ()))
@@ -240,7 +246,9 @@ def _has_if_clause(tok: Token) -> bool:
 
 def _np_phrase(tok: Token) -> str:
     """A short phrase for a non-entity source: "a spokesman", "aides", "two Ukrainian sources"."""
-    keep = [t for t in tok.subtree if t.dep_ in ("det", "amod", "nummod", "compound") or t.i == tok.i]
+    keep = [
+        t for t in tok.subtree if t.dep_ in ("det", "amod", "nummod", "compound") or t.i == tok.i
+    ]
     keep = [t for t in keep if t.head.i == tok.i or t.i == tok.i]
     if len(keep) > 5:
         keep = [tok]
@@ -302,9 +310,7 @@ def _has_fiction(tok: Token, c: Compiled, skip: Token | None = None) -> bool:
     return False
 
 
-def _deny_context(
-    ctx: Context, verb: Token, lookup: Lookup, c: Compiled
-) -> Context:
+def _deny_context(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Context:
     subj = subject_of(verb)
     denier: Entity | None = None
     phrase: str | None = None
@@ -341,7 +347,7 @@ def _report_noun_parent(noun: Token, ctx: Context, lookup: Lookup, c: Compiled) 
 
 
 def _according_to(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Context:
-    """"..., according to the news agency VNA": a source attached to a verb of the chain."""
+    """ "..., according to the news agency VNA": a source attached to a verb of the chain."""
     if ctx.source is not None:
         return ctx
     for ch in verb.children:
@@ -381,7 +387,9 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         hl = lemma(head)
         if ctx.source is None:
             ctx = _according_to(ctx, head, lookup, c)
-        if dep in ("ccomp", "parataxis") or (dep == "advcl" and hl in c.reporting and head.i > tok.i):
+        if dep in ("ccomp", "parataxis") or (
+            dep == "advcl" and hl in c.reporting and head.i > tok.i
+        ):
             if hl in c.denial:
                 ctx = _deny_context(ctx, head, lookup, c)
             elif hl in c.reporting:
@@ -411,27 +419,36 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
             if dep == "prep" and head.pos_ not in ("VERB", "AUX"):
                 tok = head
                 continue
-            if hl in c.denial and dep in ("xcomp", "dobj", "pcomp"):
-                if dep != "dobj" or trigger.pos_ in ("NOUN",):
-                    ctx = _deny_context(ctx, head, lookup, c)
-                    open_clause = False
-                    tok = head
-                    continue
+            if (
+                hl in c.denial
+                and dep in ("xcomp", "dobj", "pcomp")
+                and (dep != "dobj" or trigger.pos_ == "NOUN")
+            ):
+                ctx = _deny_context(ctx, head, lookup, c)
+                open_clause = False
+                tok = head
+                continue
             if hl in c.reporting and dep == "xcomp":
                 # "X was reported to have met Y" / "X claimed to have met Y"
                 subj = _children(head, "nsubj")
                 if ctx.source is None:
                     ctx = replace(
                         ctx,
-                        source=resolve_source(subj[0], lookup, c, head) if subj else Source(UNNAMED_SOURCE),
+                        source=resolve_source(subj[0], lookup, c, head)
+                        if subj
+                        else Source(UNNAMED_SOURCE),
                     )
-            if open_clause and dep != "nsubj" or (open_clause and dep == "nsubj" and trigger.pos_ == "NOUN"):
+            if (open_clause and dep != "nsubj") or (
+                open_clause and dep == "nsubj" and trigger.pos_ == "NOUN"
+            ):
                 hmod, hneg = _modal_aux(head, c)
                 if hl in c.negating_verbs and dep != "nsubj":
                     # "refused to meet", "withdrew its support", "the meeting was cancelled";
                     # not "the talks ended" (they took place)
                     negative = not negative
-                if (hl in c.planned if dep != "dobj" else hl in c.planned_objects) and modality == "actual":
+                if (
+                    hl in c.planned if dep != "dobj" else hl in c.planned_objects
+                ) and modality == "actual":
                     modality = "planned"
                 if hmod and modality == "actual":
                     modality = hmod

@@ -35,9 +35,7 @@ _Y = re.compile(rf"^\s*(?:in\s+|the\s+year\s+)?{_YEAR_RE}\s*$", re.I)
 _WEEKDAY = re.compile(
     r"\b(?P<rel>last|next|this|on)?\s*(?P<wd>" + "|".join(_WEEKDAYS) + r")\b", re.I
 )
-_RELATIVE = re.compile(
-    r"\b(?P<rel>last|next|this|past|coming)\s+(?P<unit>week|month|year)\b", re.I
-)
+_RELATIVE = re.compile(r"\b(?P<rel>last|next|this|past|coming)\s+(?P<unit>week|month|year)\b", re.I)
 
 
 def parse_reference(value: str | None) -> date | None:
@@ -119,7 +117,7 @@ def _relative(text: str, reference: date, future: bool) -> str | None:
 
 
 def normalise_date(text: str, reference: date | None, *, future: bool = False) -> str | None:
-    """``"July 16, 2018"`` -> ``"2018-07-16"``, ``"May 2023"`` -> ``"2023-05"``, ``"2019"`` -> ``"2019"``.
+    """``"July 16, 2018"`` -> ``"2018-07-16"``; ``"May 2023"`` -> ``"2023-05"``; ``"2019"``.
 
     Relative expressions ("on Tuesday", "last month", "next week") are resolved against
     ``reference`` (the article date) and give ``None`` without it. A bare weekday means the

@@ -42,10 +42,13 @@ if TYPE_CHECKING:
 
 __all__ = ["EntityIndex", "extract_relations", "extract_sentence_relations"]
 
+_DATE_LINKS = ("pobj", "prep", "npadvmod", "nummod", "appos", "compound", "tmod", "punct")
 _PLACE_TYPES = ("GeopoliticalEntity", "Location")
-_PREPS = frozenset("with to behind on upon at by for against".split())
-_PRONOUNS = frozenset("he she him her his hers they them their its it".split())
-_GROUP_NOUNS = frozenset("leader leaders men women presidents sides pair countries".split())
+_PREPS = frozenset(["with", "to", "behind", "on", "upon", "at", "by", "for", "against"])
+_PRONOUNS = frozenset("he she him her his hers they them their its it".split())  # noqa: SIM905
+_GROUP_NOUNS = frozenset(
+    "leader leaders men women presidents sides pair countries".split()  # noqa: SIM905
+)
 
 
 class EntityIndex(Protocol):
@@ -106,7 +109,11 @@ class _Sentence:
         if tok.i in self._cache:
             return self._cache[tok.i]
         ent = self.base_lookup(tok)
-        if ent is None and tok.lower_ in _PRONOUNS and tok.lower_ not in ("it", "its", "they", "them", "their"):
+        if (
+            ent is None
+            and tok.lower_ in _PRONOUNS
+            and tok.lower_ not in ("it", "its", "they", "them", "their")
+        ):
             ent = self._pronoun(tok)
         self._cache[tok.i] = ent
         return ent
@@ -153,7 +160,7 @@ class _Sentence:
         return None
 
     def group(self, tok: Token) -> list[Entity]:
-        """"the two leaders" / "both men": the entity stage's pair, else the last two persons."""
+        """ "the two leaders" / "both men": the entity stage's pair, else the last two persons."""
         if self.group_lookup is not None:
             members = self.group_lookup(tok)
             if len(members) >= 2:
@@ -212,25 +219,39 @@ class _Extractor:
 
     def _stand_in(self, t: Token, rtype: str, depth: int) -> list[_Party]:
         low = lemma(t)
-        if self.c.option(rtype, "stand_in") and (low in self.c.stand_in_nouns or t.lower_ in self.c.stand_in_nouns):
+        if self.c.option(rtype, "stand_in") and (
+            low in self.c.stand_in_nouns or t.lower_ in self.c.stand_in_nouns
+        ):
             for ch in t.children:
                 if ch.dep_ == "poss":
-                    return [replace(p, penalty=p.penalty + 0.1) for p in self.parties(ch, None, depth + 1)]
+                    return [
+                        replace(p, penalty=p.penalty + 0.1)
+                        for p in self.parties(ch, None, depth + 1)
+                    ]
             for ch in t.children:
                 if ch.dep_ == "acl":
                     for ag in ch.children:
                         if ag.dep_ == "agent":
                             for p in ag.children:
                                 if p.dep_ == "pobj":
-                                    return [replace(x, penalty=x.penalty + 0.1) for x in self.parties(p, None, depth + 1)]
+                                    return [
+                                        replace(x, penalty=x.penalty + 0.1)
+                                        for x in self.parties(p, None, depth + 1)
+                                    ]
                 if ch.dep_ == "prep" and ch.lower_ == "by":
                     for p in ch.children:
                         if p.dep_ == "pobj":
-                            return [replace(x, penalty=x.penalty + 0.1) for x in self.parties(p, None, depth + 1)]
+                            return [
+                                replace(x, penalty=x.penalty + 0.1)
+                                for x in self.parties(p, None, depth + 1)
+                            ]
         if low in self.c.actor_nouns:
             for ch in t.children:
                 if ch.dep_ == "poss":
-                    return [replace(p, penalty=p.penalty + 0.1) for p in self.parties(ch, None, depth + 1)]
+                    return [
+                        replace(p, penalty=p.penalty + 0.1)
+                        for p in self.parties(ch, None, depth + 1)
+                    ]
         return []
 
     def _prep_objects(self, tok: Token, preps: Iterable[str]) -> list[Token]:
@@ -254,9 +275,12 @@ class _Extractor:
                 found.extend(self._verb_frame(tok, name, conf=0.85, phrase=rest))
         if lem in self.c.modifier_verbs and self._phone_modified(tok):
             found.extend(self._verb_frame(tok, self.c.modifier_verbs[lem], conf=0.85))
-        elif lem in self.c.context_verbs and self.phone_context:
-            if self._prep_objects(tok, ("to", "with")):
-                found.extend(self._verb_frame(tok, self.c.context_verbs[lem], conf=0.6))
+        elif (
+            lem in self.c.context_verbs
+            and self.phone_context
+            and self._prep_objects(tok, ("to", "with"))
+        ):
+            found.extend(self._verb_frame(tok, self.c.context_verbs[lem], conf=0.6))
         if lem in self.c.motion_verbs:
             found.extend(self._motion(tok, self.c.motion_verbs[lem]))
         for rtype in types:
@@ -316,7 +340,11 @@ class _Extractor:
             if lemma(o) in self.c.report_nouns:
                 return False
             for g in o.children:
-                if g.dep_ in ("appos", "oprd", "amod", "acl") and g.i > o.i and g.pos_ in ("NOUN", "ADJ"):
+                if (
+                    g.dep_ in ("appos", "oprd", "amod", "acl")
+                    and g.i > o.i
+                    and g.pos_ in ("NOUN", "ADJ")
+                ):
                     return False
         nxt = objs[0].i + 1
         sent_end = self.s.sent.end
@@ -370,7 +398,7 @@ class _Extractor:
                 if standin_only:
                     cand = [p for p in cand if p.token.i != ob.i]
                 objects.extend(cand)
-        preps = [str(p) for p in self.c.option(rtype, "object_preps", ()) or ()]  # type: ignore[union-attr]
+        preps = self.c.option_list(rtype, "object_preps")
         if phrase_preps:
             preps = phrase_preps
         for pob in self._prep_objects(tok, preps):
@@ -381,9 +409,7 @@ class _Extractor:
 
     def _motion(self, tok: Token, rtype: str) -> list[_Found]:
         agents, _ = self._subjects(tok, rtype)
-        places = [
-            p for p in (self.parties(t) for t in self._prep_objects(tok, ("to",))) for p in p
-        ]
+        places = [p for t in self._prep_objects(tok, ("to",)) for p in self.parties(t)]
         return self._pairs(tok, rtype, agents, places, 0.8)
 
     def _fallback_verb(self, tok: Token, types: Sequence[str]) -> list[_Found]:
@@ -399,9 +425,10 @@ class _Extractor:
             return []
         out: list[_Found] = []
         for rtype in types:
-            if rtype in ("denied", "called") or self.c.option(rtype, "standin_only_verbs"):
-                if rtype != "called" or lemma(tok) == "call":
-                    continue
+            if rtype == "denied" or self.c.option(rtype, "standin_only_verbs"):
+                continue
+            if rtype == "called" and tok.lower_.startswith("call"):
+                continue  # the sense of *call* needs a clean parse
             # the right-hand name must be a whole name (the next token is not inside it)
             end = right.i
             while end + 1 < len(tok.doc) and self.s.lookup(tok.doc[end + 1]) == re_:
@@ -421,17 +448,20 @@ class _Extractor:
         for rtype in dict.fromkeys(types):
             if rtype == "denied":
                 continue
-            if rtype == "called" and lem == "call":
-                if _children(tok, "acl") or any(
-                    ch.dep_ == "prep" and ch.lower_ in ("for", "on", "to") and not self._party_prep(ch)
-                    for ch in tok.children
-                ):
-                    continue
+            if rtype == "called" and lem == "call" and self._call_for(tok):
+                continue
             if rtype == "met" and lem in ("talk", "talks") and self._phone_noun(tok):
                 continue
             conf = 0.75
             found.extend(self._noun_frame(tok, rtype, conf))
         return found
+
+    def _call_for(self, tok: Token) -> bool:
+        """The noun *call* as an appeal: "a call for calm", "calls to resign"."""
+        return bool(_children(tok, "acl")) or any(
+            ch.dep_ == "prep" and ch.lower_ in ("for", "on", "to") and not self._party_prep(ch)
+            for ch in tok.children
+        )
 
     def _party_prep(self, prep: Token) -> bool:
         return any(self.s.lookup(p) is not None for p in prep.children if p.dep_ == "pobj")
@@ -447,17 +477,21 @@ class _Extractor:
         for ch in tok.children:
             if ch.dep_ == "poss":
                 agents.extend(self.parties(ch))
-        agent_preps = [str(p) for p in self.c.option(rtype, "agent_preps", ("by", "from")) or ()]  # type: ignore[union-attr]
+        agent_preps = self.c.option_list(rtype, "agent_preps", ("by", "from"))
         for pob in self._prep_objects(tok, agent_preps):
             agents.extend(self.parties(pob))
-        obj_preps = [str(p) for p in self.c.option(rtype, "object_preps", ()) or ()]  # type: ignore[union-attr]
+        obj_preps = self.c.option_list(rtype, "object_preps")
         objects: list[_Party] = []
         for pob in self._prep_objects(tok, obj_preps):
             objects.extend(self.parties(pob, rtype))
         if rtype == "supported" and not agents:
             # "continued strong support for Ukraine in the United States"
             for pob in self._prep_objects(tok, ("in", "among")):
-                agents.extend(p for p in self.parties(pob) if p.entity.type in ("GeopoliticalEntity", "Organization", "Group"))
+                agents.extend(
+                    p
+                    for p in self.parties(pob)
+                    if p.entity.type in ("GeopoliticalEntity", "Organization", "Group")
+                )
         gov = tok.head
         if tok.dep_ == "pobj" and gov.dep_ == "prep":
             verb = gov.head
@@ -467,11 +501,16 @@ class _Extractor:
                 thanker = self.parties(subject_of(verb))
                 return self._pairs(tok, rtype, thanked or agents, thanker, conf - 0.05)
             if not agents and verb.pos_ in ("VERB", "AUX"):
-                agents = [replace(p, penalty=p.penalty + 0.1) for p in self.parties(subject_of(verb))]
+                agents = [
+                    replace(p, penalty=p.penalty + 0.1) for p in self.parties(subject_of(verb))
+                ]
         elif tok.dep_ in ("dobj", "attr") and gov.pos_ in ("VERB", "AUX") and not agents:
             agents = [replace(p, penalty=p.penalty + 0.05) for p in self.parties(subject_of(gov))]
-        elif tok.dep_ in ("dobj",) and gov.pos_ in ("VERB", "AUX") and agents and all(
-            a.token.pos_ == "PRON" for a in agents
+        elif (
+            tok.dep_ in ("dobj",)
+            and gov.pos_ in ("VERB", "AUX")
+            and agents
+            and all(a.token.pos_ == "PRON" for a in agents)
         ):
             agents = self.parties(subject_of(gov)) or agents
         if not agents and not objects:
@@ -519,10 +558,12 @@ class _Extractor:
             )
         return out
 
-    def _place(self, trigger: Token, parties: tuple[_Party, _Party], kind: str) -> tuple[str | None, str | None]:
+    def _place(
+        self, trigger: Token, parties: tuple[_Party, _Party], kind: str
+    ) -> tuple[str | None, str | None]:
         if kind == "visited":
-            ent = parties[1].entity
-            return ent.label, ent.id
+            target = parties[1].entity
+            return target.label, target.id
         party_ids = {parties[0].entity.id, parties[1].entity.id}
         roots: list[Token] = [trigger, parties[0].token, parties[1].token]
         if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "pobj":
@@ -544,7 +585,9 @@ class _Extractor:
                     if ent is not None and ent.type in _PLACE_TYPES and ent.id not in party_ids:
                         return ent.label, ent.id
                     if ent is None and prep.lower_ == "at" and pob.pos_ == "NOUN":
-                        words = [t for t in pob.subtree if t.dep_ in ("amod", "compound") or t.i == pob.i]
+                        words = [
+                            t for t in pob.subtree if t.dep_ in ("amod", "compound") or t.i == pob.i
+                        ]
                         words = [t for t in words if t.head.i == pob.i or t.i == pob.i]
                         return " ".join(t.text for t in sorted(words, key=lambda t: t.i)), None
             for ch in root.children:
@@ -557,12 +600,21 @@ class _Extractor:
                                     if prep3.lower_ in ("in", "at"):
                                         for p in _children(prep3, "pobj"):
                                             ent = self.s.lookup(p)
-                                            if ent is not None and ent.type in _PLACE_TYPES and ent.id not in party_ids:
+                                            if (
+                                                ent is not None
+                                                and ent.type in _PLACE_TYPES
+                                                and ent.id not in party_ids
+                                            ):
                                                 return ent.label, ent.id
                             if prep2.lower_ in ("in", "at"):
                                 for p in _children(prep2, "pobj"):
                                     ent = self.s.lookup(p)
-                                    if ent is not None and ent.type in _PLACE_TYPES and ent.id not in party_ids and pob.lower_ not in ("war", "conflict"):
+                                    if (
+                                        ent is not None
+                                        and ent.type in _PLACE_TYPES
+                                        and ent.id not in party_ids
+                                        and pob.lower_ not in ("war", "conflict")
+                                    ):
                                         return ent.label, ent.id
         return None, None
 
@@ -581,16 +633,14 @@ def _date_of(trigger: Token, reference: date | None, future: bool) -> str | None
         for _ in range(5):
             if cur.i in anchors:
                 return normalise_date(ent.text, reference, future=future)
-            if cur.dep_ not in ("pobj", "prep", "npadvmod", "nummod", "appos", "compound", "tmod"):
-                if not (cur.dep_ == "punct"):
-                    break
+            if cur.dep_ not in _DATE_LINKS:
+                break
             if cur.head.i == cur.i:
                 break
             cur = cur.head
-            if cur.dep_ in ("dobj",) and cur.i not in anchors:
+            if cur.dep_ == "dobj" and cur.i not in anchors and cur.head.i in anchors:
                 # "met Braun in Vienna on Tuesday" often hangs the date off the object
-                if cur.head.i in anchors:
-                    return normalise_date(ent.text, reference, future=future)
+                return normalise_date(ent.text, reference, future=future)
         else:
             continue
     return None
@@ -613,8 +663,10 @@ def _phone_context(docs: Iterable[Doc], c: Compiled) -> bool:
             lo = lemma(t)
             if lo in c.phone_words and t.pos_ in ("NOUN", "ADJ", "VERB"):
                 return True
-            if lo == "call" and t.pos_ == "NOUN" and not any(
-                ch.dep_ == "prep" and ch.lower_ == "for" for ch in t.children
+            if (
+                lo == "call"
+                and t.pos_ == "NOUN"
+                and not any(ch.dep_ == "prep" and ch.lower_ == "for" for ch in t.children)
             ):
                 return True
     return False
@@ -651,11 +703,17 @@ def extract_sentence_relations(
     found: list[_Found] = []
     for tok in sent:
         lem = lemma(tok)
-        if tok.pos_ in ("NOUN", "PROPN") or (lem in c.nouns and tok.pos_ not in ("VERB", "AUX")):
-            if lem in c.nouns or tok.lower_ in c.nouns or lem in c.modifier_nouns:
-                found.extend(ex.noun_relations(tok))
-                continue
-        if tok.pos_ not in ("VERB", "AUX") and tok.tag_ in ("JJ", "VBN", "VBD") and lem not in c.verbs:
+        nominal = tok.pos_ in ("NOUN", "PROPN") or (
+            lem in c.nouns and tok.pos_ not in ("VERB", "AUX")
+        )
+        if nominal and (lem in c.nouns or tok.lower_ in c.nouns or lem in c.modifier_nouns):
+            found.extend(ex.noun_relations(tok))
+            continue
+        if (
+            tok.pos_ not in ("VERB", "AUX")
+            and tok.tag_ in ("JJ", "VBN", "VBD")
+            and lem not in c.verbs
+        ):
             guess = _verb_lemma_guess(tok.lower_, c)
             if guess is not None:
                 found.extend(ex._fallback_verb(tok, c.verbs[guess]))
@@ -713,7 +771,13 @@ def _records_for_sentence(
             denied_by = (ctx.denier_phrase or UNNAMED_SOURCE,)
         date_value = _date_of(f.trigger, reference, modality == "planned")
         rid = iris.relation_iri(
-            doc_id, f.type, subj.id, obj.id, start, end, base,
+            doc_id,
+            f.type,
+            subj.id,
+            obj.id,
+            start,
+            end,
+            base,
             qualifier=_qualifier(polarity, modality, attributed, None),
         )
         rec = RelationRecord(
@@ -749,14 +813,29 @@ def _records_for_sentence(
             if other.id == denier.id:
                 continue
             did = iris.relation_iri(
-                doc_id, "denied", denier.id, other.id, start, end, base,
+                doc_id,
+                "denied",
+                denier.id,
+                other.id,
+                start,
+                end,
+                base,
                 qualifier=_qualifier("positive", "actual", None, rid),
             )
             denials.append(
                 RelationRecord(
-                    id=did, doc=doc_id, type="denied", subject=denier.label, subject_id=denier.id,
-                    object=other.label, object_id=other.id, denies=rid, sentence=sent_text,
-                    start=start, end=end, confidence=round(max(0.1, f.confidence - 0.05), 2),
+                    id=did,
+                    doc=doc_id,
+                    type="denied",
+                    subject=denier.label,
+                    subject_id=denier.id,
+                    object=other.label,
+                    object_id=other.id,
+                    denies=rid,
+                    sentence=sent_text,
+                    start=start,
+                    end=end,
+                    confidence=round(max(0.1, f.confidence - 0.05), 2),
                 )
             )
     out = list(records.values())
@@ -767,12 +846,18 @@ def _records_for_sentence(
 
 
 def _source_only_denials(
-    sent: Span, s_lookup: Lookup, c: Compiled, doc_id: str, start: int, end: int, base: str,
+    sent: Span,
+    s_lookup: Lookup,
+    c: Compiled,
+    doc_id: str,
+    start: int,
+    end: int,
+    base: str,
     existing: list[RelationRecord],
 ) -> list[RelationRecord]:
-    """"denied a report in the Daily Courier that ...", "rejected accusations by the Green Party":
+    """ "denied a report in the Daily Courier that ...", "rejected accusations by the Green Party":
     a denial of a named source even when the claim itself has no two named parties."""
-    from kg.extract.context import _deny_context, _named_report_source  # noqa: PLC0415
+    from kg.extract.context import _deny_context, _named_report_source
 
     out: list[RelationRecord] = []
     for tok in sent:
@@ -792,9 +877,17 @@ def _source_only_denials(
             did = iris.relation_iri(doc_id, "denied", ctx.denier.id, named.id, start, end, base)
             out.append(
                 RelationRecord(
-                    id=did, doc=doc_id, type="denied", subject=ctx.denier.label,
-                    subject_id=ctx.denier.id, object=named.label, object_id=named.id,
-                    sentence=sent.text, start=start, end=end, confidence=0.8,
+                    id=did,
+                    doc=doc_id,
+                    type="denied",
+                    subject=ctx.denier.label,
+                    subject_id=ctx.denier.id,
+                    object=named.label,
+                    object_id=named.id,
+                    sentence=sent.text,
+                    start=start,
+                    end=end,
+                    confidence=0.8,
                 )
             )
     return out
@@ -818,13 +911,22 @@ def _link_denials(records: list[RelationRecord]) -> list[RelationRecord]:
 
 
 def _merge_repeats(records: list[RelationRecord]) -> list[RelationRecord]:
-    """One record per relation stated by an identical sentence repeated (a caption printed twice)."""
+    """One record per relation an identical sentence repeats (a caption printed twice)."""
     first: dict[tuple[object, ...], int] = {}
     id_map: dict[str, str] = {}
     out: list[RelationRecord] = []
     for r in records:
         denies = id_map.get(r.denies, r.denies) if r.denies else None
-        key = (r.sentence, r.type, r.subject_id, r.object_id, r.polarity, r.modality, r.attributed_to, denies)
+        key = (
+            r.sentence,
+            r.type,
+            r.subject_id,
+            r.object_id,
+            r.polarity,
+            r.modality,
+            r.attributed_to,
+            denies,
+        )
         if key in first:
             i = first[key]
             kept = out[i]
@@ -871,7 +973,11 @@ def extract_relations(
             end = seg_start + sent.end_char
             text = article.text[start:end]
             drafts = extract_sentence_relations(
-                sent, lookup, lexicon=lexicon, history=history, phone_context=phone,
+                sent,
+                lookup,
+                lexicon=lexicon,
+                history=history,
+                phone_context=phone,
                 group_lookup=group,
             )
             recs = _records_for_sentence(article.doc, text, start, end, drafts, base, reference)
