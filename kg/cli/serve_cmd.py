@@ -42,3 +42,50 @@ def serve_command(
             workers=workers,
         )
     )
+
+
+@app.command("push")
+def push_command(
+    directory: Annotated[Path, typer.Argument(help="Output directory of `kg build` (store/).")],
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="SPARQL endpoint URL of the remote store.")
+    ],
+    graph_store: Annotated[
+        str | None,
+        typer.Option("--graph-store", help="Graph Store Protocol URL (else derived)."),
+    ] = None,
+    auth_env: Annotated[
+        str | None,
+        typer.Option("--auth-env", help="Env variable holding user:password or a token."),
+    ] = None,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, max=20, help="Retries per graph.")
+    ] = 4,
+    backoff: Annotated[
+        float, typer.Option("--backoff", min=0.0, help="First retry delay (doubles), s.")
+    ] = 0.5,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="HTTP timeout per request, s.")
+    ] = 60.0,
+) -> None:
+    """Send each article graph to a remote store (Graph Store Protocol PUT; idempotent)."""
+    import sys
+
+    from kg.push import PushConfig, push
+
+    report = push(
+        PushConfig(
+            out_dir=directory,
+            endpoint=endpoint,
+            graph_store=graph_store,
+            auth_env=auth_env,
+            retries=retries,
+            backoff=backoff,
+            timeout=timeout,
+        )
+    )
+    if report.ok:
+        print(report.summary())
+    else:
+        print(f"kg: error: push incomplete: {report.summary()}", file=sys.stderr)
+    raise typer.Exit(report.exit_code)

@@ -1,0 +1,301 @@
+"""``kg push``: copy each article's named graph to a remote store (SPARQL 1.1 Graph Store
+Protocol), idempotently.
+
+Every graph goes with one ``PUT <graph-store>?graph=<IRI>``, which replaces that graph on the
+server: pushing twice changes nothing, and a run cut short (server down, Ctrl-C) is completed
+by running the same command again. Connection errors and 5xx answers are retried with
+exponential backoff; when the server stays unreachable the run stops (the graphs not yet sent
+are reported) instead of trying every graph in turn. Credentials come from an environment
+variable (``user:password`` for Basic, anything else as a Bearer token) or ``~/.netrc``; they
+are never printed. Only the standard library's urllib is used.
+"""
+
+from __future__ import annotations
+
+import base64
+import netrc
+import os
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KGError, UsageError
+from kg.query import as_bytes, open_read_only
+
+#: Body type of each PUT. The body is N-Triples, which is valid Turtle; ``text/turtle`` is the
+#: one RDF type every Graph Store implementation accepts.
+CONTENT_TYPE = "text/turtle; charset=utf-8"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class PushAborted(KGError):
+    """The server could not be reached (or refused our credentials): stop the run."""
+
+
+@dataclass(frozen=True)
+class PushConfig:
+    """Where and how to push; ``graph_store`` None derives it from ``endpoint``."""
+
+    out_dir: Path
+    endpoint: str
+    graph_store: str | None = None
+    auth_env: str | None = None
+    retries: int = 4
+    backoff: float = 0.5
+    timeout: float = 60.0
+
+
+@dataclass(frozen=True)
+class GraphPush:
+    """The outcome of one graph: ``status`` is the HTTP status, 0 when never answered."""
+
+    graph: str
+    triples: int
+    status: int = 0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """What a run did: pushed graphs, failures, graphs left for the next run."""
+
+    graph_store: str
+    results: tuple[GraphPush, ...] = ()
+    not_sent: tuple[str, ...] = ()
+    aborted: str | None = None
+    seconds: float = 0.0
+    failures: tuple[GraphPush, ...] = field(default=())
+
+    @property
+    def pushed(self) -> tuple[GraphPush, ...]:
+        return tuple(r for r in self.results if r.ok)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.not_sent and self.aborted is None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def summary(self) -> str:
+        """One line per outcome, ending with what to do when the run did not complete."""
+        triples = sum(r.triples for r in self.pushed)
+        lines = [
+            f"pushed {len(self.pushed)} graphs ({triples} triples) to {self.graph_store} "
+            f"in {self.seconds:.1f} s; {len(self.failures)} failed, {len(self.not_sent)} not sent"
+        ]
+        lines += [f"  failed {f.graph}: {f.error}" for f in self.failures]
+        if self.aborted:
+            lines.append(f"  stopped: {self.aborted}")
+        if not self.ok:
+            lines.append("  run the same command again to complete the push (PUT is idempotent)")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# URLs and credentials
+
+
+def _check_url(url: str, option: str) -> urllib.parse.SplitResult:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{option} {url!r} is not an http(s) URL")
+    if parts.query or parts.fragment:
+        raise UsageError(f"{option} {url!r}: give the URL without ?query or #fragment")
+    return parts
+
+
+def graph_store_url(endpoint: str, graph_store: str | None = None) -> str:
+    """The Graph Store Protocol URL of a SPARQL endpoint (see docs/SPARQL.md for the forms).
+
+    Oxigraph ``/query`` -> ``/store``; Fuseki ``/DATASET/sparql|query`` -> ``/DATASET/data``;
+    GraphDB / RDF4J ``/repositories/ID`` -> ``/repositories/ID/rdf-graphs/service``;
+    Virtuoso ``/sparql`` -> ``/sparql-graph-crud``; anything else (QLever's root URL) as given.
+    """
+    if graph_store:
+        _check_url(graph_store, "--graph-store")
+        return graph_store
+    parts = _check_url(endpoint, "--endpoint")
+    path = parts.path.rstrip("/")
+    segments = [s for s in path.split("/") if s]
+    if len(segments) >= 2 and segments[-2] == "repositories":
+        new_path = path + "/rdf-graphs/service"
+    elif segments == ["query"]:
+        new_path = "/store"
+    elif segments == ["sparql"]:
+        new_path = "/sparql-graph-crud"
+    elif len(segments) >= 2 and segments[-1] in ("sparql", "query"):
+        new_path = "/".join(["", *segments[:-1], "data"])
+    else:
+        return endpoint
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, new_path, "", ""))
+
+
+def authorization(url: str, auth_env: str | None) -> str | None:
+    """The Authorization header value from ``$auth_env`` or ``~/.netrc`` (None: anonymous)."""
+    if auth_env:
+        value = os.environ.get(auth_env)
+        if value is None or not value.strip():
+            raise UsageError(f"--auth-env {auth_env}: the environment variable is not set")
+        value = value.strip()
+        if ":" in value:
+            return "Basic " + base64.b64encode(value.encode("utf-8")).decode("ascii")
+        return f"Bearer {value}"
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        found = netrc.netrc().authenticators(host)
+    except (FileNotFoundError, netrc.NetrcParseError, OSError):
+        return None
+    if not found:
+        return None
+    login, _account, password = found
+    token = f"{login}:{password or ''}".encode()
+    return "Basic " + base64.b64encode(token).decode("ascii")
+
+
+# --------------------------------------------------------------------------------------------
+# Pushing
+
+
+def graph_body(store: ox.Store, graph: ox.NamedNode) -> tuple[bytes, int]:
+    """The triples of one named graph as sorted N-Triples (byte-stable), and their count."""
+    triples = sorted(
+        (q.triple for q in store.quads_for_pattern(None, None, None, graph)), key=str
+    )
+    return as_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)), len(triples)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, urllib.error.URLError):
+        reason = exc.reason
+        return str(getattr(reason, "strerror", None) or reason)
+    return str(exc) or type(exc).__name__
+
+
+def put_graph(
+    url: str,
+    graph_iri: str,
+    body: bytes,
+    *,
+    auth: str | None,
+    retries: int,
+    backoff: float,
+    timeout: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """PUT one graph; retries connection errors and 5xx with exponential backoff.
+
+    Returns the HTTP status of success. Raises :class:`PushAborted` when the server stays
+    unreachable or refuses the credentials, and ``ValueError`` for other refusals (4xx).
+    """
+    target = f"{url}?{urllib.parse.urlencode({'graph': graph_iri})}"
+    headers = {"Content-Type": CONTENT_TYPE, "User-Agent": "newskg-push"}
+    if auth:
+        headers["Authorization"] = auth
+    last = ""
+    for attempt in range(retries + 1):
+        if attempt:
+            sleep(backoff * 2 ** (attempt - 1))
+        request = urllib.request.Request(target, data=body, headers=headers, method="PUT")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                response.read()
+                return int(response.status)
+        except urllib.error.HTTPError as err:
+            text = err.read(500).decode("utf-8", "replace").strip()
+            if err.code in (401, 403):
+                raise PushAborted(
+                    f"{url} refused the credentials (HTTP {err.code}); set them with "
+                    "--auth-env VAR (user:password or a token) or ~/.netrc"
+                ) from None
+            if err.code in RETRY_STATUSES:
+                last = f"HTTP {err.code} {err.reason}: {text}"
+                continue
+            raise ValueError(f"HTTP {err.code} {err.reason}: {text}") from None
+        except (urllib.error.URLError, OSError) as err:
+            last = _describe(err)
+            continue
+    raise PushAborted(f"{url} is unreachable after {retries + 1} attempts ({last})")
+
+
+def push(config: PushConfig, *, progress: bool | None = None) -> PushReport:
+    """Push every article graph of ``config.out_dir`` (the API behind ``kg push``)."""
+    url = graph_store_url(config.endpoint, config.graph_store)
+    auth = authorization(url, config.auth_env)
+    store = open_read_only(config.out_dir)
+    graphs = sorted(
+        (g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value
+    )
+    show = sys.stderr.isatty() if progress is None else progress
+    if auth and urllib.parse.urlsplit(url).scheme == "http":
+        host = urllib.parse.urlsplit(url).hostname or ""
+        if host not in ("localhost", "127.0.0.1", "::1"):
+            print(f"kg: warning: sending credentials to {host} without TLS", file=sys.stderr)
+    start = time.monotonic()
+    results: list[GraphPush] = []
+    aborted: str | None = None
+    not_sent: list[str] = []
+
+    def one(graph: ox.NamedNode) -> None:
+        nonlocal aborted
+        if aborted is not None:
+            not_sent.append(graph.value)
+            return
+        body, count = graph_body(store, graph)
+        try:
+            status = put_graph(
+                url, graph.value, body, auth=auth, retries=config.retries,
+                backoff=config.backoff, timeout=config.timeout,
+            )
+            results.append(GraphPush(graph.value, count, status))
+        except PushAborted as exc:
+            aborted = str(exc)
+            not_sent.append(graph.value)
+        except ValueError as exc:
+            results.append(GraphPush(graph.value, count, error=str(exc)))
+
+    if show:
+        from rich.progress import Progress
+
+        with Progress(transient=False) as bar:
+            task = bar.add_task(f"pushing to {url}", total=len(graphs))
+            for graph in graphs:
+                one(graph)
+                bar.advance(task)
+    else:
+        for graph in graphs:
+            one(graph)
+    return PushReport(
+        graph_store=url,
+        results=tuple(results),
+        not_sent=tuple(not_sent),
+        aborted=aborted,
+        seconds=time.monotonic() - start,
+        failures=tuple(r for r in results if not r.ok),
+    )
+
+
+__all__ = [
+    "CONTENT_TYPE",
+    "GraphPush",
+    "PushAborted",
+    "PushConfig",
+    "PushReport",
+    "authorization",
+    "graph_body",
+    "graph_store_url",
+    "push",
+    "put_graph",
+]
