@@ -97,7 +97,7 @@ def test_kg_build_end_to_end_and_incremental(tmp_path: Path) -> None:
 @pytest.mark.model
 def test_build_strict_stops_at_first_failure(tmp_path: Path) -> None:
     root = write_articles(tmp_path / "in", {"a-bad.txt": "", **ARTICLES})
-    report = build([root], tmp_path / "out", strict=True, progress=False, view=False)
+    report = build([root], tmp_path / "out", strict=True, progress=True, view=False)
     assert report.stopped_early and report.exit_code == 1
     assert report.articles == 0 and len(report.failures) == 1
     assert json.loads((tmp_path / "out" / "report.json").read_text())["stopped_early"] is True

@@ -215,6 +215,15 @@ def test_html_without_article_uses_title(tmp_path: Path) -> None:
     assert art.text == "Braun wins\n\nBraun won the vote.\n\nHe thanked voters.\n"
 
 
+def test_html_unclosed_head(tmp_path: Path) -> None:
+    path = tmp_path / "h5.html"
+    path.write_text("<!doctype html><head><title>Braun wins</title><body><p>Braun won.",
+                    encoding="utf-8")
+    art = one(path)
+    assert isinstance(art, Article)
+    assert art.text == "Braun wins\n\nBraun won.\n"
+
+
 def test_directories_recursive_sorted_no_symlink_loop(tmp_path: Path) -> None:
     root = tmp_path / "in"
     (root / "b" / "c").mkdir(parents=True)

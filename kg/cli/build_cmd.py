@@ -144,7 +144,9 @@ def eval_command(
     ] = None,
     gold: Annotated[
         Path | None,
-        typer.Option("--gold", "-g", help="Gold: expected.json, sentences.jsonl or relation JSONL."),
+        typer.Option(
+            "--gold", "-g", help="Gold: expected.json, sentences.jsonl or relation lines (JSONL)."
+        ),
     ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every miss and spurious relation.")

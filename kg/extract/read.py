@@ -231,6 +231,8 @@ class _MainTextParser(HTMLParser):
             return
         if tag == "time" and a.get("datetime") and self.time_datetime is None:
             self.time_datetime = a["datetime"]
+        if tag == "body" and "head" in self._skip:
+            self._skip = []  # an unclosed <head> (valid HTML5) ends where <body> begins
         if tag == "title" and not self._skip_all_but_head():
             self._in_title = True
             return
