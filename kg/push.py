@@ -6,8 +6,8 @@ server: pushing twice changes nothing, and a run cut short (server down, Ctrl-C)
 by running the same command again. Connection errors and 5xx answers are retried with
 exponential backoff; when the server stays unreachable the run stops (the graphs not yet sent
 are reported) instead of trying every graph in turn. Credentials come from an environment
-variable (``user:password`` for Basic, anything else as a Bearer token) or ``~/.netrc``; they
-are never printed. Only the standard library's urllib is used.
+variable (``user:password`` for Basic, or Digest when the server asks for it; anything else
+as a Bearer token) or ``~/.netrc``; they are never printed. Only urllib (stdlib) is used.
 """
 
 from __future__ import annotations
@@ -143,16 +143,36 @@ def graph_store_url(endpoint: str, graph_store: str | None = None) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, new_path, "", ""))
 
 
-def authorization(url: str, auth_env: str | None) -> str | None:
-    """The Authorization header value from ``$auth_env`` or ``~/.netrc`` (None: anonymous)."""
+@dataclass(frozen=True)
+class Credentials:
+    """A user and password (Basic, or Digest when the server asks: Virtuoso) or a token."""
+
+    user: str | None = None
+    password: str | None = None
+    token: str | None = None
+
+    def header(self) -> str:
+        """The Authorization header sent with every request."""
+        if self.token is not None:
+            return f"Bearer {self.token}"
+        raw = f"{self.user}:{self.password or ''}".encode()
+        return "Basic " + base64.b64encode(raw).decode("ascii")
+
+    def __repr__(self) -> str:  # never show the secret
+        return f"Credentials(user={self.user!r}, secret=***)"
+
+
+def credentials(url: str, auth_env: str | None) -> Credentials | None:
+    """Credentials from ``$auth_env`` (``user:password`` or a token) or ``~/.netrc``."""
     if auth_env:
         value = os.environ.get(auth_env)
         if value is None or not value.strip():
             raise UsageError(f"--auth-env {auth_env}: the environment variable is not set")
         value = value.strip()
         if ":" in value:
-            return "Basic " + base64.b64encode(value.encode("utf-8")).decode("ascii")
-        return f"Bearer {value}"
+            user, _, password = value.partition(":")
+            return Credentials(user=user, password=password)
+        return Credentials(token=value)
     host = urllib.parse.urlsplit(url).hostname or ""
     try:
         found = netrc.netrc().authenticators(host)
@@ -161,8 +181,23 @@ def authorization(url: str, auth_env: str | None) -> str | None:
     if not found:
         return None
     login, _account, password = found
-    token = f"{login}:{password or ''}".encode()
-    return "Basic " + base64.b64encode(token).decode("ascii")
+    return Credentials(user=login, password=password or "")
+
+
+def authorization(url: str, auth_env: str | None) -> str | None:
+    """The Authorization header value from ``$auth_env`` or ``~/.netrc`` (None: anonymous)."""
+    found = credentials(url, auth_env)
+    return None if found is None else found.header()
+
+
+def _opener(url: str, creds: Credentials | None) -> urllib.request.OpenerDirector:
+    """An opener that also answers HTTP Digest challenges (Virtuoso's -auth endpoints)."""
+    handlers: list[urllib.request.BaseHandler] = []
+    if creds is not None and creds.user is not None:
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, url, creds.user, creds.password or "")
+        handlers.append(urllib.request.HTTPDigestAuthHandler(manager))
+    return urllib.request.build_opener(*handlers)
 
 
 # --------------------------------------------------------------------------------------------
@@ -194,6 +229,7 @@ def put_graph(
     backoff: float,
     timeout: float,
     sleep: Callable[[float], None] = time.sleep,
+    opener: urllib.request.OpenerDirector | None = None,
 ) -> int:
     """PUT one graph; retries connection errors and 5xx with exponential backoff.
 
@@ -205,12 +241,13 @@ def put_graph(
     if auth:
         headers["Authorization"] = auth
     last = ""
+    open_url = (opener or urllib.request.build_opener()).open
     for attempt in range(retries + 1):
         if attempt:
             sleep(backoff * 2 ** (attempt - 1))
         request = urllib.request.Request(target, data=body, headers=headers, method="PUT")
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with open_url(request, timeout=timeout) as response:
                 response.read()
                 return int(response.status)
         except urllib.error.HTTPError as err:
@@ -233,7 +270,9 @@ def put_graph(
 def push(config: PushConfig, *, progress: bool | None = None) -> PushReport:
     """Push every article graph of ``config.out_dir`` (the API behind ``kg push``)."""
     url = graph_store_url(config.endpoint, config.graph_store)
-    auth = authorization(url, config.auth_env)
+    creds = credentials(url, config.auth_env)
+    auth = None if creds is None else creds.header()
+    opener = _opener(url, creds)
     store = open_read_only(config.out_dir)
     graphs = sorted(
         (g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value
@@ -257,7 +296,7 @@ def push(config: PushConfig, *, progress: bool | None = None) -> PushReport:
         try:
             status = put_graph(
                 url, graph.value, body, auth=auth, retries=config.retries,
-                backoff=config.backoff, timeout=config.timeout,
+                backoff=config.backoff, timeout=config.timeout, opener=opener,
             )
             results.append(GraphPush(graph.value, count, status))
         except PushAborted as exc:
@@ -289,11 +328,13 @@ def push(config: PushConfig, *, progress: bool | None = None) -> PushReport:
 
 __all__ = [
     "CONTENT_TYPE",
+    "Credentials",
     "GraphPush",
     "PushAborted",
     "PushConfig",
     "PushReport",
     "authorization",
+    "credentials",
     "graph_body",
     "graph_store_url",
     "push",
