@@ -27,7 +27,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 from kg.view.project import (
     STATUSES,
@@ -44,10 +47,12 @@ TEMPLATE = VIEW_DIR / "template.html"
 DEFAULT_MAX_NODES = 300
 #: Up to this many shown entities the browser runs physics to settle the layout, then
 #: freezes it; above it positions come from Python and physics starts off.
-PHYSICS_MAX_NODES = 300
+PHYSICS_MAX_NODES = 120
 #: Above this many nodes spring layout (dense, O(n²) memory) lays out only the core.
 _DENSE_MAX = 400
 _SEED = 7
+#: Above this many shown entities: straight edges, no hover, edges hidden while dragging.
+_LARGE_VIEW = 500
 
 ENTITY_STYLE: dict[str, dict[str, str]] = {
     "Person": {"color": "#4e79a7", "shape": "dot", "label": "Person"},
@@ -195,71 +200,92 @@ def layout_positions(
 ) -> dict[str, tuple[float, float]]:
     """Deterministic positions (pixels) for the given nodes.
 
-    Up to ``_DENSE_MAX`` nodes: networkx spring layout with a fixed seed. Larger: spring layout
-    of the best-connected core, then every other node on a golden-angle ring around its first
-    placed neighbour (breadth first), and unconnected parts on a sunflower spiral outside:
-    linear time, so 10,000 entities lay out in well under a second.
+    Each connected component is laid out alone (see :func:`_component_layout`) and the
+    components are packed in rows, largest first, so separate stories do not overlap and
+    unconnected entities line up in a grid below. Linear time beyond the spring-laid core, so
+    10,000 entities lay out in about a second.
     """
     import networkx as nx
 
     g = nx.Graph()
     g.add_nodes_from(nodes)
     g.add_edges_from((a, b) for a, b in edges if a in g and b in g and a != b)
-    n = len(g)
-    if n == 0:
+    if len(g) == 0:
         return {}
-    spacing = 110.0
-    if n <= _DENSE_MAX:
-        pos = nx.spring_layout(g, seed=seed, method="force", iterations=80)
-        scale = spacing * math.sqrt(n) / 2
-        return {
-            k: (round(float(v[0]) * scale, 1), round(float(v[1]) * scale, 1))
-            for k, v in pos.items()
-        }
     order = {node: i for i, node in enumerate(nodes)}
-    by_degree = sorted(g, key=lambda x: (-g.degree(x), order[x]))
-    core = by_degree[:_DENSE_MAX]
+    comps = sorted(
+        (sorted(c, key=order.__getitem__) for c in nx.connected_components(g)),
+        key=lambda c: (-len(c), order[c[0]]),
+    )
+    laid = [_component_layout(g.subgraph(c), c, seed) for c in comps]
+    boxes = []
+    for pos in laid:
+        xs = [x for x, _ in pos.values()]
+        ys = [y for _, y in pos.values()]
+        boxes.append((min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
+    gap = _SPACING
+    area = sum((w + gap) * (h + gap) for _, _, w, h in boxes)
+    row_width = max(max(w for _, _, w, _ in boxes), math.sqrt(area) * 1.3)
+    out: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    prev_size = 0
+    for pos, (x0, y0, w, h) in zip(laid, boxes, strict=True):
+        # unconnected entities start their own rows, below the connected parts
+        if x > 0 and (x + w > row_width or (len(pos) == 1 and prev_size > 1)):
+            x, y, row_height = 0.0, y + row_height + gap * (2 if len(pos) < prev_size else 1), 0.0
+        for node, (px, py) in pos.items():
+            out[node] = (round(px - x0 + x, 1), round(py - y0 + y, 1))
+        x += w + (gap * 1.6 if len(pos) == 1 else gap)
+        row_height = max(row_height, h)
+        prev_size = len(pos)
+    return out
+
+
+_SPACING = 110.0
+
+
+def _component_layout(
+    g: nx.Graph, nodes: Sequence[str], seed: int
+) -> dict[str, tuple[float, float]]:
+    """Positions of one connected component (``nodes`` in rank order).
+
+    Up to ``_DENSE_MAX`` nodes: networkx spring layout with a fixed seed (its dense solver:
+    the sparse one needs SciPy). Larger: spring layout of the best-connected core, then every
+    other node on a golden-angle ring around its first placed neighbour, breadth first.
+    """
+    import networkx as nx
+
+    n = len(nodes)
+    if n == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    order = {node: i for i, node in enumerate(nodes)}
+    if n <= _DENSE_MAX:
+        pos = nx.spring_layout(g.subgraph(nodes), seed=seed, method="force", iterations=80)
+        scale = _SPACING * math.sqrt(n) / 1.5
+        return {k: (float(pos[k][0]) * scale, float(pos[k][1]) * scale) for k in nodes}
+    core = sorted(nodes, key=lambda x: (-g.degree(x), order[x]))[:_DENSE_MAX]
     core_pos = nx.spring_layout(g.subgraph(core), seed=seed, method="force", iterations=60)
-    core_scale = spacing * math.sqrt(len(core)) / 2
+    core_scale = _SPACING * math.sqrt(len(core)) / 1.5
     placed: dict[str, tuple[float, float]] = {
         k: (float(v[0]) * core_scale, float(v[1]) * core_scale) for k, v in core_pos.items()
     }
     children: dict[str, int] = defaultdict(int)
     golden = math.pi * (3 - math.sqrt(5))
-    frontier = sorted(placed, key=lambda x: order[x])
+    frontier = sorted(placed, key=order.__getitem__)
     while frontier:
         nxt: list[str] = []
         for parent in frontier:
-            for child in sorted(g.neighbors(parent), key=lambda x: order[x]):
+            for child in sorted(g.neighbors(parent), key=order.__getitem__):
                 if child in placed:
                     continue
                 k = children[parent]
                 children[parent] += 1
-                r = spacing * (0.7 + 0.12 * math.sqrt(k))
+                r = _SPACING * (0.7 + 0.12 * math.sqrt(k))
                 px, py = placed[parent]
                 placed[child] = (px + r * math.cos(k * golden), py + r * math.sin(k * golden))
                 nxt.append(child)
         frontier = nxt
-    rest = [x for x in nodes if x not in placed]
-    if rest:
-        # keep each component together: walk components breadth first along one spiral
-        radius0 = max((math.hypot(x, y) for x, y in placed.values()), default=0.0) + spacing
-        seq: list[str] = []
-        seen: set[str] = set()
-        for start in rest:
-            if start in seen:
-                continue
-            for node in nx.bfs_tree(g, start):
-                if node not in seen:
-                    seen.add(node)
-                    seq.append(node)
-        step = spacing * 0.9
-        for i, node in enumerate(seq):
-            # constant area per point on a spiral that starts outside the core
-            r = math.sqrt(radius0 * radius0 + i * step * step / math.pi * 4)
-            a = i * golden
-            placed[node] = (r * math.cos(a), r * math.sin(a))
-    return {k: (round(v[0], 1), round(v[1], 1)) for k, v in placed.items()}
+    return placed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,6 +338,9 @@ def vis_nodes(
         }
         if eid in positions:
             node["x"], node["y"] = positions[eid]
+        if ent.degree == 0:
+            # unconnected entities keep their place in the grid and push nothing away
+            node["physics"] = False
         out.append(node)
     return out
 
@@ -454,7 +483,7 @@ def page_data(proj: Projection, *, max_nodes: int, title: str) -> dict[str, Any]
     }
 
 
-def vis_options(*, physics: bool, large: bool) -> dict[str, Any]:
+def vis_options(*, physics: bool, large: bool, iterations: int = 150) -> dict[str, Any]:
     """vis-network options: readable labels, stabilise-then-freeze physics, no animation."""
     return {
         "autoResize": True,
@@ -492,16 +521,16 @@ def vis_options(*, physics: bool, large: bool) -> dict[str, Any]:
             "enabled": physics,
             "solver": "barnesHut",
             "barnesHut": {
-                "gravitationalConstant": -9000,
-                "centralGravity": 0.6,
-                "springLength": 190,
-                "springConstant": 0.03,
+                "gravitationalConstant": -12000,
+                "centralGravity": 0.15,
+                "springLength": 200,
+                "springConstant": 0.02,
                 "damping": 0.3,
                 "avoidOverlap": 0.4,
             },
             "stabilization": {
                 "enabled": True,
-                "iterations": 250,
+                "iterations": iterations,
                 "updateInterval": 10,
                 "fit": True,
             },
@@ -535,7 +564,9 @@ def render_projection(
         ),
     )
     physics = bool(data["meta"]["physics"])
-    options = vis_options(physics=physics, large=len(shown) > PHYSICS_MAX_NODES)
+    # small graphs settle cheaply: let them settle further
+    iterations = 400 if len(shown) <= 50 else 150
+    options = vis_options(physics=physics, large=len(shown) > _LARGE_VIEW, iterations=iterations)
     vis_js, vis_css, view_js, view_css = _assets()
 
     net = Network(

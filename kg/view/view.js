@@ -4,6 +4,8 @@
 (function () {
   "use strict";
 
+  var timing = { start: performance.now() };
+
   function readJSON(id) {
     return JSON.parse(document.getElementById(id).textContent);
   }
@@ -38,7 +40,8 @@
     until: ""
   };
 
-  var api = { ready: false, frozen: false, network: null };
+  timing.parsed = performance.now();
+  var api = { ready: false, frozen: false, network: null, timing: timing };
   window.newskgView = api;
 
   // ------------------------------------------------------------------ helpers
@@ -503,6 +506,7 @@
   var container = document.getElementById("kg-graph");
   var network = new vis.Network(container, { nodes: nodesDS, edges: edgesDS }, options);
   api.network = network;
+  timing.network = performance.now();
 
   var progress = document.getElementById("kg-progress");
   var bar = document.getElementById("kg-progress-bar");
@@ -512,10 +516,11 @@
 
   function freeze(why) {
     if (api.frozen) { return; }
-    network.setOptions({ physics: { enabled: false } });
+    if (network.physics.options.enabled) { network.setOptions({ physics: { enabled: false } }); }
     physicsBox.checked = false;
     api.frozen = true;
     api.frozenAt = performance.now();
+    timing.frozen = api.frozenAt;
     bar.style.width = "100%";
     progress.setAttribute("aria-valuenow", "100");
     progressText.textContent = why;
@@ -523,6 +528,7 @@
     document.body.setAttribute("data-frozen", "true");
   }
 
+  network.once("afterDrawing", function () { timing.firstDraw = performance.now(); });
   network.on("stabilizationProgress", function (p) {
     var pct = Math.round(100 * p.iterations / Math.max(1, p.total));
     bar.style.width = pct + "%";
