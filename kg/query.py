@@ -28,7 +28,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-#: Prefixes used to abbreviate IRIs in tables and in Turtle output.
+#: Prefixes known to every query (no PREFIX lines needed for them) and used to abbreviate IRIs
+#: in tables and Turtle output.
 PREFIXES: dict[str, str] = {
     "kg": "https://w3id.org/newskg/ontology#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -38,7 +39,7 @@ PREFIXES: dict[str, str] = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "prov": "http://www.w3.org/ns/prov#",
     "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
+    "schema": "http://schema.org/",
     "foaf": "http://xmlns.com/foaf/0.1/",
 }
 
@@ -476,7 +477,7 @@ def run_query(
     for name in bindings:
         if not _VAR_NAME.match(name):
             raise UsageError(f"parameter name {name!r} is not a SPARQL variable name")
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"prefixes": dict(PREFIXES)}
     if graph is not None:
         options["default_graph"] = [resolve_graph(store, graph)]
     elif default_graphs:

@@ -316,3 +316,11 @@ def test_output_is_deterministic(dev_graph: Path) -> None:
     q = P + "CONSTRUCT { ?a kg:met ?b } WHERE { ?a kg:met ?b }"
     first = run_kg("query", dev_graph, q)
     assert first.stdout == run_kg("query", dev_graph, q).stdout
+
+
+def test_standard_prefixes_are_predeclared(mem_store: ox.Store) -> None:
+    res = run_query(mem_store, "SELECT ?b WHERE { ?a kg:met ?b }")
+    assert isinstance(res, SelectResult) and res.column("b") == [ENT + "b"]
+    # the query's own PREFIX wins
+    other = run_query(mem_store, "PREFIX kg: <http://other.example/> ASK { ?a kg:met ?b }")
+    assert isinstance(other, AskResult) and not other.value
