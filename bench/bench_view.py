@@ -127,10 +127,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{' '.join(map(str, args.sizes))}`  \n"
             f"Machine: {_machine()}; Chromium {chrome} headless.  \n"
             "Synthetic projections (1.5 relations per entity). *first view* = the "
-            f"{DEFAULT_MAX_NODES} most central entities (default `--max-nodes`; physics "
-            "stabilises then freezes); *all shown* = `--max-nodes N` (positions from Python, "
-            "physics off). *projection* = building the projection in Python (from a store, "
-            "add the SPARQL read); *page build* = layout + HTML.\n\n"
+            f"{DEFAULT_MAX_NODES} most central entities (default `--max-nodes`); *all shown* = "
+            "`--max-nodes N`. Above 120 drawn entities positions come from Python and physics "
+            "starts off; up to 120 the browser stabilises, then freezes. *projection* = "
+            "building the projection in Python (from a store, add the SPARQL read); "
+            "*page build* = layout + HTML.\n\n"
             f"{text}\n"
         )
         if not BENCHMARKS.exists():
