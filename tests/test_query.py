@@ -324,3 +324,67 @@ def test_standard_prefixes_are_predeclared(mem_store: ox.Store) -> None:
     # the query's own PREFIX wins
     other = run_query(mem_store, "PREFIX kg: <http://other.example/> ASK { ?a kg:met ?b }")
     assert isinstance(other, AskResult) and not other.value
+
+
+def test_table_on_a_terminal_is_a_rich_table(dev_graph: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "kg", "query", str(dev_graph),
+             P + "SELECT DISTINCT ?l WHERE { ?e rdfs:label ?l } ORDER BY ?l LIMIT 2"],
+            stdout=follower, stderr=subprocess.PIPE, timeout=60,
+            env={**os.environ, "COLUMNS": "100", "TERM": "xterm", "NO_COLOR": "1"},
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(leader)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0, proc.stderr
+    assert "┃" in text or "│" in text  # box drawing: a rich table
+    assert "2 rows" in text and "Berlin" in text
+
+
+def test_hostile_entity_names_from_records(dev_sentences: Path, tmp_path: Path) -> None:
+    from helpers_sparql import QUERIES, build_graph
+
+    from kg.query import read_query_file
+
+    evil = 'Evil "} ; DROP ALL ; #'
+    angle = "A>B\nC"
+    records = [
+        {"doc": "hostile", "type": "met", "subject": evil, "object": angle,
+         "sentence": "x", "start": 0, "end": 1},
+        {"doc": "hostile", "type": "met", "subject": "Plain Person", "object": "Other Person",
+         "sentence": "y", "start": 2, "end": 3},
+    ]
+    out = build_graph(records, tmp_path)
+    before = (out / "graph.nq").read_bytes()
+    timeline = read_query_file(QUERIES / "entity-timeline.rq")
+    for name, other in ((evil, angle), (angle, evil)):
+        res = query(out, timeline, params={"entity": ox.Literal(name)})
+        assert isinstance(res, SelectResult)
+        assert {(r["subject"], r["object"]) for r in res.records()} == {(evil, angle)}
+        assert other in {res.records()[0]["subject"], res.records()[0]["object"]}
+    cli = run_kg("query", out, "-f", QUERIES / "entity-timeline.rq", "--param",
+                 f"entity={evil}", "--format", "json")
+    assert cli.returncode == 0, cli.stderr
+    rows = json.loads(cli.stdout)["results"]["bindings"]
+    assert [r["subject"]["value"] for r in rows] == [evil]
+    count = query(out, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(count, SelectResult)
+    assert count.column("n") == [str(len(before.splitlines()))]
+    assert (out / "graph.nq").read_bytes() == before

@@ -40,7 +40,8 @@ def _print_table(variables: tuple[str, ...], rows: list[list[str]], truncated: b
             table.add_row(*(escape(cell) for cell in row))
         console = Console()
         console.print(table)
-        console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
+        summary = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+        console.print(summary, style="dim", highlight=False)
     else:
         lines = ["\t".join(variables)]
         lines += ["\t".join(_plain_cell(c) for c in row) for row in rows]
