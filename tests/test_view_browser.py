@@ -49,6 +49,10 @@ VISIBLE_LABELS = (
 VISIBLE_EDGE_TYPES = (
     "() => newskgView.visibleEdgeIds().map(id => newskgView.network.body.data.edges.get(id).kgType)"
 )
+VISIBLE_EDGE_STATUSES = (
+    "() => newskgView.visibleEdgeIds()"
+    ".map(id => newskgView.network.body.data.edges.get(id).kgStatus)"
+)
 
 # records CSP violations before any page script runs (init scripts are not subject to CSP)
 _WATCH_CSP = """
@@ -185,6 +189,12 @@ def test_filter_hides_edges_of_one_type(seed_page: Loaded) -> None:
     assert "called" not in types and {"met", "supported", "denied"} <= types
     seed_page.page.click('[data-test="legend-relTypes-called"]')
     assert "called" in _visible_edge_types(seed_page)
+    # the status legend hides the disputed call only
+    seed_page.page.click('[data-test="legend-statuses-disputed"]')
+    statuses = set(seed_page.js(VISIBLE_EDGE_STATUSES))
+    assert "disputed" not in statuses and "asserted" in statuses
+    seed_page.page.click('[data-test="legend-statuses-disputed"]')
+    assert "disputed" in set(seed_page.js(VISIBLE_EDGE_STATUSES))
     # the date filter keeps the 2018 meeting only
     seed_page.page.fill('[data-test="since"]', "2018-07-01")
     seed_page.page.fill('[data-test="until"]', "2018-07-31")

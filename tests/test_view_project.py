@@ -5,6 +5,7 @@ Browser behaviour (clicks, filters, script safety in a real engine) is in test_v
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -89,6 +90,14 @@ def test_relation_status(polarity, modality, attributed, denied, expected) -> No
 )
 def test_highlight_spans(sentence: str, names: list[str], expected: tuple) -> None:
     assert highlight_spans(sentence, names) == expected
+
+
+@given(st.text(max_size=80), st.lists(st.text(max_size=12), max_size=4))
+def test_highlight_spans_are_ordered_and_inside_the_sentence(sentence, names) -> None:
+    spans = highlight_spans(sentence, names)
+    length = len(sentence.encode("utf-16-le")) // 2
+    assert all(0 <= s < e <= length for s, e in spans)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
 @pytest.mark.parametrize(
