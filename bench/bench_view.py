@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers_view import BROWSER_ARGS, synthetic_projection  # noqa: E402
 
-from kg.view.render import DEFAULT_MAX_NODES, render_projection  # noqa: E402
+from kg.view.render import DEFAULT_MAX_NODES, PHYSICS_MAX_NODES, render_projection  # noqa: E402
 
 BENCHMARKS = ROOT / "BENCHMARKS.md"
 
@@ -102,8 +102,18 @@ def main(argv: list[str] | None = None) -> int:
                 path.write_text(page, encoding="utf-8")
                 frozen, wall, others = _frozen_ms(browser, path)
                 rows.append(
-                    (n, len(proj.relations), label, min(n, max_nodes), t_proj, t_build,
-                     path.stat().st_size, frozen, wall, others)
+                    (
+                        n,
+                        len(proj.relations),
+                        label,
+                        min(n, max_nodes),
+                        t_proj,
+                        t_build,
+                        path.stat().st_size,
+                        frozen,
+                        wall,
+                        others,
+                    )
                 )
                 print(rows[-1], flush=True)
         browser.close()
@@ -128,8 +138,9 @@ def main(argv: list[str] | None = None) -> int:
             f"Machine: {_machine()}; Chromium {chrome} headless.  \n"
             "Synthetic projections (1.5 relations per entity). *first view* = the "
             f"{DEFAULT_MAX_NODES} most central entities (default `--max-nodes`); *all shown* = "
-            "`--max-nodes N`. Above 120 drawn entities positions come from Python and physics "
-            "starts off; up to 120 the browser stabilises, then freezes. *projection* = "
+            f"`--max-nodes N`. Above {PHYSICS_MAX_NODES} drawn entities positions come from "
+            f"Python and physics starts off; up to {PHYSICS_MAX_NODES} the browser stabilises, "
+            "then freezes. *projection* = "
             "building the projection in Python (from a store, add the SPARQL read); "
             "*page build* = layout + HTML.\n\n"
             f"{text}\n"
