@@ -333,6 +333,53 @@ def _similar_surname(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 5 and a[0] == b[0] and _edit_distance(a, b) <= 2
 
 
+#: (suffix, replacements): "Veridian" -> "Veridia", "Kestish" -> "Kestland", "Aldmarker" ->
+#: "Aldmark". Irregular demonyms live in the alias data (``demonyms``).
+_DEMONYM_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ian", ("i", "", "y", "ia", "ium")),
+    ("an", ("a", "y", "o", "")),
+    ("ish", ("land", "ey", "ia")),
+    ("ese", ("", "a")),
+    ("i", ("",)),
+    ("er", ("",)),
+    ("ic", ("",)),
+)
+
+
+def demonym_stems(word: str) -> list[str]:
+    """Country names a nationality word may derive from ("veridian" -> "veridia", ...)."""
+    out: list[str] = []
+    for suffix, repl in _DEMONYM_RULES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            out.extend(stem + r for r in repl if stem + r != word)
+    return out
+
+
+def _derive_demonyms(docs: Sequence[Doc], data: AliasData) -> dict[str, str]:
+    """Nationality words of this article whose country the article names: "Veridian" ->
+    "Veridia" when "Veridia" is a name here. One pass over the tokens; no name lists."""
+    names: dict[str, str] = {}
+    for doc in docs:
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "ORG", "PERSON", "LOC", "NORP") and len(ent) == 1:
+                names.setdefault(_norm(ent.text), ent.text)
+    words: set[str] = set()
+    for doc in docs:
+        for tok in doc:
+            if tok.is_alpha and tok.text[:1].isupper() and tok.pos_ in ("ADJ", "PROPN", "NOUN"):
+                words.add(_norm(tok.text))
+    out: dict[str, str] = {}
+    for w in sorted(words):
+        if w in data.demonyms:
+            continue
+        for stem in demonym_stems(w):
+            if stem in names and stem != w:
+                out[w] = names[stem]
+                break
+    return out
+
+
 def _first_compatible(a: str, b: str) -> bool:
     """Same first token, or one is the other's initial ("J." ~ "Joe")."""
     a, b = a.rstrip("."), b.rstrip(".")
@@ -355,6 +402,8 @@ class _Resolver:
         self.covered: set[tuple[int, int]] = set()
         self.quoted: list[list[bool]] = [self._quote_mask(d) for d in self.docs]
         self.seg_index = {id(d): i for i, d in enumerate(self.docs)}
+        self.derived_demonyms = _derive_demonyms(self.docs, data)
+        self.demonym_countries = frozenset(_norm(v) for v in self.derived_demonyms.values())
 
     # ---- helpers over tokens ---------------------------------------------------------------
 
@@ -401,6 +450,8 @@ class _Resolver:
         text = re.sub(r" ?'s?$", "", text)
         if text in self.data.demonyms:
             return self.data.demonyms[text]
+        if text in self.derived_demonyms:
+            return self.derived_demonyms[text]
         canon = self.data.alias_to_canon.get(text)
         if canon and canon[1] == "GeopoliticalEntity":
             return canon[0]
@@ -668,6 +719,11 @@ class _Resolver:
                 self._join(c, raw)
                 continue
             target = by_key.get(norm)
+            if target is None and len(words) == 1 and raw.label == "GPE":
+                head = self.docs[raw.seg][raw.end - 1]
+                if not (head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE):
+                    # "hosted Dragan" tagged GPE: the surname of a person named in full
+                    target = self._pick(by_last.get(words[0], []), raw)
             if target is None and len(words) == 1 and raw.label in ("PERSON", "ORG", None):
                 cands = by_last.get(words[0]) or [
                     c for c in persons if _similar_surname(self._surname(c), words[0])
@@ -811,21 +867,52 @@ class _Resolver:
             return False
         return head.dep_ != "compound"
 
+    def _locative_votes(self, c: _Cluster) -> int:
+        """One-word names after "in", "at", "to"... are places more often than not ("talks in
+        Gravik"); spaCy often tags unknown town names ORG or PERSON."""
+        if c.canon or any(
+            r.titled or len(r.text.split()) > 1 or r.label in ("LOC", "FAC") for r in c.raws
+        ):
+            return 0
+        n = 0
+        for r in c.raws:
+            head = self.docs[r.seg][r.end - 1]
+            if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
+                n += 1
+        return n
+
+    def _is_demonym_country(self, c: _Cluster) -> bool:
+        """A one-word name whose nationality word the article uses ("Veridia" / "Veridian")."""
+        return any(
+            _norm(r.text) in self.demonym_countries and len(r.text.split()) == 1 for r in c.raws
+        ) and not any(r.titled for r in c.raws)
+
     def _make_entity(self, c: _Cluster) -> Entity:
         votes: Counter[str] = Counter()
+        surnames = (
+            {_norm(r.text).split()[-1] for r in c.raws if r.label == "PERSON" and " " in r.text}
+            if c.person_full
+            else set()
+        )
         for r in c.raws:
-            if r.label is not None and r.label in _LABEL_TYPES:
+            if surnames and _norm(r.text) in surnames:
+                # "Dressler" after "Paul Dressler": spaCy's ORG/GPE guess on a bare surname
+                votes["Person"] += 1
+            elif r.label is not None and r.label in _LABEL_TYPES:
                 votes[_LABEL_TYPES[r.label]] += 1
             if r.titled:
                 votes["Person"] += 2
         if c.person_full:
             votes["Person"] += 1
+        votes["GeopoliticalEntity"] += self._locative_votes(c)
         votes["Person"] += 2 * c.pronoun_votes
         if votes and c.maybe_person and any(len(r.text.split()) > 1 for r in c.raws):
             votes["Person"] += 1
         etype: EntityType
         if c.canon:
             etype = c.canon[1]
+        elif self._is_demonym_country(c):
+            etype = "GeopoliticalEntity"
         elif votes:
             best = max(votes.items(), key=lambda kv: (kv[1], -_TYPE_PRIORITY[kv[0]]))
             etype = best[0]  # type: ignore[assignment]
