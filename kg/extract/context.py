@@ -68,6 +68,8 @@ class Compiled:
     thanking: frozenset[str]
     motion: frozenset[str]
     call_not_preps: frozenset[str]
+    place_nouns: frozenset[str] = frozenset()
+    not_stand_in_nouns: frozenset[str] = frozenset()
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
@@ -141,6 +143,8 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         thanking=_set(cue("thanking")),
         motion=_set(cue("motion")),
         call_not_preps=_set(cue("call_not_preps")),
+        place_nouns=_set(cue("place_nouns")),
+        not_stand_in_nouns=_set(cue("not_stand_in_nouns")),
     )
     _COMPILED[id(lexicon)] = (lexicon, compiled)
     return compiled

@@ -785,7 +785,17 @@ class _Resolver:
             n = len(doc)
             while i < n:
                 tok = doc[i]
-                if (seg, i) in self.covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+                if (seg, i) in self.covered or not tok.text[:1].isupper():
+                    i += 1
+                    continue
+                if tok.pos_ != "PROPN":
+                    # a known surname the tagger took for a common noun ("Sandnes praised")
+                    hit = lookup.get(_norm(tok.text)) if tok.pos_ == "NOUN" else None
+                    if hit is not None and tok.is_alpha and _norm(tok.text) not in ambiguous:
+                        raw = _Raw(seg, i, i + 1, tok.text, None, [tok.text], [], None, None)
+                        self._join(hit, raw)
+                        self.covered.add((seg, i))
+                        added.append(raw)
                     i += 1
                     continue
                 j = i

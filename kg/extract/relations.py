@@ -207,7 +207,12 @@ class _Extractor:
             ent = self.s.lookup(t)
             if ent is not None:
                 pen = 0.1 if t.pos_ == "PRON" else 0.0
+                out.extend(self._coordinated_modifiers(t, ent))
                 out.append(_Party(ent, t, pen))
+                continue
+            named = self._described(t)
+            if named is not None:
+                out.append(named)
                 continue
             grp = self.s.group(t)
             if grp:
@@ -217,18 +222,68 @@ class _Extractor:
                 out.extend(self._stand_in(t, rtype, depth))
         return out
 
+    def _described(self, t: Token) -> _Party | None:
+        """The entity a common noun is put in apposition with: "the city's mayor, Hanne
+        Solheim", "the port of Halden", or that a misparse folded into a fiction complement
+        ("had met Dorokhov 'pure fiction'" with Dorokhov under "fiction")."""
+        if t.pos_ not in ("NOUN", "PROPN"):
+            return None
+        low = lemma(t)
+        for ch in t.children:
+            if ch.dep_ == "appos":
+                ent = self.s.lookup(ch)
+                if ent is not None:
+                    return _Party(ent, ch, 0.05)
+        if low in self.c.place_nouns:
+            for pob in self._prep_objects(t, ("of",)):
+                ent = self.s.lookup(pob)
+                if ent is not None and ent.type in _PLACE_TYPES:
+                    return _Party(ent, pob, 0.05)
+        if low in self.c.fiction or t.lower_ in self.c.fiction:
+            for ch in t.children:
+                if ch.dep_ in ("nmod", "compound") and ch.i < t.i:
+                    ent = self.s.lookup(ch)
+                    if ent is not None:
+                        return _Party(ent, ch, 0.1)
+        return None
+
+    def _coordinated_modifiers(self, t: Token, ent: Entity) -> list[_Party]:
+        """ "urged Volkonsky and Kestish Chancellor Margit Ekdahl": the parser hangs the first
+        conjunct under the second name as a modifier with its own "and"."""
+        out: list[_Party] = []
+        for ch in t.children:
+            if ch.dep_ not in ("nmod", "compound") or ch.i >= t.i:
+                continue
+            for m in ch.subtree:
+                if m.i < t.i and any(
+                    g.dep_ == "cc" and g.lower_ in ("and", "or") for g in m.children
+                ):
+                    other = self.s.lookup(m)
+                    if other is not None and other.id != ent.id:
+                        out.append(_Party(other, m, 0.1))
+                        break
+        return out
+
     def _stand_in(self, t: Token, rtype: str, depth: int) -> list[_Party]:
         low = lemma(t)
+        listed = low in self.c.stand_in_nouns or t.lower_ in self.c.stand_in_nouns
         if self.c.option(rtype, "stand_in") and (
-            low in self.c.stand_in_nouns or t.lower_ in self.c.stand_in_nouns
+            listed
+            or (
+                t.pos_ == "NOUN"
+                and low not in self.c.not_stand_in_nouns
+                and t.lower_ not in self.c.not_stand_in_nouns
+            )
         ):
+            # "praised Lang's courage", "condemned Marovia's manoeuvres": an act or quality
+            # of the owner; listed nouns also stand in through "by" ("a plan led by X")
             for ch in t.children:
                 if ch.dep_ == "poss":
                     return [
                         replace(p, penalty=p.penalty + 0.1)
                         for p in self.parties(ch, None, depth + 1)
                     ]
-            for ch in t.children:
+            for ch in t.children if listed else ():
                 if ch.dep_ == "acl":
                     for ag in ch.children:
                         if ag.dep_ == "agent":
