@@ -51,6 +51,7 @@ class Compiled:
     modifier_verbs: dict[str, str]
     context_verbs: dict[str, str]
     motion_verbs: dict[str, str]
+    person_verbs: dict[str, str]
     reporting: frozenset[str]
     report_nouns: frozenset[str]
     anonymous_sources: frozenset[str]
@@ -97,6 +98,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
     modifier_verbs: dict[str, str] = {}
     context_verbs: dict[str, str] = {}
     motion_verbs: dict[str, str] = {}
+    person_verbs: dict[str, str] = {}
     for name in sorted(lexicon.types):
         spec = lexicon.types[name]
         for v in spec.verbs:
@@ -113,6 +115,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
             ("modifier_verbs", modifier_verbs),
             ("context_verbs", context_verbs),
             ("motion_verbs", motion_verbs),
+            ("person_verbs", person_verbs),
         ):
             for w in _set(spec.options.get(key, ())):
                 target.setdefault(w, name)
@@ -126,6 +129,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         modifier_verbs=modifier_verbs,
         context_verbs=context_verbs,
         motion_verbs=motion_verbs,
+        person_verbs=person_verbs,
         reporting=_set(cue("reporting")),
         report_nouns=_set(cue("report_nouns")),
         anonymous_sources=_set(cue("anonymous_sources")),

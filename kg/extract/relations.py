@@ -45,6 +45,7 @@ __all__ = ["EntityIndex", "extract_relations", "extract_sentence_relations"]
 _DATE_LINKS = ("pobj", "prep", "npadvmod", "nummod", "appos", "compound", "tmod", "punct")
 _PLACE_TYPES = ("GeopoliticalEntity", "Location")
 _PREPS = frozenset(["with", "to", "behind", "on", "upon", "at", "by", "for", "against"])
+_TIME_PREPS = frozenset(["during", "after", "before", "on", "since"])
 _PRONOUNS = frozenset("he she him her his hers they them their its it".split())  # noqa: SIM905
 _GROUP_NOUNS = frozenset(
     "leader leaders men women presidents sides pair countries".split()  # noqa: SIM905
@@ -338,6 +339,16 @@ class _Extractor:
             found.extend(self._verb_frame(tok, self.c.context_verbs[lem], conf=0.6))
         if lem in self.c.motion_verbs:
             found.extend(self._motion(tok, self.c.motion_verbs[lem]))
+        if lem in self.c.person_verbs:
+            # "Ekdahl welcomed Voss", "Voss is welcomed by Ekdahl": a person receiving a person
+            found.extend(
+                f
+                for f in self._verb_frame(tok, self.c.person_verbs[lem], conf=0.7)
+                if f.subject.entity.type == "Person"
+                and f.object.entity.type == "Person"
+                and f.object.token.dep_ in ("dobj", "nsubjpass", "conj")
+                and f.subject.token.pos_ != "PRON"
+            )
         for rtype in types:
             if rtype == "called" and lem == "call" and not self._is_phone_call(tok):
                 continue
@@ -422,6 +433,13 @@ class _Extractor:
             for ag in _children(tok, "agent"):
                 for p in _children(ag, "pobj"):
                     agents.extend(self.parties(p, rtype))
+            if not agents:
+                # "was hosted at a dinner by Ekdahl": the by-phrase hangs off the prep's object
+                for pob in self._prep_objects(tok, ("at", "in", "on", "during", "for")):
+                    for p in self._prep_objects(pob, ("by",)):
+                        agents.extend(
+                            replace(x, penalty=x.penalty + 0.05) for x in self.parties(p, rtype)
+                        )
             patients: list[_Party] = []
             for sp in _children(tok, "nsubjpass"):
                 patients.extend(self.parties(sp, rtype))
@@ -442,9 +460,13 @@ class _Extractor:
         phrase: tuple[str, ...] = (),
     ) -> list[_Found]:
         agents, patients = self._subjects(tok, rtype)
+        if standin_only:
+            # "Voss is welcomed by Ekdahl": the person is no stand-in for anything
+            patients = [p for p in patients if p.token.dep_ not in ("nsubjpass",)]
         objects = list(patients)
         direct = self.c.option(rtype, "direct_object", True)
         phrase_preps = [w for w in phrase if w in _PREPS]
+        other_object = False
         for ob in _children(tok, "dobj", "dative"):
             if phrase and (lemma(ob) in phrase or phrase_preps):
                 continue  # "called on X to": the party is the object of the phrase's preposition
@@ -453,11 +475,23 @@ class _Extractor:
                 if standin_only:
                     cand = [p for p in cand if p.token.i != ob.i]
                 objects.extend(cand)
+                other_object = other_object or not cand
         preps = self.c.option_list(rtype, "object_preps")
         if phrase_preps:
             preps = phrase_preps
-        for pob in self._prep_objects(tok, preps):
-            objects.extend(self.parties(pob, rtype))
+        prep_heads = [tok]
+        if phrase or lemma(tok) in self.c.modifier_verbs:
+            # "spoke by telephone with X": the with-phrase hangs off the phone word
+            prep_heads += [
+                p for p in self._prep_objects(tok, ("by", "on", "over"))
+                if lemma(p) in self.c.phone_words
+            ]
+        for head in prep_heads:
+            for pob in self._prep_objects(head, preps):
+                objects.extend(self.parties(pob, rtype))
+        if not objects and other_object and not phrase:
+            # "A and B hosted the conference": a non-party object, not a meeting of A and B
+            return []
         if rtype == "called" and lemma(tok) in self.c.context_verbs:
             objects = [o for o in objects if o.token.dep_ == "pobj"] or objects
         return self._pairs(tok, rtype, agents, objects, conf)
@@ -555,6 +589,12 @@ class _Extractor:
                 thanked = [p for d in _children(verb, "dobj") for p in self.parties(d)]
                 thanker = self.parties(subject_of(verb))
                 return self._pairs(tok, rtype, thanked or agents, thanker, conf - 0.05)
+            if not agents and verb.pos_ not in ("VERB", "AUX") and gov.lower_ in _TIME_PREPS:
+                # "dismissed the story ... during a visit to Halden": the clause's subject
+                for anc in verb.ancestors:
+                    if anc.pos_ in ("VERB", "AUX"):
+                        verb = anc
+                        break
             if not agents and verb.pos_ in ("VERB", "AUX"):
                 agents = [
                     replace(p, penalty=p.penalty + 0.1) for p in self.parties(subject_of(verb))
@@ -778,6 +818,7 @@ def extract_sentence_relations(
             or lem in c.modifier_verbs
             or lem in c.context_verbs
             or lem in c.motion_verbs
+            or lem in c.person_verbs
             or any(h == lem for _, h, _r in c.phrases)
         ):
             found.extend(ex.verb_relations(tok))
