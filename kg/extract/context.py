@@ -70,6 +70,7 @@ class Compiled:
     motion: frozenset[str]
     call_not_preps: frozenset[str]
     place_nouns: frozenset[str] = frozenset()
+    neighbour_words: frozenset[str] = frozenset()
     not_stand_in_nouns: frozenset[str] = frozenset()
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
@@ -148,6 +149,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         motion=_set(cue("motion")),
         call_not_preps=_set(cue("call_not_preps")),
         place_nouns=_set(cue("place_nouns")),
+        neighbour_words=_set(cue("neighbour_words")),
         not_stand_in_nouns=_set(cue("not_stand_in_nouns")),
     )
     _COMPILED[id(lexicon)] = (lexicon, compiled)

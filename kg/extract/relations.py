@@ -235,6 +235,10 @@ class _Extractor:
                 ent = self.s.lookup(ch)
                 if ent is not None:
                     return _Party(ent, ch, 0.05)
+        if low in self.c.place_nouns and any(
+            ch.dep_ == "amod" and ch.lower_ in self.c.neighbour_words for ch in t.children
+        ):
+            return self._neighbour(t)
         if low in self.c.place_nouns:
             for pob in self._prep_objects(t, ("of",)):
                 ent = self.s.lookup(pob)
@@ -246,6 +250,31 @@ class _Extractor:
                     ent = self.s.lookup(ch)
                     if ent is not None:
                         return _Party(ent, ch, 0.1)
+        return None
+
+    def _neighbour(self, t: Token) -> _Party | None:
+        """ "Moscow's troops invaded the neighbouring state": the one country named before it
+        in the sentence (or, failing that, the article) that is not the clause's subject."""
+        excluded: set[str] = set()
+        subj = subject_of(t.head) if t.dep_ in ("dobj", "pobj") else None
+        if subj is not None:
+            for x in (subj, *[ch for ch in subj.children if ch.dep_ == "poss"]):
+                ent = self.s.lookup(x)
+                if ent is not None:
+                    excluded.add(ent.id)
+        seen: dict[str, Entity] = {}
+        for x in self.s.sent:
+            if x.i >= t.i:
+                break
+            ent = self.s.lookup(x)
+            if ent is not None and ent.type == "GeopoliticalEntity" and ent.id not in excluded:
+                seen[ent.id] = ent
+        if len(seen) == 1:
+            return _Party(next(iter(seen.values())), t, 0.15)
+        if not seen:
+            for ent in reversed(self.s.history):
+                if ent.type == "GeopoliticalEntity" and ent.id not in excluded:
+                    return _Party(ent, t, 0.2)
         return None
 
     def _coordinated_modifiers(self, t: Token, ent: Entity) -> list[_Party]:
@@ -446,6 +475,16 @@ class _Extractor:
             return agents, patients
         subj_tok = subject_of(tok)
         agents = self.parties(subj_tok, None)
+        if not agents and subj_tok is not None and (
+            lemma(subj_tok) in self.c.actor_nouns or subj_tok.lower_ in self.c.actor_nouns
+        ):
+            # "Moscow's troops invaded ...": the forces act for their owner
+            agents = [
+                replace(p, penalty=p.penalty + 0.1)
+                for ch in subj_tok.children
+                if ch.dep_ == "poss"
+                for p in self.parties(ch, None)
+            ]
         inherited = subj_tok is not None and subj_tok.head is not tok
         if inherited:
             agents = [replace(a, penalty=a.penalty + 0.05) for a in agents]
