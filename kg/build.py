@@ -5,6 +5,11 @@ per article, replaced atomically) before the next is needed, so memory stays fla
 the relation records kept for ``relations.jsonl``. It is incremental: an article whose content
 hash is already in the store is not extracted again. Every output is deterministic (sorted
 N-Quads, relation records grouped and sorted by document, no timestamps in the report).
+
+A build that dies (SIGKILL, power loss) or is interrupted (Ctrl-C) loses nothing it finished:
+each article is written to the store in one transaction, and an article counts as done only
+when both the store and ``relations.jsonl`` hold its current content hash, so running the same
+command again completes the build to exactly the output of an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import iris
-from kg.errors import InputError, UsageError
+from kg.errors import InputError, KGError, UsageError
 from kg.extract.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE, ReadWarning, read_inputs
 from kg.model import Article, ArticleGraph, RelationRecord
 from kg.records import article_to_json, dumps, entity_to_json, relation_to_json
@@ -55,6 +60,12 @@ def graph_lines(graph: ArticleGraph) -> Iterator[str]:
         yield dumps(relation_to_json(rel))
 
 
+class BuildInterrupted(KGError):
+    """The build was interrupted (Ctrl-C); what was written is whole. Exit code 130."""
+
+    exit_code = 130
+
+
 @dataclass(frozen=True)
 class Failure:
     """One input that could not be built: file, line (JSONL) and reason."""
@@ -82,6 +93,7 @@ class BuildReport:
     out: Path
     articles: int = 0
     skipped_unchanged: int = 0
+    pruned: int = 0
     entities: set[str] = field(default_factory=set)
     by_type: Counter[str] = field(default_factory=Counter)
     by_status: Counter[str] = field(default_factory=Counter)
@@ -89,6 +101,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     store_articles: int = 0
     stopped_early: bool = False
+    interrupted: bool = False
     outputs: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -111,6 +124,7 @@ class BuildReport:
         return {
             "articles": self.articles,
             "skipped_unchanged": self.skipped_unchanged,
+            "pruned": self.pruned,
             "failed": len(self.failures),
             "store_articles": self.store_articles,
             "entities": len(self.entities),
@@ -122,6 +136,7 @@ class BuildReport:
             "failures": [f.to_json() for f in self.failures],
             "warnings": self.warnings,
             "stopped_early": self.stopped_early,
+            "interrupted": self.interrupted,
             "outputs": self.outputs,
         }
 
@@ -131,6 +146,7 @@ class BuildReport:
             f"Built {self.articles} article(s) into {self.out}: {self.relations} relation(s), "
             f"{len(self.entities)} entit{'y' if len(self.entities) == 1 else 'ies'}"
             + (f"; {self.skipped_unchanged} unchanged, skipped" if self.skipped_unchanged else "")
+            + (f"; {self.pruned} pruned (input gone)" if self.pruned else "")
             + (f"; {len(self.failures)} failed" if self.failures else "")
             + (" (stopped at the first failure: --strict)" if self.stopped_early else ""),
         ]
@@ -160,6 +176,19 @@ def _read_groups(path: Path) -> dict[str, list[str]]:
             if isinstance(doc, str):
                 groups.setdefault(doc, []).append(line)
     return groups
+
+
+def _group_hash(lines: list[str]) -> str | None:
+    """The content hash on a group's article record (None when there is none)."""
+    for line in lines:
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(obj, dict) and obj.get("record") == "article":
+            value = obj.get("content_hash")
+            return value if isinstance(value, str) else None
+    return None
 
 
 def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
@@ -220,11 +249,13 @@ def build(
     max_line: int = DEFAULT_MAX_LINE,
     progress: bool | None = None,
     view: bool = True,
+    prune: bool = False,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into ``out`` (store, graph.nq, relations.jsonl, report.json,
     graph.html) and return the report; failed inputs are in the report, not raised.
 
     ``strict`` stops at the first failed input. ``progress`` None = a bar only on a terminal.
+    ``prune`` drops the store's articles that no input gave this time (their files are gone).
     """
     from kg.extract.pipeline import extract_articles
     from kg.store import open_store
@@ -245,9 +276,13 @@ def build(
 
     new_groups: dict[str, list[str]] = {}
     seen_docs: dict[str, str] = {}
+    old_groups = _read_groups(out_dir / RELATIONS_NAME)
+    # Done = the same content in the store and in relations.jsonl (a killed build may have
+    # written the store but not the records).
+    recorded = {doc: _group_hash(lines) for doc, lines in old_groups.items()}
     step, stop = _progress(progress)
     with open_store(out_dir) as store:
-        known = store.articles()
+        known = {d: h for d, h in store.articles().items() if h and recorded.get(d) == h}
 
         def todo() -> Iterator[Article | InputError]:
             for item in read_inputs(
@@ -280,28 +315,67 @@ def build(
                 report.add(result)
                 new_groups[result.article.doc] = list(graph_lines(result))
                 step(result.article.doc)
+        except KeyboardInterrupt:
+            report.interrupted = True
         finally:
             stop()
-
-        report.store_articles = len(store.articles())
-        present = set(store.articles())
-        store.export_nquads(out_dir / NQUADS_NAME)
-        groups = _read_groups(out_dir / RELATIONS_NAME)
-        groups = {d: g for d, g in groups.items() if d in present and d not in new_groups}
-        groups.update(new_groups)
+        if report.interrupted:
+            # The store holds whole articles only; the other outputs are left as they were
+            # and the next run of the same command completes them.
+            report.store_articles = len(store.articles())
+            report.outputs = {"store": "store"}
+        else:
+            if prune:
+                _prune(store, report, seen_docs, base)
+            report.store_articles = len(store.articles())
+            present = set(store.articles())
+            store.export_nquads(out_dir / NQUADS_NAME)
+            groups = {
+                d: g for d, g in old_groups.items() if d in present and d not in new_groups
+            }
+            groups.update(new_groups)
+            _write_atomic(
+                out_dir / RELATIONS_NAME,
+                (line + "\n" for doc in sorted(groups) for line in groups[doc]),
+            )
+            report.outputs = {"store": "store", "graph": NQUADS_NAME, "relations": RELATIONS_NAME}
+            if view and _write_view(out_dir, store, report):
+                report.outputs["view"] = VIEW_NAME
+    if report.interrupted:
+        report.outputs["report"] = REPORT_NAME
         _write_atomic(
-            out_dir / RELATIONS_NAME,
-            (line + "\n" for doc in sorted(groups) for line in groups[doc]),
+            out_dir / REPORT_NAME,
+            [json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"],
         )
-        report.outputs = {"store": "store", "graph": NQUADS_NAME, "relations": RELATIONS_NAME}
-        if view and _write_view(out_dir, store, report):
-            report.outputs["view"] = VIEW_NAME
+        raise BuildInterrupted(
+            f"interrupted: {report.articles} article(s) written to {out_dir / 'store'} this run, "
+            "each whole; run the same command again to finish the build"
+        )
     report.outputs["report"] = REPORT_NAME
     _write_atomic(
         out_dir / REPORT_NAME,
         [json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"],
     )
     return report
+
+
+def _prune(store: Any, report: BuildReport, seen: dict[str, str], base: str) -> None:
+    """Remove articles no input named in this build. A failed input may hide which documents
+    it holds (a bad JSONL line or file), so then nothing is pruned; a failed text/HTML file
+    keeps the document named after it."""
+    hidden = [
+        f for f in report.failures if f.line is not None or (f.file or "").endswith(".jsonl")
+    ]
+    if report.stopped_early or hidden:
+        report.warnings.append(
+            "--prune skipped: some inputs failed, so which articles are gone is not known"
+        )
+        return
+    kept = {Path(f.file).stem for f in report.failures if f.file}
+    for doc in store.articles():
+        if doc not in seen and doc not in kept:
+            store.remove_article(doc, base)
+            report.pruned += 1
 
 
 def _write_view(out_dir: Path, store: Any, report: BuildReport) -> bool:
@@ -320,6 +394,7 @@ def _write_view(out_dir: Path, store: Any, report: BuildReport) -> bool:
 
 __all__ = [
     "STATUSES",
+    "BuildInterrupted",
     "BuildReport",
     "Failure",
     "build",

@@ -281,7 +281,9 @@ class QueryPool:
     def __init__(self, out_dir: Path, *, workers: int = 2, max_results: int = 10_000) -> None:
         from kg.store import open_store
 
-        open_store(out_dir, read_only=True).close()  # a clear error when there is no store
+        # A clear error when there is no store or a build is writing it; held open until
+        # close() so that no `kg build` starts writing under the read-only workers.
+        self._guard = open_store(out_dir, read_only=True)
         path = store_path(out_dir)
         self._path = str(path)
         self._max = max_results
@@ -348,6 +350,7 @@ class QueryPool:
             workers, self._all = self._all, []
         for w in workers:
             w.stop()
+        self._guard.close()
 
 
 # --------------------------------------------------------------------------------------------

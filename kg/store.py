@@ -4,11 +4,20 @@ Each article lives in its own named graph, and writing an article replaces that 
 SPARQL update (one transaction: readers see the old graph or the new one, never a mix).
 ``export_nquads`` writes ``DIR/graph.nq`` with sorted lines, so the same store content always
 gives byte-identical output.
+
+Readers and writers of one store in different processes exclude each other. A writer holds
+RocksDB's ``store/LOCK`` (a POSIX write lock); Oxigraph documents a read-only open while another
+process writes as undefined behaviour, so a reader takes a *shared* POSIX lock on the same file:
+it is refused with a clear message while a writer runs, and a writer that starts while readers
+hold the store is refused by RocksDB itself. Readers never block each other.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
+import threading
 from pathlib import Path
 from types import TracebackType
 
@@ -49,8 +58,12 @@ class GraphStore:
 
     def close(self) -> None:
         """Flush (when writable) and release the store and its lock."""
-        if self._store is not None and not self.read_only:
-            self._store.flush()
+        if self._store is not None:
+            if self.read_only:
+                _release_read_lock(self.path)
+            else:
+                self._store.flush()
+                _WRITERS.discard(_key(self.path))
         self._store = None
 
     def __enter__(self) -> GraphStore:
@@ -155,6 +168,63 @@ class GraphStore:
         return data.count(b"\n")
 
 
+# -- reader / writer exclusion between processes ------------------------------------------------
+# POSIX record locks belong to the process and are all dropped when *any* descriptor of the file
+# is closed, so each process keeps one descriptor per store, counted by the readers using it.
+
+_LOCK_GUARD = threading.Lock()
+_READ_LOCKS: dict[str, tuple[int, int]] = {}  # real store path -> (fd, number of readers)
+_WRITERS: set[str] = set()  # stores this process has open for writing
+
+
+def _key(path: Path) -> str:
+    return os.path.realpath(path)
+
+
+def _being_written(path: Path) -> StoreError:
+    return StoreError(
+        f"the store {path} is being written by another process (a running `kg build` or "
+        "`kg import`); try again when it has finished"
+    )
+
+
+def _acquire_read_lock(path: Path) -> None:
+    """Take (or share) this process's shared lock on ``path/LOCK``; StoreError if a writer runs."""
+    key = _key(path)
+    with _LOCK_GUARD:
+        if key in _WRITERS:
+            return  # this process writes the store: reading it in-process is safe
+        held = _READ_LOCKS.get(key)
+        if held is not None:
+            _READ_LOCKS[key] = (held[0], held[1] + 1)
+            return
+        try:
+            fd = os.open(path / "LOCK", os.O_RDONLY | os.O_CLOEXEC)
+        except OSError as exc:
+            raise StoreError(f"cannot open the store {path} read-only: {exc}") from exc
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise _being_written(path) from None
+            raise StoreError(f"cannot lock the store {path} for reading: {exc}") from exc
+        _READ_LOCKS[key] = (fd, 1)
+
+
+def _release_read_lock(path: Path) -> None:
+    key = _key(path)
+    with _LOCK_GUARD:
+        held = _READ_LOCKS.get(key)
+        if held is None:
+            return
+        if held[1] > 1:
+            _READ_LOCKS[key] = (held[0], held[1] - 1)
+            return
+        del _READ_LOCKS[key]
+        os.close(held[0])  # drops the lock
+
+
 def store_path(out_dir: Path) -> Path:
     """Where the store of an output directory lives."""
     return Path(out_dir) / STORE_DIRNAME
@@ -164,6 +234,8 @@ def open_store(out_dir: Path, *, read_only: bool = False) -> GraphStore:
     """Open (creating when writable) the store in ``out_dir/store``.
 
     Raises :class:`StoreError` with what to do when it is missing or held by another writer.
+    A read-only store holds a shared lock until :meth:`GraphStore.close` (or process exit):
+    while it is open, no other process can start writing the store.
     """
     path = store_path(out_dir)
     if read_only:
@@ -172,23 +244,28 @@ def open_store(out_dir: Path, *, read_only: bool = False) -> GraphStore:
                 f"no graph store in {out_dir} (expected {path}); "
                 "run `kg build` or `kg import` with --out there first"
             )
+        _acquire_read_lock(path)
         try:
             return GraphStore(ox.Store.read_only(str(path)), path, read_only=True)
         except OSError as exc:
+            _release_read_lock(path)
             raise StoreError(f"cannot open the store {path} read-only: {exc}") from exc
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the store directory {path}: {exc}") from exc
     try:
-        return GraphStore(ox.Store(str(path)), path, read_only=False)
+        store = GraphStore(ox.Store(str(path)), path, read_only=False)
     except OSError as exc:
         if "lock" in str(exc).lower():
             raise StoreError(
                 f"the store {path} is locked by another process (a running `kg build`, "
-                "`kg import` or `kg serve`?); wait for it to finish or open it read-only"
-            ) from exc
+                "`kg import`, `kg serve` or `kg query`); try again when it has finished"
+            ) from None
         raise StoreError(f"cannot open the store {path}: {exc}") from exc
+    with _LOCK_GUARD:
+        _WRITERS.add(_key(path))
+    return store
 
 
 __all__ = ["NQUADS_NAME", "STORE_DIRNAME", "GraphStore", "QueryResult", "open_store", "store_path"]

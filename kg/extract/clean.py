@@ -80,6 +80,12 @@ _BOILERPLATE = re.compile(
 )
 _TOP_LINES = 12
 _LINE = re.compile(r"[^\n]*\n?")
+#: Longest segment handed to the parser (characters). Longer lines (a whole article on one
+#: line, or text with no punctuation at all) are cut, at a sentence end when there is one,
+#: else at a space, so parse time and memory stay linear in the article's length.
+MAX_SEGMENT_CHARS = 3000
+_SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*\s+")
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -229,18 +235,61 @@ def content_segments(article: Article) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+def split_segment(
+    text: str, segment: Segment, max_chars: int = MAX_SEGMENT_CHARS
+) -> tuple[Segment, ...]:
+    """``segment`` cut into pieces of at most ``max_chars`` characters of ``text``.
+
+    A cut goes after the last sentence end in the window, else at the last whitespace, else
+    (one enormous token) at ``max_chars``; pieces keep the segment's kind and never start or
+    end with whitespace.
+    """
+    if max_chars < 1:
+        raise ValueError("max_chars must be at least 1")
+    pieces: list[Segment] = []
+    start, end = segment.start, segment.end
+    while end - start > max_chars:
+        window = text[start : start + max_chars + 1]
+        cut = None
+        for m in _SENTENCE_END.finditer(window):
+            if m.start() > 0:
+                cut = (m.start() + len(m.group(0).rstrip()), m.end())
+        if cut is None:
+            for m in _SPACE.finditer(window):
+                if m.start() > 0:
+                    cut = (m.start(), m.end())
+        if cut is None or cut[0] == 0:
+            cut = (max_chars, max_chars)
+        piece_end, next_start = start + cut[0], start + cut[1]
+        pieces.append(Segment(start, piece_end, segment.kind))
+        start = next_start
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append(Segment(start, end, segment.kind))
+    return tuple(pieces)
+
+
 def clean_article(article: Article) -> Article:
     """The article with ``segments`` filled, and its date and author if found and missing."""
     found_date, author = find_metadata(article.text)
+    segments = tuple(
+        piece
+        for seg in content_segments(article)
+        for piece in (
+            split_segment(article.text, seg) if seg.end - seg.start > MAX_SEGMENT_CHARS else (seg,)
+        )
+    )
     return replace(
         article,
-        segments=content_segments(article),
+        segments=segments,
         date=article.date or found_date,
         author=article.author or author,
     )
 
 
 __all__ = [
+    "MAX_SEGMENT_CHARS",
     "Line",
     "byline_author",
     "clean_article",
@@ -251,5 +300,6 @@ __all__ = [
     "is_credit",
     "iter_lines",
     "parse_date",
+    "split_segment",
     "strip_trailing_credit",
 ]

@@ -91,19 +91,32 @@ def _extract_chunk(
 ) -> list[ArticleGraph | _Failure]:
     from kg.extract.nlp import parse_articles
 
-    cleaned = [clean_article(a) for a in articles]
+    cleaned = [_safe_clean(a) for a in articles]
+    good = [a for a in cleaned if isinstance(a, Article)]
     try:
-        return [_safe_graph(p, base) for p in parse_articles(cleaned, nlp)]
+        graphs = iter([_safe_graph(p, base) for p in parse_articles(good, nlp)])
     except Exception:
         # A batch-level failure: fall back to one article at a time to isolate the culprit.
-        out: list[ArticleGraph | _Failure] = []
-        for art in cleaned:
+        one_by_one: list[ArticleGraph | _Failure] = []
+        for art in good:
             try:
-                out.extend(_safe_graph(p, base) for p in parse_articles([art], nlp))
+                one_by_one.extend(_safe_graph(p, base) for p in parse_articles([art], nlp))
             except Exception as exc:
-                out.append(_Failure(f"parsing failed ({type(exc).__name__}: {exc})",
-                                    _source(art), None))
-        return out
+                one_by_one.append(
+                    _Failure(f"parsing failed ({type(exc).__name__}: {exc})", _source(art), None)
+                )
+        graphs = iter(one_by_one)
+    return [next(graphs) if isinstance(a, Article) else a for a in cleaned]
+
+
+def _safe_clean(article: Article) -> Article | _Failure:
+    try:
+        return clean_article(article)
+    except Exception as exc:  # cleaning is regex work on untrusted text: isolate any surprise
+        _log.exception("cleaning failed on %s", _source(article))
+        return _Failure(
+            f"cleaning failed (internal error {type(exc).__name__}: {exc})", _source(article), None
+        )
 
 
 _Results = list[ArticleGraph | _Failure]
@@ -117,8 +130,13 @@ _WORKER_ERROR: KGError | None = None
 def _init_worker(model: str | None) -> None:
     """Pool initializer: load the model once per worker (errors are kept, not raised)."""
     global _WORKER_NLP, _WORKER_ERROR
+    import signal
+
     from kg.extract.nlp import load_model
 
+    # Ctrl-C reaches the whole process group: the parent handles it (and ends the pool), so a
+    # worker must not die with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _WORKER_NLP = load_model(model)
     except KGError as exc:

@@ -11,11 +11,14 @@ Problems that lose nothing essential (invalid UTF-8) are warnings, reported thro
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
+import io
 import json
 import logging
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -500,28 +503,77 @@ def _article_from_bytes(
     return text
 
 
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _os_reason(exc: OSError) -> str:
+    """A user-facing reason for an OSError while opening or reading an input."""
+    if exc.errno == errno.ENOENT:
+        return (
+            "cannot read: no such file (it disappeared after it was listed, or is a dangling "
+            "symbolic link)"
+        )
+    if exc.errno == errno.ELOOP:
+        return "cannot read: too many levels of symbolic links (a symlink loop)"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def _open_regular(path: Path, source: str) -> io.BufferedReader:
+    """Open ``path`` for reading only if it is a regular file.
+
+    ``O_NONBLOCK`` keeps a FIFO from blocking the open, and the type is checked on the open
+    descriptor (not the name), so a file swapped between listing and reading cannot slip in.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+            raise InputError(f"cannot read: {what}, not a regular file", source)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_file(
     path: Path, limits: _Limits, warn: WarningSink, *, display: str | None = None
 ) -> Iterator[Article | InputError]:
-    """One file: a single article, or many for JSONL."""
+    """One file: a single article, or many for JSONL.
+
+    Anything but a regular file (FIFO, socket, device, directory), a file that vanished or a
+    symlink loop is an InputError naming the file; nothing blocks or raises.
+    """
     source = display or str(path)
     kind = _kind(path.name)
     stem = path.name.rsplit(".", 1)[0] if "." in path.name.lstrip(".") else path.name
     try:
-        if kind == "jsonl":
-            with open(path, "rb") as fh:
+        with _open_regular(path, source) as fh:
+            if kind == "jsonl":
                 yield from read_jsonl(fh, source, stem, limits, warn)
+                return
+            size = os.fstat(fh.fileno()).st_size
+            if size > limits.max_bytes:
+                yield InputError(_too_big(size, limits), source)
+                return
+            data = fh.read(limits.max_bytes + 1)
+        if len(data) > limits.max_bytes:  # it grew while being read
+            yield InputError(_too_big(len(data), limits, approx=True), source)
             return
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            yield InputError(_too_big(size, limits), source)
-            return
-        data = path.read_bytes()
-    except IsADirectoryError:
-        yield InputError("is a directory", source)
+    except InputError as exc:
+        yield exc
         return
     except OSError as exc:
-        yield InputError(f"cannot read: {exc.strerror or exc}", source)
+        yield InputError(_os_reason(exc), source)
         return
     try:
         yield _article_from_bytes(data, kind, stem, source, limits, warn)
@@ -538,8 +590,6 @@ def read_stdin(limits: _Limits, warn: WarningSink, stream: BinaryIO | None = Non
     source = "<stdin>"
     kind = _sniff(data)
     if kind == "jsonl":
-        import io
-
         data += fh.read()  # JSONL is limited per line, not as a whole
         yield from read_jsonl(io.BufferedReader(io.BytesIO(data)), source, "stdin", limits, warn)
         return
@@ -552,21 +602,25 @@ def read_stdin(limits: _Limits, warn: WarningSink, stream: BinaryIO | None = Non
         yield exc
 
 
-def walk_directory(root: Path) -> Iterator[Path]:
-    """Readable article files under ``root``: recursive, sorted, hidden names skipped.
+def walk_directory(root: Path) -> Iterator[Path | InputError]:
+    """Article files under ``root``: recursive, sorted, hidden names skipped.
 
-    Symlinked directories are followed once each (by real path), so a link loop ends.
+    Symlinked directories are followed once each (by real path), so a link loop ends. A
+    subdirectory that cannot be listed is an InputError; an entry whose type cannot be read
+    (a symlink loop) is yielded when its name is an article's, so reading it reports why.
     """
     seen: set[str] = set()
 
-    def walk(d: Path) -> Iterator[Path]:
+    def walk(d: Path) -> Iterator[Path | InputError]:
         real = os.path.realpath(d)
         if real in seen:
             return
         seen.add(real)
         try:
-            entries = sorted(os.scandir(d), key=lambda e: e.name)
-        except OSError:
+            with os.scandir(d) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield InputError(f"cannot list the directory: {exc.strerror or exc}", str(d))
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -575,7 +629,7 @@ def walk_directory(root: Path) -> Iterator[Path]:
             try:
                 is_dir = entry.is_dir()
             except OSError:
-                continue
+                is_dir = False
             if is_dir:
                 yield from walk(p)
             elif entry.name.lower().endswith(DIRECTORY_SUFFIXES):
@@ -608,12 +662,15 @@ def read_inputs(
             found = False
             for file in walk_directory(path):
                 found = True
-                yield from read_file(file, limits, warn)
+                if isinstance(file, InputError):
+                    yield file
+                else:
+                    yield from read_file(file, limits, warn)
             if not found:
                 yield InputError(
                     "directory holds no .txt, .html, .htm or .jsonl files", str(path)
                 )
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             yield from read_file(path, limits, warn)
         else:
             yield InputError("no such file or directory", str(path))
