@@ -390,3 +390,58 @@ def test_never_raises_on_name_like_soup(words: list[str]) -> None:
     text = " ".join(words)
     r = resolve_text(text, segments_by_line(text))
     assert len({e.id for e in r.entities}) == len(r.entities)
+
+
+# ---- typing from the article's own evidence ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "etype"),
+    [
+        # a nationality word derived from a name makes the name a country
+        (
+            "Talvia has closed its border. The Talvian government said the crossing would reopen.",
+            "Talvia",
+            "GeopoliticalEntity",
+        ),
+        # a one-word name after locative prepositions is a place
+        (
+            "Ministers met in Harnby on Monday. Trade in Harnby fell.",
+            "Harnby",
+            "GeopoliticalEntity",
+        ),
+        # a surname of a person named in full stays that person, whatever spaCy guessed
+        (
+            "Olga Brisk leads the party. Brisk said the vote was fair. Brisk won.",
+            "Olga Brisk",
+            "Person",
+        ),
+        # spaCy's own place labels are kept
+        ("The minister said Europe must act. Talks in Europe continue.", "Europe", "Location"),
+    ],
+)
+def test_types_from_article_evidence(text: str, label: str, etype: str) -> None:
+    r = resolve_text(text)
+    assert find(r, label).type == etype
+    last = name_key(label).split()[-1]
+    assert len([e for e in r.entities if name_key(e.label).endswith(last)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [("veridian", "veridia"), ("kestish", "kestland"), ("aldmarker", "aldmark"),
+     ("japanese", "japan"), ("israeli", "israel"), ("italian", "italy")],
+)
+def test_demonym_stems(word: str, stem: str) -> None:
+    from kg.extract.entities import demonym_stems
+
+    assert stem in demonym_stems(word)
+
+
+def test_role_with_a_derived_demonym_resolves() -> None:
+    text = "Talvian President Olga Brisk met Piet Varga. The Talvian president praised him."
+    r = resolve_text(text)
+    doc = parse_article(Article("t", text), load_model()).segments[0].doc
+    pres = [t for t in doc if t.lower_ == "president"][-1]
+    ent = r.entity_at(0, pres.i)
+    assert ent is not None and ent.label == "Olga Brisk"

@@ -563,3 +563,120 @@ def test_seed_extended_relations(
     # urged and warned are found; invaded(Russia, Ukraine) needs "the neighbouring state"
     # resolved to Ukraine, which the entity stage does not do yet
     assert sc.matched_gold >= 2, sc.misses
+
+
+# ---- recall patterns on unseen news (appositions, stand-ins, hosts, neighbours) ----------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # an appositive names the party a role noun describes
+        (
+            "Anna Holt met the city's mayor, Piet Varga, in Oslo.",
+            [("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        (
+            "Anna Holt met Lundia's chief of staff, General Karl Brandt, on Monday.",
+            [("met", "Anna Holt", "Karl Brandt", P, A)],
+        ),
+        (
+            "The mayor of Oslo, Piet Varga, hosted Anna Holt at a dinner.",
+            [("met", "Piet Varga", "Anna Holt", P, A)],
+        ),
+        ("Anna Holt met the president of Lundia.", []),
+        # any possessed act or quality stands in for its owner; relatives and rivals do not
+        (
+            "Anna Holt praised Piet Varga's courage.",
+            [("supported", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        (
+            "Anna Holt condemned Piet Varga's reckless remarks.",
+            [("criticized", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        ("Anna Holt praised Piet Varga's wife.", []),
+        # the parser hangs the first of two coordinated names under the second name's title
+        (
+            "Anna Holt urged Piet Varga and Finance Minister Karl Brandt to resign.",
+            [
+                ("urged", "Anna Holt", "Piet Varga", P, A),
+                ("urged", "Anna Holt", "Karl Brandt", P, A),
+            ],
+        ),
+        # passive agents below a prepositional object; persons received by persons
+        (
+            "Anna Holt was hosted at a dinner by Piet Varga.",
+            [("met", "Piet Varga", "Anna Holt", P, A)],
+        ),
+        ("Anna Holt was hosted at a dinner by the lake.", []),
+        ("Piet Varga welcomed Anna Holt to Oslo.", [("met", "Piet Varga", "Anna Holt", P, A)]),
+        (
+            "Anna Holt was welcomed by Piet Varga at the airport.",
+            [("met", "Piet Varga", "Anna Holt", P, A)],
+        ),
+        ("Piet Varga welcomed the decision.", []),
+        # co-hosts of an event did not meet each other by hosting it
+        ("Anna Holt and Piet Varga hosted the conference.", []),
+        (
+            "Anna Holt spoke by phone with Piet Varga on Tuesday.",
+            [("called", "Anna Holt", "Piet Varga", P, A)],
+        ),
+    ],
+)
+def test_recall_patterns(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "place"),
+    [
+        (
+            "Anna Holt signed the deal during a visit to the port of Halvik.",
+            [("visited", "Anna Holt", "Halvik", P, A)],
+            "Halvik",
+        ),
+        ("Anna Holt spoke about the town of Halvik.", [], None),
+    ],
+)
+def test_place_named_after_a_place_noun(
+    sentence: str, expected: list[Rel], place: str | None
+) -> None:
+    recs = _check(sentence, expected)
+    assert [r.place for r in recs if r.type == "visited"] == ([place] if place else [])
+
+
+def test_circumstance_of_a_denial_is_not_denied() -> None:
+    recs = extract_text("Anna Holt dismissed the Courier's story during a visit to Oslo.")
+    visit = [r for r in recs if r.type == "visited"]
+    assert len(visit) == 1 and visit[0].object == "Oslo" and not visit[0].denied_by
+    assert [r.object for r in recs if r.type == "denied"] == ["Courier"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kolar met Lundia's Braun and Norvik's Piet Varga. "
+            "The war began when Norvik's troops invaded the neighbouring state in May 2020.",
+            [("invaded", "Norvik", "Lundia", P, A)],
+        ),
+        # no other country named: nothing to resolve, no relation
+        ("Brandt's troops invaded the neighbouring country in May 2020.", []),
+    ],
+)
+def test_the_neighbouring_state(text: str, expected: list[Rel]) -> None:
+    recs = _check(text, expected)
+    if expected:
+        assert [r.date for r in recs if r.type == "invaded"] == ["2020-05"]
+
+
+def test_fiction_complement_keeps_the_claimed_party() -> None:
+    """The parser may fold the claim's object into "pure fiction"; the claim is still denied."""
+    recs = extract_text(
+        "Government spokeswoman Anna Holt called reports that Piet Varga had met "
+        'Karl Brandt "pure fiction".'
+    )
+    met = [r for r in recs if r.type == "met"]
+    assert met and {met[0].subject, met[0].object} == {"Piet Varga", "Karl Brandt"}
+    assert met[0].denied_by == ("Anna Holt",) and not met[0].is_plain_fact
+    assert any(r.type == "denied" and r.subject == "Anna Holt" for r in recs)

@@ -388,6 +388,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
             if ch.dep_ == "det" and ch.lower_ == "no":
                 negative = True
     open_clause = True
+    circumstance = False
     tok = trigger
     ctx = _according_to(ctx, trigger, lookup, c)
     steps = 0
@@ -427,12 +428,22 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 tok = head
                 continue
             if dep == "prep" and head.pos_ not in ("VERB", "AUX"):
+                if tok.lower_ in ("during", "while", "after", "before"):
+                    # "dismissed the story ... during a visit": a circumstance, not the claim
+                    circumstance = True
                 tok = head
                 continue
             if (
                 hl in c.denial
                 and dep in ("xcomp", "dobj", "pcomp")
-                and (dep != "dobj" or trigger.pos_ == "NOUN")
+                and not circumstance
+                and (
+                    dep != "dobj"
+                    or (
+                        trigger.pos_ == "NOUN"
+                        and (tok.i == trigger.i or lemma(tok) in c.report_nouns)
+                    )
+                )
             ):
                 ctx = _deny_context(ctx, head, lookup, c)
                 open_clause = False

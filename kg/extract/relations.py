@@ -235,6 +235,17 @@ class _Extractor:
                 ent = self.s.lookup(ch)
                 if ent is not None:
                     return _Party(ent, ch, 0.05)
+        for pob in self._prep_objects(t, ("of",)):
+            # "the mayor of Oslo, Piet Varga, hosted ...": the name hangs off the place
+            owner = self.s.lookup(pob)
+            for ch in pob.children:
+                ent = self.s.lookup(ch) if ch.dep_ == "appos" else None
+                if (
+                    ent is not None
+                    and ent.type == "Person"
+                    and (owner is None or owner.type != "Person")
+                ):
+                    return _Party(ent, ch, 0.1)
         if low in self.c.place_nouns and any(
             ch.dep_ == "amod" and ch.lower_ in self.c.neighbour_words for ch in t.children
         ):
@@ -475,8 +486,10 @@ class _Extractor:
             return agents, patients
         subj_tok = subject_of(tok)
         agents = self.parties(subj_tok, None)
-        if not agents and subj_tok is not None and (
-            lemma(subj_tok) in self.c.actor_nouns or subj_tok.lower_ in self.c.actor_nouns
+        if (
+            not agents
+            and subj_tok is not None
+            and (lemma(subj_tok) in self.c.actor_nouns or subj_tok.lower_ in self.c.actor_nouns)
         ):
             # "Moscow's troops invaded ...": the forces act for their owner
             agents = [
@@ -522,7 +535,8 @@ class _Extractor:
         if phrase or lemma(tok) in self.c.modifier_verbs:
             # "spoke by telephone with X": the with-phrase hangs off the phone word
             prep_heads += [
-                p for p in self._prep_objects(tok, ("by", "on", "over"))
+                p
+                for p in self._prep_objects(tok, ("by", "on", "over"))
                 if lemma(p) in self.c.phone_words
             ]
         for head in prep_heads:
