@@ -458,7 +458,7 @@ def read_jsonl(
                 obj = json.loads(line_text)
             except json.JSONDecodeError as exc:
                 raise InputError(
-                    f"not valid JSON ({exc.msg} at column {exc.colno})", source, number
+                    f"not valid JSON: {exc.msg} (column {exc.colno})", source, number
                 ) from None
             yield jsonl_article(obj, source, number, stem, limits)
         except InputError as exc:
@@ -519,6 +519,8 @@ def _os_reason(exc: OSError) -> str:
             "cannot read: no such file (it disappeared after it was listed, or is a dangling "
             "symbolic link)"
         )
+    if exc.errno == errno.ENXIO:
+        return "cannot read: a socket or a device with nothing behind it, not a regular file"
     if exc.errno == errno.ELOOP:
         return "cannot read: too many levels of symbolic links (a symlink loop)"
     return f"cannot read: {exc.strerror or exc}"
