@@ -1,0 +1,168 @@
+"""Determinism across worker counts, and incremental builds: skip, replace, prune.
+
+The corpus mixes the example articles with articles from the benchmark generator (seeded), so
+that more than two chunks go to the workers and results come back out of order.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLES, ROOT, run_kg
+
+from kg.build import build
+from kg.store import open_store
+
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import generate_article
+
+OUTPUTS = ("graph.nq", "relations.jsonl")
+GENERATED = 40  # with 10 examples: more than CHUNK * workers articles
+
+
+def _corpus(root: Path, generated: int = GENERATED) -> Path:
+    """Example articles as .txt files plus generated ones as one JSONL file."""
+    root.mkdir(parents=True)
+    for src in sorted((EXAMPLES / "articles").glob("*.txt")):
+        shutil.copy(src, root / src.name)
+    with open(root / "generated.jsonl", "w", encoding="utf-8") as fh:
+        for i in range(generated):
+            fh.write(json.dumps(generate_article(i, seed=7)) + "\n")
+    return root
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUTS}
+
+
+def _first_difference(a: bytes, b: bytes) -> str:
+    """The first line where two outputs differ (for a readable failure)."""
+    for i, (x, y) in enumerate(zip(a.splitlines(), b.splitlines(), strict=False)):
+        if x != y:
+            return f"line {i + 1}:\n  {x[:600]!r}\n  {y[:600]!r}"
+    return f"lengths {len(a.splitlines())} vs {len(b.splitlines())}"
+
+
+def _report(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _docs(out: Path) -> list[str]:
+    lines = (out / "relations.jsonl").read_text(encoding="utf-8").splitlines()
+    return [r["doc"] for r in map(json.loads, lines) if r.get("record") == "article"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _corpus(tmp_path_factory.mktemp("determinism") / "in")
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_build_and_extract_identical_for_one_and_two_workers(
+    corpus: Path, tmp_path: Path
+) -> None:
+    runs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"out-j{workers}"
+        res = run_kg("build", corpus, "--out", out, "--workers", workers, "--no-view")
+        assert res.returncode == 0, res.stderr
+        assert _report(out)["articles"] == 10 + GENERATED
+        runs[workers] = _outputs(out)
+    assert runs[1]["graph.nq"] and runs[1]["relations.jsonl"]
+    for name in OUTPUTS:
+        assert runs[1][name] == runs[2][name], _first_difference(runs[1][name], runs[2][name])
+    assert len(set(_docs(tmp_path / "out-j1"))) == 10 + GENERATED
+
+    extracted = {}
+    for workers in (1, 2):
+        res = run_kg("extract", corpus, "--workers", workers)
+        assert res.returncode == 0, res.stderr
+        extracted[workers] = res.stdout
+    assert extracted[1] and extracted[1] == extracted[2]
+
+
+@pytest.fixture()
+def small(tmp_path: Path) -> Path:
+    """Four example articles, as files (so that one can change or go)."""
+    root = tmp_path / "in"
+    root.mkdir()
+    for src in sorted((EXAMPLES / "articles").glob("*.txt"))[:4]:
+        shutil.copy(src, root / src.name)
+    return root
+
+
+@pytest.mark.model
+def test_rebuild_skips_unchanged_articles(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build([small], out, progress=False, view=False)
+    assert (first.articles, first.skipped_unchanged, first.exit_code) == (4, 0, 0)
+    before = _outputs(out)
+    again = build([small], out, progress=False, view=False)
+    assert (again.articles, again.skipped_unchanged, again.store_articles) == (0, 4, 4)
+    assert again.relations == 0
+    assert _outputs(out) == before
+
+
+@pytest.mark.model
+def test_rebuild_replaces_a_changed_article(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([small], out, progress=False, view=False)
+    changed = sorted(small.glob("*.txt"))[1]
+    old_text = changed.read_text(encoding="utf-8")
+    first_para = old_text.split("\n\n")[2]
+    changed.write_text(
+        old_text.replace(first_para, "Marta Kolar met Felix Braun in Vienna on Monday."),
+        encoding="utf-8",
+    )
+    report = build([small], out, progress=False, view=False)
+    assert (report.articles, report.skipped_unchanged, report.store_articles) == (1, 3, 4)
+    nq = (out / "graph.nq").read_text(encoding="utf-8")
+    assert "Marta Kolar met Felix Braun in Vienna on Monday." in nq
+    assert first_para.replace('"', '\\"') not in nq
+    fresh = tmp_path / "fresh"
+    build([small], fresh, progress=False, view=False)
+    assert _outputs(out) == _outputs(fresh)
+
+
+@pytest.mark.model
+def test_prune_drops_articles_whose_files_are_gone(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([small], out, progress=False, view=False)
+    gone = sorted(small.glob("*.txt"))[0]
+    gone.unlink()
+
+    kept = build([small], out, progress=False, view=False)
+    assert (kept.store_articles, kept.pruned) == (4, 0)
+    assert gone.stem in _docs(out)
+
+    res = run_kg("build", small, "--out", out, "--prune", "--no-view")
+    assert res.returncode == 0, res.stderr
+    assert "1 pruned" in res.stdout
+    report = _report(out)
+    assert (report["articles"], report["skipped_unchanged"], report["pruned"]) == (0, 3, 1)
+    assert report["store_articles"] == 3
+    assert gone.stem not in _docs(out)
+    with open_store(out, read_only=True) as store:
+        assert gone.stem not in store.articles()
+    fresh = tmp_path / "fresh"
+    build([small], fresh, progress=False, view=False)
+    assert _outputs(out) == _outputs(fresh)
+
+
+@pytest.mark.model
+def test_prune_keeps_an_article_whose_file_fails(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([small], out, progress=False, view=False)
+    broken = sorted(small.glob("*.txt"))[2]
+    broken.write_text("   \n", encoding="utf-8")  # now an empty article: a failed input
+    report = build([small], out, progress=False, view=False, prune=True)
+    assert report.exit_code == 1 and len(report.failures) == 1
+    assert report.pruned == 0 and report.store_articles == 4
+    assert broken.stem in _docs(out)
