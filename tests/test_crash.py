@@ -13,42 +13,19 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, run_kg
+from conftest import run_kg
+from helpers_reliability import start_kg, write_inputs
 
 from kg.store import open_store
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 N_ARTICLES = 300
-FIRST = ["Marta", "Felix", "Ilona", "Tomas", "Anya", "Pavel", "Greta", "Jonas", "Lena", "Emil"]
-LAST = ["Kolar", "Braun", "Varga", "Reyes", "Lind", "Petrov", "Novak", "Holm", "Berg", "Costa"]
-CITIES = ["Vienna", "Lisbon", "Geneva", "Oslo", "Prague", "Riga"]
-TEMPLATES = [
-    "{a} met {b} in {city} on Tuesday.",
-    "{a} spoke by phone with {b} on Friday, her office said.",
-    "{b} denied reports that {a} had met {b} in {city}.",
-    "{a} has no plans to meet {b}.",
-    "The Daily Courier reported that {a} called {b}.",
-    "{a} will visit {city} next week.",
-]
-
-
-def write_inputs(root: Path, n: int = N_ARTICLES, seed: int = 7) -> Path:
-    rng = random.Random(seed)
-    root.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        a = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        b = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        city = rng.choice(CITIES)
-        body = " ".join(t.format(a=a, b=b, city=city) for t in rng.sample(TEMPLATES, 2))
-        (root / f"story-{i:03d}.txt").write_text(f"Story {i}\n\n{body}\n", encoding="utf-8")
-    return root
 
 
 def graphs(out: Path) -> dict[str, frozenset[str]]:
@@ -61,21 +38,13 @@ def graphs(out: Path) -> dict[str, frozenset[str]]:
 
 
 def start_build(inputs: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", str(inputs), "--out", str(out), "--no-view", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        start_new_session=True,  # its own process group: the kill reaches any workers too
-        env={**os.environ, "PYTHONUTF8": "1", "NO_COLOR": "1"},
-    )
+    return start_kg("build", inputs, "--out", out, "--no-view", *extra)
 
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     base = tmp_path_factory.mktemp("crash")
-    inputs = write_inputs(base / "in")
+    inputs = write_inputs(base / "in", N_ARTICLES)
     out = base / "clean"
     started = time.monotonic()
     res = run_kg("build", inputs, "--out", out, "--no-view")
