@@ -460,9 +460,31 @@ def read_jsonl(
                 raise InputError(
                     f"not valid JSON: {exc.msg} (column {exc.colno})", source, number
                 ) from None
+            if isinstance(obj, dict):
+                obj = _replace_surrogates(obj, source, number, warn)
             yield jsonl_article(obj, source, number, stem, limits)
         except InputError as exc:
             yield exc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(
+    obj: dict[str, Any], source: str, line: int, warn: WarningSink
+) -> dict[str, Any]:
+    """JSON may escape lone UTF-16 surrogates (``"\\ud800"``), which no UTF-8 output can hold:
+    they become U+FFFD, with a warning, as invalid UTF-8 does."""
+    count = 0
+    fixed: dict[str, Any] = {}
+    for key, value in obj.items():
+        if isinstance(value, str) and _SURROGATE.search(value):
+            value, n = _SURROGATE.subn("\ufffd", value)
+            count += n
+        fixed[key] = value
+    if count:
+        warn(ReadWarning(source, f"{count} lone surrogate escape(s) replaced with U+FFFD", line))
+    return fixed
 
 
 # ---------------------------------------------------------------------------------------------
