@@ -177,3 +177,23 @@ def test_segments_are_ordered_stripped_spans(text: str) -> None:
         piece = text[seg.start : seg.end]
         assert piece == piece.strip() and "\n" not in piece
         prev_end = seg.end
+
+
+@pytest.mark.parametrize(
+    ("text", "max_chars", "pieces"),
+    [
+        ("Kolar met Braun. Varga phoned Reyes.", 20, ["Kolar met Braun.", "Varga phoned Reyes."]),
+        ("one two three four five", 9, ["one two", "three", "four five"]),
+        ("abcdefghij", 4, ["abcd", "efgh", "ij"]),
+        ("short", 10, ["short"]),
+    ],
+)
+def test_split_segment_cuts_at_sentence_ends_then_spaces(
+    text: str, max_chars: int, pieces: list[str]
+) -> None:
+    from kg.extract.clean import split_segment
+    from kg.model import Segment
+
+    segs = split_segment(text, Segment(0, len(text), "caption"), max_chars)
+    assert [text[s.start : s.end] for s in segs] == pieces
+    assert all(s.kind == "caption" and s.end - s.start <= max_chars for s in segs)
