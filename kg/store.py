@@ -34,6 +34,11 @@ NQUADS_NAME = "graph.nq"
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
+#: Quads written between two flushes: Oxigraph keeps writes in RocksDB memtables until a flush,
+#: so a long build grew without bound (+500 MiB per 600k quads); flushing now and then keeps it
+#: flat and is faster too (bench/bench_build.py, BENCHMARKS.md).
+FLUSH_EVERY = 50_000
+
 
 def _triples(quads: set[ox.Quad]) -> str:
     """N-Triples lines of quads (pyoxigraph terms print in their escaped N-Triples form)."""
@@ -47,6 +52,7 @@ class GraphStore:
         self._store: ox.Store | None = store
         self.path = path
         self.read_only = read_only
+        self._unflushed = 0
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -93,8 +99,12 @@ class GraphStore:
     def replace_graph(self, graph_iri: str, quads: list[ox.Quad]) -> None:
         """Replace the named graph ``graph_iri`` by ``quads`` in one transaction."""
         store = self._writable()
+        if self._unflushed >= FLUSH_EVERY:
+            store.flush()
+            self._unflushed = 0
         g = ox.NamedNode(graph_iri)
         new = {ox.Quad(q.subject, q.predicate, q.object, g) for q in quads}
+        self._unflushed += len(new)
         old = set(store.quads_for_pattern(None, None, None, g))
         try:
             if not old:
