@@ -17,6 +17,7 @@ from kg.extract.clean import (
     is_credit,
     parse_date,
     strip_trailing_credit,
+    wire_dateline_length,
 )
 from kg.extract.read import text_article
 from kg.model import Article
@@ -197,3 +198,28 @@ def test_split_segment_cuts_at_sentence_ends_then_spaces(
     segs = split_segment(text, Segment(0, len(text), "caption"), max_chars)
     assert [text[s.start : s.end] for s in segs] == pieces
     assert all(s.kind == "caption" and s.end - s.start <= max_chars for s in segs)
+
+
+@pytest.mark.parametrize(
+    ("line", "dateline"),
+    [
+        ("BRUSSELS, July 8 (Reuters) - The bloc said", "BRUSSELS, July 8 (Reuters) - "),
+        ("WARSAW — Donald Trump on Tuesday backed", "WARSAW — "),
+        ("LONDON (AP) — The prime minister", "LONDON (AP) — "),
+        ("KYIV, Ukraine (AP) — Officials said", "KYIV, Ukraine (AP) — "),
+        ("NEW YORK, Sept 24 (Reuters) - Leaders met", "NEW YORK, Sept 24 (Reuters) - "),
+        ("US - China talks resume", ""),
+        ("NATO - the alliance said", ""),
+        ("Kolar met Braun in Vienna.", ""),
+        ("EU — a bloc of 27", ""),
+    ],
+)
+def test_wire_dateline(line: str, dateline: str) -> None:
+    assert line[: wire_dateline_length(line)] == dateline
+
+
+def test_wire_dateline_is_not_content() -> None:
+    text = "Talks in Vienna\n\nVIENNA, May 3 (Reuters) - Marta Kolar met Felix Braun.\n"
+    art = clean_article(Article(doc="d", text=text))
+    body = [text[s.start : s.end] for s in art.segments if s.kind == "paragraph"]
+    assert body == ["Marta Kolar met Felix Braun."]

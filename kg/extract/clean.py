@@ -78,6 +78,16 @@ _BOILERPLATE = re.compile(
     r"|^(?:copyright|©)\s.{0,100}$",
     re.I,
 )
+#: A wire dateline opening a paragraph: "BRUSSELS, July 8 (Reuters) - ", "WARSAW — ",
+#: "LONDON (AP) — ", "ANKARA/MOSCOW, May 12 (Reuters) -". The place is where the story was
+#: filed, not an actor: the paragraph's content starts after it.
+_WIRE_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’]{2,}(?:[ /-][A-Z][A-Z.'’]+){0,3})"
+    r"(?P<where>,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
+    r"(?P<when>,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"(?P<agency>\s*\([A-Za-z][A-Za-z .&/-]{0,30}\))?"
+    r"\s*(?P<dash>[-—–]+)\s+(?=\S)"
+)
 _TOP_LINES = 12
 _LINE = re.compile(r"[^\n]*\n?")
 #: Longest segment handed to the parser (characters). Longer lines (a whole article on one
@@ -175,6 +185,22 @@ def is_boilerplate(line: str) -> bool:
     return bool(_BOILERPLATE.match(line))
 
 
+def wire_dateline_length(line: str) -> int:
+    """Length of a wire dateline opening ``line`` ("WARSAW — ", "LONDON (AP) - "), else 0.
+
+    A bare "US - China" is not one: a dateline has a date, an agency, a second place name
+    or an em dash after a capitalised place of at least four letters.
+    """
+    m = _WIRE_DATELINE.match(line)
+    if not m:
+        return 0
+    if m["where"] or m["when"] or m["agency"]:
+        return m.end()
+    if m["dash"] in ("—", "–") and len(m["place"]) >= 4:
+        return m.end()
+    return 0
+
+
 def strip_trailing_credit(line: str) -> str:
     """The line without a credit at its end ("Caption. Picture: Alamy" -> "Caption.")."""
     m = _TRAILING_CREDIT.search(line)
@@ -225,12 +251,13 @@ def content_segments(article: Article) -> tuple[Segment, ...]:
             last = segments[-1]
             segments[-1] = replace(last, kind="caption")
             continue
+        start = line.start + wire_dateline_length(kept)
         kind: SegmentKind = "paragraph"
         if i == 0 and (headline is None or " ".join(text.split()) == headline):
             kind = "headline"
         elif had_credit:
             kind = "caption"
-        segments.append(Segment(line.start, line.start + len(kept), kind))
+        segments.append(Segment(start, line.start + len(kept), kind))
         prev_text = kept
     return tuple(segments)
 
