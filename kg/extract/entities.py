@@ -85,6 +85,39 @@ _CREDIT_TAIL = r"\b(?:{cues})\s*:[^\n]*$"
 
 
 @dataclass(frozen=True)
+class PersonFacts:
+    """What news copy assumes readers know of a public figure: office, country, gender."""
+
+    roles: frozenset[str] = frozenset()
+    country: str | None = None
+    gender: Gender | None = None
+
+
+def _parse_people(
+    value: Any, source: str, alias_to_canon: dict[str, tuple[str, EntityType]]
+) -> dict[str, PersonFacts]:
+    """``known_people``: label -> {aliases, roles, country, gender}; aliases become Person names."""
+    people: dict[str, PersonFacts] = {}
+    for canon, spec in _str_map(value, f"{source}: known_people").items():
+        where = f"{source}: known_people.{canon}"
+        spec = _str_map(spec, where)
+        gender = spec.get("gender")
+        if gender not in (None, "male", "female"):
+            raise KGError(f"{where}.gender must be male, female or null")
+        country = spec.get("country")
+        if country is not None and not isinstance(country, str):
+            raise KGError(f"{where}.country must be a string")
+        for name in [canon, *_str_list(spec.get("aliases"), f"{where}.aliases")]:
+            alias_to_canon[_norm(name)] = (canon, "Person")
+        people[_norm(canon)] = PersonFacts(
+            frozenset(_norm(r) for r in _str_list(spec.get("roles"), f"{where}.roles")),
+            country,
+            gender,
+        )
+    return people
+
+
+@dataclass(frozen=True)
 class AliasData:
     """``ontology/entity_aliases.yaml`` parsed: all keys lower-cased / normalised."""
 
@@ -103,6 +136,8 @@ class AliasData:
     org_nouns: frozenset[str]
     not_person_words: frozenset[str] = frozenset()
     max_role_words: int = 3
+    people: Mapping[str, PersonFacts] = field(default_factory=dict)
+    city_verbs: frozenset[str] = frozenset()
 
 
 def _norm(text: str) -> str:
@@ -151,6 +186,7 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
                 alias_to_canon[_norm(name)] = (canon, typed)
                 if name.lower().startswith("the "):
                     alias_to_canon[_norm(name[4:])] = (canon, typed)
+    people = _parse_people(data.get("known_people"), source, alias_to_canon)
     roles = frozenset(_norm(r) for r in _str_list(data.get("roles"), f"{source}: roles"))
     cues = _str_list(data.get("credit_cues"), f"{source}: credit_cues") or ["picture", "photo"]
     credit_re = re.compile(
@@ -195,6 +231,10 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
             for n in _str_list(data.get("not_person_words"), f"{source}: not_person_words")
         ),
         max_role_words=max((len(r.split()) for r in roles), default=1),
+        people=people,
+        city_verbs=frozenset(
+            _norm(n) for n in _str_list(data.get("city_verbs"), f"{source}: city_verbs")
+        ),
     )
 
 
@@ -584,10 +624,10 @@ class _Resolver:
         if raw_ent != text and raw_ent.lower().startswith("the ") and "'" not in raw_ent:
             surfaces.append(raw_ent)
         canon = data.alias_to_canon.get(norm)
-        is_actor = toks[-1].dep_ in _SUBJ_DEPS or toks[-1].dep_ == "poss" or any(
-            c.dep_ == "case" for c in toks[-1].children
-        )
-        if canon is None and label == "GPE" and is_actor and norm in data.capitals:
+        if (
+            canon is None and norm in data.capitals and not titled
+            and self._capital_as_actor(toks[-1])
+        ):
             country_name = data.capitals[norm]
             canon = data.alias_to_canon.get(
                 _norm(country_name), (country_name, "GeopoliticalEntity")
@@ -596,6 +636,25 @@ class _Resolver:
             _Raw(seg, toks[0].i, toks[-1].i + 1, text, label, surfaces, roles, country, gender,
                  canon=canon, titled=titled, kind="alias" if canon and _norm(canon[0]) != norm
                  else "name")
+        )
+
+    _ACTOR_PREPS = frozenset({"with", "for", "against", "between", "by", "toward", "towards"})
+
+    def _capital_as_actor(self, tok: Token) -> bool:
+        """A capital standing for its government: "Moscow said", "Beijing's ties", "warned
+        Moscow", "support for Kyiv". After a verb of travel or attack, or "in"/"to", it is the
+        city ("flew to Kyiv", "visited Moscow", "strikes on Kyiv")."""
+        for _ in range(4):
+            if tok.dep_ != "conj" or tok.head.i == tok.i:
+                break
+            tok = tok.head
+        dep = tok.dep_
+        if dep in _SUBJ_DEPS or dep == "poss" or any(c.dep_ == "case" for c in tok.children):
+            return True
+        if dep in ("dobj", "dative", "iobj", "obj"):
+            return _norm(tok.head.lemma_) not in self.data.city_verbs
+        return dep == "pobj" and tok.head.lower_ in self._ACTOR_PREPS and (
+            _norm(tok.head.head.lemma_) not in self.data.city_verbs
         )
 
     def _append(self, raw: _Raw) -> None:
@@ -689,6 +748,18 @@ class _Resolver:
         # full person names first, so surnames seen before the full name still join it
         for raw in self.raws:
             words = _norm(raw.text).split()
+            if raw.canon and raw.canon[1] == "Person":
+                # a known public figure: one cluster, findable by its surname ("Harris")
+                key = "canon:" + _norm(raw.canon[0])
+                target = by_key.get(key)
+                if target is None:
+                    target = new(raw)
+                    target.canon = raw.canon
+                    by_key[key] = target
+                    persons.append(target)
+                    by_last.setdefault(_norm(raw.canon[0]).split()[-1], []).append(target)
+                self._join(target, raw)
+                continue
             if raw.canon or not personish(raw) or len(words) < 2:
                 continue
             target = None
@@ -747,7 +818,7 @@ class _Resolver:
 
     @staticmethod
     def _surname(c: _Cluster) -> str:
-        return _norm(c.raws[0].text).split()[-1]
+        return _norm(c.canon[0] if c.canon else c.raws[0].text).split()[-1]
 
     @staticmethod
     def _join(c: _Cluster, raw: _Raw) -> None:
@@ -845,6 +916,13 @@ class _Resolver:
 
     def finalise(self) -> None:
         for c in self.clusters:
+            facts = self.data.people.get(_norm(c.canon[0])) if c.canon else None
+            if facts is not None:
+                c.roles.update(facts.roles)
+                if facts.country:
+                    c.countries.add(facts.country)
+                if facts.gender:
+                    c.gender, c.gender_conflict = facts.gender, False
             c.maybe_person = self._person_shaped(c)
             c.entity = self._make_entity(c)
             c.maybe_person = c.maybe_person or c.entity.type == "Person"
@@ -921,6 +999,9 @@ class _Resolver:
         etype: EntityType
         if c.canon:
             etype = c.canon[1]
+        elif all(_norm(r.text) in self.data.capitals and not r.titled for r in c.raws):
+            # "Kyiv" tagged PERSON: a capital city is a place whatever the tagger guessed
+            etype = "GeopoliticalEntity"
         elif self._is_demonym_country(c):
             etype = "GeopoliticalEntity"
         elif votes:
@@ -1053,19 +1134,38 @@ class _Resolver:
             return None
         roles, country, _gender, _ = mods
         heads = {self._role_head(r) for r in roles}
+        leaders = {self._role_head(r) for r in self.data.leader_roles}
+        if "leader" in heads:
+            # "the Russian leader": whoever heads a government or state
+            heads |= leaders
         cands = [
             c.index for c in self.clusters
             if c.entity is not None and c.entity.type == "Person"
             and heads & {self._role_head(r) for r in c.roles}
             and (country is None or country in c.countries)
         ]
-        chosen = self._unique_or_recent(cands, sentences)
+        chosen = self._salient(cands)
+        if chosen is None:
+            chosen = self._unique_or_recent(cands, sentences)
         return (start, "role", (chosen,)) if chosen is not None else None
 
     @staticmethod
     def _role_head(role: str) -> str:
-        head = role.split()[-1]
-        return head[:-6] if head.endswith("-elect") else head
+        """The office a role names: "president-elect" -> "president"; "vice president" stays."""
+        role = role[:-6] if role.endswith("-elect") else role
+        return "prime minister" if role == "pm" else role
+
+    def _salient(self, cands: list[int]) -> int | None:
+        """The candidate the article is clearly about: at least twice the named mentions of any
+        other (and at least three); otherwise ``None`` and recency decides."""
+        if len(cands) < 2:
+            return cands[0] if cands else None
+        counts = sorted(
+            ((sum(1 for r in self.clusters[c].raws if r.kind != "role"), c) for c in set(cands)),
+            reverse=True,
+        )
+        (top, best), (second, _) = counts[0], counts[1]
+        return best if top >= 3 and top >= 2 * second else None
 
     def _pair(
         self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
