@@ -76,6 +76,9 @@ _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
 _OBJ_DEPS = frozenset({"dobj", "dative", "obj", "pobj", "iobj"})
 _REL_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’", "s"})
+#: Lower-case words inside surnames ("Ursula von der Leyen", "Lula da Silva").
+_PARTICLES = frozenset({"von", "van", "der", "den", "de", "da", "di", "del", "della", "dos",
+                        "das", "du", "la", "le", "bin", "ibn", "al", "el", "ter", "zu"})
 _DASHES = re.compile(r"\s*([-‐‑])\s*")
 _CREDIT_TAIL = r"\b(?:{cues})\s*:[^\n]*$"
 
@@ -138,6 +141,7 @@ class AliasData:
     max_role_words: int = 3
     people: Mapping[str, PersonFacts] = field(default_factory=dict)
     city_verbs: frozenset[str] = frozenset()
+    platforms: frozenset[str] = frozenset()
 
 
 def _norm(text: str) -> str:
@@ -232,6 +236,9 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         ),
         max_role_words=max((len(r.split()) for r in roles), default=1),
         people=people,
+        platforms=frozenset(
+            _norm(n) for n in _str_list(data.get("platforms"), f"{source}: platforms")
+        ),
         city_verbs=frozenset(
             _norm(n) for n in _str_list(data.get("city_verbs"), f"{source}: city_verbs")
         ),
@@ -444,6 +451,11 @@ class _Resolver:
         self.seg_index = {id(d): i for i, d in enumerate(self.docs)}
         self.derived_demonyms = _derive_demonyms(self.docs, data)
         self.demonym_countries = frozenset(_norm(v) for v in self.derived_demonyms.values())
+        #: last words of multi-word person names: "Braun" in "Kolar and Braun" is a surname
+        self.surnames = frozenset(
+            _norm(e[-1].text) for d in self.docs for e in d.ents
+            if e.label_ == "PERSON" and len(e) > 1
+        )
 
     # ---- helpers over tokens ---------------------------------------------------------------
 
@@ -593,14 +605,23 @@ class _Resolver:
         if label in ("PERSON", "ORG") and len(toks) > 1:
             for cut in range(len(toks) - 1, 0, -1):
                 mods = self._analyse_modifiers(self._words(toks[:cut]))
-                if mods is not None and mods[3] and toks[cut].text[:1].isupper():
+                if mods is not None and mods[3] and (
+                    toks[cut].text[:1].isupper() or toks[cut].lower_ in _PARTICLES
+                ):
                     roles, country, gender, titled = mods
                     toks = toks[cut:]
                     label = "PERSON"
                     break
+        if label in ("PERSON", "ORG", "GPE"):
+            toks = self._through_particles(doc, toks)
         text = doc[toks[0].i : toks[-1].i + 1].text
+        if label == "PERSON" and len(toks) == 1:
+            text = self._shared_surname(doc, toks[0]) or text
         norm = _norm(text)
-        if not norm or norm in data.photo_agencies or not any(c.isalnum() for c in norm):
+        if (
+            not norm or norm in data.photo_agencies or norm in data.platforms
+            or not any(c.isalnum() for c in norm)
+        ):
             return
         # titles before the span, in the same noun phrase ("Russian President | Vladimir Putin")
         pre = self._premodifiers(doc, toks[0].i, toks[-1].i)
@@ -637,6 +658,40 @@ class _Resolver:
                  canon=canon, titled=titled, kind="alias" if canon and _norm(canon[0]) != norm
                  else "name")
         )
+
+    @staticmethod
+    def _through_particles(doc: Doc, toks: list[Token]) -> list[Token]:
+        """Extend a name over surname particles spaCy cut it at: "Ursula von | der Leyen",
+        "Ms von der | Leyen" -> the whole name."""
+        end = toks[-1].i + 1
+        k = end
+        while k < len(doc) and doc[k].lower_ in _PARTICLES and doc[k].text.islower():
+            k += 1
+        ends_in_particle = toks[-1].lower_ in _PARTICLES
+        if (k > end or ends_in_particle) and k < len(doc):
+            nxt = doc[k]
+            if nxt.is_alpha and nxt.text[:1].isupper() and not nxt.is_sent_start:
+                return [*toks, *doc[end : k + 1]]
+        return toks
+
+    def _shared_surname(self, doc: Doc, tok: Token) -> str | None:
+        """"Bill and Hillary Clinton": a lone first name coordinated with a two-word name shares
+        its surname ("Bill Clinton")."""
+        i = tok.i
+        if i + 3 >= len(doc) or doc[i + 1].lower_ not in ("and", "&"):
+            return None
+        first, last = doc[i + 2], doc[i + 3]
+        after = doc[i + 4] if i + 4 < len(doc) else None
+        if not (
+            first.ent_type_ == "PERSON" and first.ent_iob_ == "B"
+            and last.ent_type_ == "PERSON" and last.ent_iob_ == "I"
+            and (after is None or after.ent_iob_ != "I")
+            and last.is_alpha and last.text[:1].isupper() and tok.is_alpha
+            and tok.lower_ != last.lower_ and _norm(tok.text) not in self.surnames
+            and _norm(tok.text) not in self.data.alias_to_canon
+        ):
+            return None
+        return f"{tok.text} {last.text}"
 
     _ACTOR_PREPS = frozenset({"with", "for", "against", "between", "by", "toward", "towards"})
 
@@ -760,7 +815,7 @@ class _Resolver:
                     by_last.setdefault(_norm(raw.canon[0]).split()[-1], []).append(target)
                 self._join(target, raw)
                 continue
-            if raw.canon or not personish(raw) or len(words) < 2:
+            if raw.canon or not personish(raw) or len(words) < 2 or words[0] in _PARTICLES:
                 continue
             target = None
             for c in by_last.get(words[-1], []) + [
@@ -790,6 +845,9 @@ class _Resolver:
                 self._join(c, raw)
                 continue
             target = by_key.get(norm)
+            if words and words[0] in _PARTICLES and raw.label in ("PERSON", "ORG", "GPE"):
+                # "von der Leyen": a surname with its particles
+                words = words[-1:]
             if target is None and len(words) == 1 and raw.label == "GPE":
                 head = self.docs[raw.seg][raw.end - 1]
                 if not (head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE):
@@ -874,6 +932,35 @@ class _Resolver:
                     j += 1
                 text = doc[i:j].text
                 found = lookup.get(_norm(text))
+                country = self.data.capitals.get(_norm(text))
+                canon = self.data.alias_to_canon.get(_norm(text))
+                if canon is not None and canon[1] != "Person":
+                    canon = None
+                if country and self._capital_as_actor(doc[j - 1]):
+                    # "urged Kyiv to accept" with no NER label: the capital's country
+                    canon = self.data.alias_to_canon.get(
+                        _norm(country), (country, "GeopoliticalEntity")
+                    )
+                if found is None and (canon or country):
+                    # a known person or a capital spaCy did not tag ("Trump urged", "to Kyiv")
+                    found = (
+                        next((c for c in self.clusters if c.canon == canon), None)
+                        if canon else unknown.get(_norm(text))
+                    )
+                    if found is None:
+                        found = _Cluster(len(self.clusters), (seg, i), canon=canon)
+                        self.clusters.append(found)
+                        if not canon:
+                            unknown[_norm(text)] = found
+                    raw = _Raw(seg, i, j, text, "PERSON" if canon and canon[1] == "Person"
+                               else "GPE", [text], [], None, None, canon=canon,
+                               kind="alias" if canon and _norm(canon[0]) != _norm(text)
+                               else "name")
+                    self._join(found, raw)
+                    self.covered.update((seg, k) for k in range(i, j))
+                    added.append(raw)
+                    i = j
+                    continue
                 if found is None and self._unlabelled_name(seg, doc[i:j]):
                     found = unknown.get(_norm(text))
                     if found is None:
@@ -1014,7 +1101,10 @@ class _Resolver:
         else:
             forms = Counter(r.text for r in c.raws if r.kind == "name")
             full = (
-                {f: n for f, n in forms.items() if len(f.split()) > 1}
+                {
+                    f: n for f, n in forms.items()
+                    if len(f.split()) > 1 and f.split()[0].casefold() not in _PARTICLES
+                }
                 if etype == "Person"
                 else {}
             )
@@ -1232,8 +1322,10 @@ class _Resolver:
             for _ in range(5):
                 subjects = self._subjects(verb)
                 for subj in subjects:
-                    if subj.i in token_cluster:
-                        excluded.add(token_cluster[subj.i])
+                    # "Bill and Hillary Clinton endorsed her": no subject is the object
+                    for s in (subj, *(c for c in subj.subtree if c.dep_ == "conj")):
+                        if s.i in token_cluster:
+                            excluded.add(token_cluster[s.i])
                 # "A called B to congratulate him": the infinitive's subject is A's
                 if subjects or verb.dep_ not in ("xcomp", "advcl") or verb.head.i == verb.i:
                     break
@@ -1266,7 +1358,11 @@ class _Resolver:
             return None
         if before:
             uniq = {cl for cl in before if ok(cl)} - excluded
-            return next(iter(uniq)) if len(uniq) == 1 else None
+            if len(uniq) == 1:
+                return next(iter(uniq))
+            if uniq or tok.dep_ not in _OBJ_DEPS:
+                return None
+            # "Bill Clinton endorsed her": no one here fits an object pronoun; look back
         # nothing before it in this sentence: the latest earlier sentence naming a person
         for sent in reversed(sentences[-4:-1]):
             cands = [(t, cls[0]) for _s, t, cls, q in sent if len(cls) == 1 and not q]
@@ -1276,6 +1372,9 @@ class _Resolver:
             uniq = {cl for _t, cl in persons if ok(cl)} - excluded
             if len(uniq) == 1:
                 return next(iter(uniq))
+            if tok.dep_ in _OBJ_DEPS and before:
+                # an object no one in its own sentence fits: the one the article is about
+                return self._salient(sorted(uniq))
             if tok.dep_ in _SUBJ_DEPS:
                 subj_cls = {
                     cl for t, cl in persons
