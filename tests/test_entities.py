@@ -445,3 +445,170 @@ def test_role_with_a_derived_demonym_resolves() -> None:
     pres = [t for t in doc if t.lower_ == "president"][-1]
     ent = r.entity_at(0, pres.i)
     assert ent is not None and ent.label == "Olga Brisk"
+
+
+# ---- real-news references: known figures, leaders, capitals, particles ---------------------
+
+
+def _label_at(text: str, word: str, nth: int = -1) -> str | None:
+    """Label of the one entity the ``nth`` token equal to ``word`` refers to (None if open)."""
+    r = resolve_text(text)
+    doc = parse_article(Article("t", text), load_model()).segments[0].doc
+    tok = [t for t in doc if t.text == word][nth]
+    ent = r.entity_at(0, tok.i)
+    return ent.label if ent else None
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # "leader" names whoever heads the state or government of that country
+        (
+            "Polish President Anna Kolar met Czech Prime Minister Jon Braun. Reporters waited. "
+            "Officials left. The Polish leader praised the talks.",
+            "leader",
+            "Anna Kolar",
+        ),
+        (
+            "Polish President Anna Kolar met Czech Prime Minister Jon Braun. Reporters waited. "
+            "Officials left. The Czech leader praised the talks.",
+            "leader",
+            "Jon Braun",
+        ),
+        # a country no candidate has: open
+        (
+            "Polish President Anna Kolar met Czech Prime Minister Jon Braun. Reporters waited. "
+            "Officials left. The Greek leader praised the talks.",
+            "leader",
+            None,
+        ),
+        # known public figures carry their office and country without a title in the text
+        (
+            "Keir Starmer hosted Emmanuel Macron in London. The French president thanked him.",
+            "president",
+            "Emmanuel Macron",
+        ),
+        (
+            "Vladimir Putin spoke with Olaf Scholz for an hour. The Russian leader set terms.",
+            "leader",
+            "Vladimir Putin",
+        ),
+        # a vice president is not "the president"
+        (
+            "Vice President Lena Moss met Chancellor Felix Braun. Aides waited. Guests left. "
+            "The president said nothing.",
+            "president",
+            None,
+        ),
+        # two prime ministers: the one the article is about, clearly more often named, wins
+        (
+            "Prime Minister Marek Novak flew to Gravik. Novak met Italian prime minister Lena "
+            "Rossi there. Novak praised Rossi. Novak said talks went well. Novak left. "
+            "The prime minister returned on Friday.",
+            "minister",
+            "Marek Novak",
+        ),
+        # ... but not when both are named about as often
+        (
+            "Prime Minister Marek Novak met Prime Minister Lena Rossi. Novak praised Rossi. "
+            "Rossi thanked Novak. Aides waited. Guests left. The prime minister spoke.",
+            "minister",
+            None,
+        ),
+    ],
+)
+def test_role_nouns_country_leader_and_salience(text: str, word: str, expected: str | None) -> None:
+    assert _label_at(text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "nth", "expected"),
+    [
+        ("Minister Anna Kolar warned Moscow on Monday.", "Moscow", 0, "Russia"),
+        ("Anna Kolar urged Kyiv to accept the offer.", "Kyiv", 0, "Ukraine"),
+        ("Anna Kolar pledged support for Kyiv on Monday.", "Kyiv", 0, "Ukraine"),
+        ("Brussels said the talks had failed.", "Brussels", 0, "European Union"),
+        ("Beijing's ties with Moscow worry Anna Kolar.", "Beijing", 0, "China"),
+        # destinations of travel stay cities
+        ("Anna Kolar visited Moscow on Monday.", "Moscow", 0, "Moscow"),
+        ("Anna Kolar flew to Kyiv on Monday.", "Kyiv", 0, "Kyiv"),
+        ("Talks were held in Moscow on Monday.", "Moscow", 0, "Moscow"),
+    ],
+)
+def test_capitals_as_actors_or_places(text: str, word: str, nth: int, expected: str) -> None:
+    assert _label_at(text, word, nth) == expected
+
+
+def test_capital_is_never_a_person() -> None:
+    r = resolve_text("Mr Braun has refused to supply Kyiv with missiles. Ukraine said so.")
+    assert all(e.type != "Person" or e.label != "Kyiv" for e in r.entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "alias"),
+    [
+        # surname particles keep the surname whole
+        (
+            "Dutch minister Marta van der Berg met Ilona Varga. Ms van der Berg said the talks "
+            "went well.",
+            "Marta van der Berg",
+            "van der Berg",
+        ),
+        # known short names and spellings of public figures
+        ("Mr Xi met Mr Modi. Xi Jinping later left.", "Xi Jinping", "Xi"),
+        (
+            "Turkish President Tayyip Erdogan called Putin. Erdogan said little.",
+            "Recep Tayyip Erdogan",
+            "Erdogan",
+        ),
+        (
+            "Brazilian President Luiz Inacio Lula da Silva spoke. Lula said hunger must end.",
+            "Luiz Inacio Lula da Silva",
+            "Lula",
+        ),
+        ("Ms von der Leyen warned Beijing on Monday.", "Ursula von der Leyen", "von der Leyen"),
+    ],
+)
+def test_name_variants_join_one_entity(text: str, label: str, alias: str) -> None:
+    r = resolve_text(text)
+    ent = find(r, label)
+    assert ent.type == "Person"
+    assert alias in (ent.label, *ent.aliases)
+    last = name_key(label).split()[-1]
+    assert len([e for e in r.entities if name_key(e.label).endswith(last)]) == 1
+
+
+def test_coordinated_first_name_shares_the_surname() -> None:
+    r = resolve_text("Anton and Greta Hallberg endorsed Marek Novak on Sunday.")
+    assert {"Anton Hallberg", "Greta Hallberg", "Marek Novak"} <= set(labels(r))
+
+
+def test_coordinated_surname_is_not_a_first_name() -> None:
+    r = resolve_text("Anna Kolar praised the plan. Kolar and Petra Braun met later.")
+    assert "Kolar Braun" not in labels(r)
+    assert {"Anna Kolar", "Petra Braun"} <= set(labels(r))
+
+
+def test_object_pronoun_skips_coordinated_subjects() -> None:
+    text = (
+        "Marta Kolar won the backing of the party on Sunday. Kolar thanked voters. "
+        "Anton and Greta Hallberg endorsed her within hours."
+    )
+    assert _label_at(text, "her") == "Marta Kolar"
+
+
+def test_platforms_are_not_entities() -> None:
+    r = resolve_text("In a post on Truth Social, Anna Kolar said she had spoken with Jon Braun.")
+    assert "Truth Social" not in labels(r)
+    assert {"Anna Kolar", "Jon Braun"} <= set(labels(r))
+
+
+def test_known_people_data_errors_name_the_part() -> None:
+    with pytest.raises(KGError, match=r"known_people\.X\.gender"):
+        parse_alias_data({"known_people": {"X": {"gender": "robot"}}})
+    with pytest.raises(KGError, match=r"known_people\.X\.country"):
+        parse_alias_data({"known_people": {"X": {"country": 3}}})
+    spec = {"Ann Lee": {"aliases": ["Lee"], "roles": ["Mayor"]}}
+    data = parse_alias_data({"known_people": spec})
+    assert data.alias_to_canon["lee"] == ("Ann Lee", "Person")
+    assert data.people["ann lee"].roles == frozenset({"mayor"})
