@@ -329,7 +329,7 @@ def build(
                 _prune(store, report, seen_docs, base)
             report.store_articles = len(store.articles())
             present = set(store.articles())
-            store.export_nquads(out_dir / NQUADS_NAME)
+            store.export_nquads(out_dir / NQUADS_NAME, incremental=True)
             groups = {
                 d: g for d, g in old_groups.items() if d in present and d not in new_groups
             }

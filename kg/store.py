@@ -16,10 +16,16 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import heapq
 import os
 import threading
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -38,6 +44,10 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 #: so a long build grew without bound (+500 MiB per 600k quads); flushing now and then keeps it
 #: flat and is faster too (bench/bench_build.py, BENCHMARKS.md).
 FLUSH_EVERY = 50_000
+#: Quads sorted in memory at a time when exporting; longer exports merge sorted runs on disk.
+EXPORT_RUN = 250_000
+#: Bytes of whole lines an incremental export copies at a time when no change falls in them.
+_BLOCK = 1 << 16
 
 
 def _triples(quads: set[ox.Quad]) -> str:
@@ -53,6 +63,7 @@ class GraphStore:
         self.path = path
         self.read_only = read_only
         self._unflushed = 0
+        self._touched: set[str] = set()  # graphs written or removed since the last export
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -105,6 +116,7 @@ class GraphStore:
         g = ox.NamedNode(graph_iri)
         new = {ox.Quad(q.subject, q.predicate, q.object, g) for q in quads}
         self._unflushed += len(new)
+        self._touched.add(str(g))
         old = set(store.quads_for_pattern(None, None, None, g))
         try:
             if not old:
@@ -128,6 +140,7 @@ class GraphStore:
         """Remove everything one article stated (its named graph)."""
         g = ox.NamedNode(iris.graph_iri(doc, base))
         self._writable().update(f"DROP SILENT GRAPH {g}")
+        self._touched.add(str(g))
 
     # -- reading ---------------------------------------------------------------------------
     def articles(self) -> dict[str, str | None]:
@@ -168,14 +181,131 @@ class GraphStore:
         lines = sorted(set(data.splitlines()))
         return b"".join(line + b"\n" for line in lines if line)
 
-    def export_nquads(self, path: Path) -> int:
-        """Write :meth:`nquads` to ``path`` atomically (temp file + rename); returns lines."""
-        data = self.nquads()
+    def export_nquads(self, path: Path, *, incremental: bool = False) -> int:
+        """Write the store to ``path`` as N-Quads with sorted lines, atomically (temp file +
+        rename); returns the number of lines. The bytes are those of :meth:`nquads`.
+
+        Memory stays bounded: quads are sorted in runs of :data:`EXPORT_RUN` and merged. With
+        ``incremental``, an existing ``path`` is taken as the export of the store as it was
+        before this object's writes: only the lines of the graphs written or removed since are
+        replaced (and of graphs no longer in the store), so a rebuild that changed one article
+        reads one graph, not the whole store.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
+        count = -1
+        if incremental and path.is_file() and not self._has_default_graph():
+            total = len(self.store)
+            if not self._touched and _count_lines(path) == total:
+                return total  # nothing written since: the file is the export already
+            count = self._export_changed(path, tmp)
+            if count != total:  # the old file was not this store's export: start over
+                count = -1
+        if count < 0:
+            count = self._export_all(path, tmp)
         os.replace(tmp, path)
-        return data.count(b"\n")
+        self._touched.clear()
+        return count
+
+    def _has_default_graph(self) -> bool:
+        quads = self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        return next(iter(quads), None) is not None
+
+    def _export_all(self, path: Path, tmp: Path) -> int:
+        quads = iter(self.store.quads_for_pattern(None, None, None, None))
+        runs: list[Path] = []
+        try:
+            while chunk := list(islice(quads, EXPORT_RUN)):
+                lines = _sorted_lines(chunk)
+                if not runs and len(chunk) < EXPORT_RUN:  # small store: one run, in memory
+                    return _write_lines(tmp, iter(lines))
+                run = path.with_name(f".{path.name}.run{len(runs)}")
+                _write_lines(run, iter(lines))
+                runs.append(run)
+            with ExitStack() as stack:
+                files = [stack.enter_context(open(r, "rb")) for r in runs]
+                return _write_lines(tmp, (line.rstrip(b"\n") for line in heapq.merge(*files)))
+        finally:
+            for run in runs:
+                run.unlink(missing_ok=True)
+
+    def _export_changed(self, path: Path, tmp: Path) -> int:
+        """Copy ``path`` to ``tmp`` without the lines of touched graphs, merging in their
+        current lines. Blocks of the old file that hold no touched graph and that no new line
+        falls into are copied as they are; the rest is merged line by line."""
+        touched = {g.encode() for g in self._touched}
+        present = {str(g) for g in self.store.named_graphs()}
+        new: list[bytes] = []
+        for g in sorted(self._touched & present):
+            node = ox.NamedNode(g[1:-1])
+            new.extend(_sorted_lines(self.store.quads_for_pattern(None, None, None, node)))
+        new.sort()
+        ends = [b" " + g + b" .\n" for g in sorted(touched)] if len(touched) <= 64 else None
+        i = count = 0
+        with open(path, "rb") as old, open(tmp, "wb") as out:
+            for block in _line_blocks(old):
+                first = block[: block.index(b"\n")]
+                while i < len(new) and new[i] < first:
+                    out.write(new[i] + b"\n")
+                    i, count = i + 1, count + 1
+                last = block[block.rfind(b"\n", 0, len(block) - 1) + 1 : -1]
+                j = bisect_right(new, last, lo=i)
+                if j == i and ends is not None and not any(e in block for e in ends):
+                    out.write(block)
+                    count += block.count(b"\n")
+                    continue
+                kept = [x for x in block.split(b"\n")[:-1] if _graph_of(x) not in touched]
+                for line in heapq.merge(kept, new[i:j]):
+                    out.write(line + b"\n")
+                    count += 1
+                i = j
+            for line in new[i:]:
+                out.write(line + b"\n")
+                count += 1
+        return count
+
+
+def _line_blocks(fh: BinaryIO) -> Iterator[bytes]:
+    """The file in chunks of about :data:`_BLOCK` bytes, each made of whole lines."""
+    rest = b""
+    while data := fh.read(_BLOCK):
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        rest = data[cut:]
+        if cut:
+            yield data[:cut]
+    if rest:
+        yield rest + b"\n"
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+
+
+def _graph_of(line: bytes) -> bytes:
+    """The graph term of an N-Quads line ``S P O G .`` without its newline (terms other than
+    literals hold no space, and the graph term is never a literal)."""
+    body = line[:-2]
+    return body[body.rfind(b" ") + 1 :]
+
+
+def _sorted_lines(quads: Iterable[ox.Quad]) -> list[bytes]:
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    return sorted(data.splitlines()) if data else []
+
+
+def _write_lines(path: Path, lines: Iterator[bytes]) -> int:
+    """Write lines (sorted; duplicates and empty lines dropped), each ended by a newline."""
+    count = 0
+    last = None
+    with open(path, "wb") as fh:
+        for line in lines:
+            if line and line != last:
+                fh.write(line + b"\n")
+                count += 1
+                last = line
+    return count
 
 
 # -- reader / writer exclusion between processes ------------------------------------------------

@@ -13,9 +13,10 @@ import logging
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from itertools import islice
-from multiprocessing.pool import AsyncResult
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -183,19 +184,32 @@ def extract_articles(
         from kg.errors import UsageError
 
         raise UsageError(f"--workers must be at least 1, not {workers}")
+    # The model (or the pool of workers loading it) comes with the first article that needs
+    # it: a rebuild that skips every unchanged input never pays for it.
     if workers == 1:
         from kg.extract.nlp import load_model
 
-        pipeline = nlp or load_model(model)
+        pipeline = nlp
         for chunk in _chunks(items, CHUNK):
             arts = [a for a in chunk if isinstance(a, Article)]
-            yield from _merge(chunk, _extract_chunk(arts, pipeline, base) if arts else [])
+            if arts and pipeline is None:
+                pipeline = load_model(model)
+            done = _extract_chunk(arts, pipeline, base) if arts and pipeline is not None else []
+            yield from _merge(chunk, done)
         return
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
+    with ExitStack() as stack:
+        pool: Pool | None = None
         pending: deque[tuple[list[Article | InputError], AsyncResult[_Results]]] = deque()
         for chunk in _chunks(items, CHUNK):
             arts = [a for a in chunk if isinstance(a, Article)]
+            if pool is None:
+                if not arts:  # nothing pending yet: errors pass straight through
+                    yield from _merge(chunk, [])
+                    continue
+                pool = stack.enter_context(
+                    ctx.Pool(workers, initializer=_init_worker, initargs=(model,))
+                )
             pending.append((chunk, pool.apply_async(_work, (arts, base))))
             while len(pending) > 2 * workers:
                 done_chunk, result = pending.popleft()
