@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from conftest import EXAMPLES, ROOT, run_kg
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kg.build import build
 from kg.store import open_store
@@ -166,3 +170,70 @@ def test_prune_keeps_an_article_whose_file_fails(small: Path, tmp_path: Path) ->
     assert report.exit_code == 1 and len(report.failures) == 1
     assert report.pruned == 0 and report.store_articles == 4
     assert broken.stem in _docs(out)
+
+
+# -- graph.nq export: sorted runs and incremental rewrite give the bytes of a full export ------
+
+_EX = "http://example.org/"
+_TEXTS = st.text(
+    alphabet=st.sampled_from(list("ab <>.\"\\\n\t é_:")), min_size=0, max_size=12
+)
+
+
+def _quads(doc: int, texts: list[str]) -> list[ox.Quad]:
+    g = ox.NamedNode(f"{_EX}graph/{doc}")
+    subject = ox.NamedNode(f"{_EX}s/{doc % 3}")  # subjects shared across graphs interleave
+    return [
+        ox.Quad(subject, ox.NamedNode(f"{_EX}p{i}"), ox.Literal(t), g) for i, t in enumerate(texts)
+    ]
+
+
+def _export_bytes(store: Any, path: Path, incremental: bool) -> bytes:
+    store.export_nquads(path, incremental=incremental)
+    return path.read_bytes()
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    first=st.dictionaries(st.integers(0, 6), st.lists(_TEXTS, max_size=4), max_size=5),
+    second=st.dictionaries(st.integers(0, 6), st.lists(_TEXTS, max_size=4), max_size=3),
+    removed=st.sets(st.integers(0, 6), max_size=2),
+)
+def test_incremental_export_equals_full_export(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    first: dict[int, list[str]],
+    second: dict[int, list[str]],
+    removed: set[int],
+) -> None:
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "EXPORT_RUN", 3)  # several sorted runs to merge
+    monkeypatch.setattr(kg.store, "_BLOCK", 40)  # many small blocks, some copied as they are
+    out = Path(tempfile.mkdtemp(dir=tmp_path))
+    nq = out / "graph.nq"
+    with open_store(out) as store:
+        for doc, texts in sorted(first.items()):
+            store.replace_graph(f"{_EX}graph/{doc}", _quads(doc, texts))
+        full = _export_bytes(store, nq, incremental=False)
+        assert full == store.nquads()
+        for doc, texts in sorted(second.items()):
+            store.replace_graph(f"{_EX}graph/{doc}", _quads(doc, texts))
+        for doc in sorted(removed):
+            store.replace_graph(f"{_EX}graph/{doc}", [])
+        assert _export_bytes(store, nq, incremental=True) == store.nquads()
+        # Nothing written since: the file is left as it is.
+        assert _export_bytes(store, nq, incremental=True) == store.nquads()
+
+
+def test_incremental_export_repairs_a_stale_file(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.replace_graph(f"{_EX}graph/1", _quads(1, ["one", "two"]))
+        store.replace_graph(f"{_EX}graph/2", _quads(2, ["three"]))
+        nq = tmp_path / "graph.nq"
+        nq.write_bytes(b'<http://example.org/x> <http://example.org/p> "stale" '
+                       b"<http://example.org/graph/9> .\n")
+        assert store.export_nquads(nq, incremental=True) == 3
+        assert nq.read_bytes() == store.nquads()
