@@ -19,7 +19,15 @@ from kg.model import UNNAMED_SOURCE, Entity, Modality
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["Compiled", "Context", "Lookup", "Source", "clause_context", "compile_lexicon"]
+__all__ = [
+    "Compiled",
+    "Context",
+    "Lookup",
+    "Source",
+    "clause_context",
+    "compile_lexicon",
+    "resolve_source",
+]
 
 #: Maps a token to the entity it mentions (a name, an alias, a resolved pronoun), or None.
 Lookup = Callable[["Token"], "Entity | None"]
@@ -72,6 +80,7 @@ class Compiled:
     place_nouns: frozenset[str] = frozenset()
     neighbour_words: frozenset[str] = frozenset()
     not_stand_in_nouns: frozenset[str] = frozenset()
+    hearsay: frozenset[str] = frozenset()
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
@@ -151,6 +160,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         place_nouns=_set(cue("place_nouns")),
         neighbour_words=_set(cue("neighbour_words")),
         not_stand_in_nouns=_set(cue("not_stand_in_nouns")),
+        hearsay=_set(cue("hearsay_adverbs")),
     )
     _COMPILED[id(lexicon)] = (lexicon, compiled)
     return compiled
@@ -275,10 +285,25 @@ def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) 
         return Source(UNNAMED_SOURCE)
     if low in _SPEAKER_NOUNS or low in c.anonymous_sources:
         for ch in tok.children:
+            if ch.dep_ == "appos":
+                # "spokesperson Lin Wei", "the ministry's spokesman, Ivo Kral": the person
+                named = lookup(ch)
+                if named is not None:
+                    return Source(named.label, named)
+        for ch in tok.children:
             if ch.dep_ in ("poss", "compound"):
                 owner = lookup(ch)
                 if owner is not None:
                     return Source(owner.label, owner)
+        for ch in tok.children:
+            # "a spokesperson for Mr Obama" (not "sources close to X": they are not X)
+            if low in _SPEAKER_NOUNS and ch.dep_ == "prep" and ch.lower_ in ("for", "of"):
+                for p in ch.children:
+                    if p.dep_ == "pobj":
+                        owner = lookup(p)
+                        if owner is not None:
+                            return Source(owner.label, owner)
+                        break
         if low in c.anonymous_sources and verb is not None:
             # "sources told the Washington Post that ...": the outlet carries the report
             for ch in verb.children:
@@ -357,10 +382,13 @@ def _report_noun_parent(noun: Token, ctx: Context, lookup: Lookup, c: Compiled) 
 
 
 def _according_to(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Context:
-    """ "..., according to the news agency VNA": a source attached to a verb of the chain."""
+    """ "..., according to the news agency VNA": a source attached to a verb of the chain;
+    "reportedly", "allegedly" on it: unnamed reports."""
     if ctx.source is not None:
         return ctx
     for ch in verb.children:
+        if ch.dep_ == "advmod" and ch.lower_ in c.hearsay:
+            return replace(ctx, source=Source(UNNAMED_SOURCE))
         if ch.lower_ == "according":
             for to in ch.children:
                 for p in to.children:
@@ -477,7 +505,10 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                         modality = "hypothetical"
                 if hneg:
                     negative = not negative
-        elif dep == "acl" and head.pos_ in ("NOUN", "PROPN"):
+        elif (dep == "acl" or (dep == "relcl" and _content_relcl(tok))) and head.pos_ in (
+            "NOUN",
+            "PROPN",
+        ):
             if lemma(head) in c.report_nouns:
                 ctx = _report_noun_parent(head, ctx, lookup, c)
                 open_clause = False
@@ -516,6 +547,16 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     ):
         modality = "planned"
     return replace(ctx, negative=negative, modality=modality)
+
+
+def _content_relcl(verb: Token) -> bool:
+    """A "relative clause" under a report noun that is really its content ("a report that X had
+    phoned Y" misparsed): the relativizer fills no argument slot, or there is none and the
+    clause has its own subject and object."""
+    rel = [ch for ch in verb.children if ch.tag_ in ("WDT", "WP") or ch.lower_ == "that"]
+    if rel:
+        return all(r.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj") for r in rel)
+    return bool(_children(verb, "nsubj", "nsubjpass")) and bool(_children(verb, "dobj", "xcomp"))
 
 
 def _conditional_in_sentence(tok: Token) -> bool:

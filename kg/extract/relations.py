@@ -29,6 +29,7 @@ from kg.extract.context import (
     clause_context,
     compile_lexicon,
     lemma,
+    resolve_source,
     subject_of,
 )
 from kg.extract.dates import normalise_date, parse_reference
@@ -130,6 +131,9 @@ class _Sentence:
                     for ch in gov.children:
                         if ch.dep_ == "nsubj":
                             ent = self.base_lookup(ch)
+                            if ent is None:
+                                # "a spokesperson for X denied that he ...": X
+                                ent = resolve_source(ch, self.base_lookup, self.c, gov).entity
                             if ent is not None and ent.type == "Person":
                                 return ent
             if cur.head.i == cur.i:
@@ -522,6 +526,10 @@ class _Extractor:
         for ob in _children(tok, "dobj", "dative"):
             if phrase and (lemma(ob) in phrase or phrase_preps):
                 continue  # "called on X to": the party is the object of the phrase's preposition
+            if ob.tag_ in ("WDT", "WP"):
+                # "Zelensky, whom Erdogan received": the antecedent of the relative clause
+                objects.extend(replace(p, token=ob) for p in self._antecedent(tok, rtype))
+                continue
             if direct:
                 cand = self.parties(ob, rtype)
                 if standin_only:
@@ -548,6 +556,18 @@ class _Extractor:
         if rtype == "called" and lemma(tok) in self.c.context_verbs:
             objects = [o for o in objects if o.token.dep_ == "pobj"] or objects
         return self._pairs(tok, rtype, agents, objects, conf)
+
+    def _antecedent(self, tok: Token, rtype: str) -> list[_Party]:
+        cur = tok
+        for _ in range(3):
+            if cur.dep_ == "relcl" and cur.head.i != cur.i:
+                if lemma(cur.head) in self.c.report_nouns:
+                    return []
+                return self.parties(cur.head, rtype)
+            if cur.dep_ not in ("xcomp", "conj") or cur.head.i == cur.i:
+                return []
+            cur = cur.head
+        return []
 
     def _motion(self, tok: Token, rtype: str) -> list[_Found]:
         agents, _ = self._subjects(tok, rtype)
