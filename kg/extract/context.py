@@ -81,6 +81,7 @@ class Compiled:
     neighbour_words: frozenset[str] = frozenset()
     not_stand_in_nouns: frozenset[str] = frozenset()
     hearsay: frozenset[str] = frozenset()
+    readiness: frozenset[str] = frozenset()
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
@@ -161,6 +162,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         neighbour_words=_set(cue("neighbour_words")),
         not_stand_in_nouns=_set(cue("not_stand_in_nouns")),
         hearsay=_set(cue("hearsay_adverbs")),
+        readiness=_set(cue("readiness")),
     )
     _COMPILED[id(lexicon)] = (lexicon, compiled)
     return compiled
@@ -228,11 +230,16 @@ def subject_of(verb: Token) -> Token | None:
                 return None
             if head.dep_ == "prep":
                 cur = head.head
+                if cur.pos_ == "NOUN" and cur.dep_ == "dobj" and cur.head.i != cur.i:
+                    cur = cur.head  # "X had no intention of travelling": X
                 continue
             cur = head
             continue
         if cur.dep_ == "relcl":
             return cur.head
+        if cur.dep_ == "acomp" and cur.head.i != cur.i:
+            cur = cur.head  # "X is due to travel", "X is set to meet"
+            continue
         return None
     return None
 
@@ -424,6 +431,8 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         steps += 1
         dep, head = tok.dep_, tok.head
         hl = lemma(head)
+        prt = [ch.lower_ for ch in head.children if ch.dep_ == "prt"]
+        hk = f"{hl} {prt[0]}" if prt else hl  # "rule out", "call off"
         if ctx.source is None:
             ctx = _according_to(ctx, head, lookup, c)
         if dep in ("ccomp", "parataxis") or (
@@ -456,6 +465,12 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 tok = head
                 continue
             if dep == "prep" and head.pos_ not in ("VERB", "AUX"):
+                if open_clause and tok.lower_ == "of" and lemma(head) in c.planned_nouns:
+                    # "had no intention of travelling to X", "the plan of meeting X"
+                    if modality == "actual":
+                        modality = "planned"
+                    if any(ch.dep_ == "det" and ch.lower_ == "no" for ch in head.children):
+                        negative = not negative
                 if tok.lower_ in ("during", "while", "after", "before"):
                     # "dismissed the story ... during a visit": a circumstance, not the claim
                     circumstance = True
@@ -491,18 +506,22 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 open_clause and dep == "nsubj" and trigger.pos_ == "NOUN"
             ):
                 hmod, hneg = _modal_aux(head, c)
-                if hl in c.negating_verbs and dep != "nsubj":
+                if (hl in c.negating_verbs or hk in c.negating_verbs) and dep != "nsubj":
                     # "refused to meet", "withdrew its support", "the meeting was cancelled";
                     # not "the talks ended" (they took place)
                     negative = not negative
                 if (
-                    hl in c.planned if dep != "dobj" else hl in c.planned_objects
+                    hl in c.planned or hk in c.planned
+                    if dep != "dobj"
+                    else hl in c.planned_objects or hk in c.planned_objects
                 ) and modality == "actual":
                     modality = "planned"
                 if hmod and modality == "actual":
                     modality = hmod
                     if hmod == "hypothetical" and _has_if_clause(head):
                         modality = "hypothetical"
+                if dep == "xcomp" and hl in c.readiness and modality == "actual":
+                    modality = "hypothetical"  # "was ready to meet X": willing, not done
                 if hneg:
                     negative = not negative
         elif (dep == "acl" or (dep == "relcl" and _content_relcl(tok))) and head.pos_ in (

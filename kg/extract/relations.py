@@ -526,6 +526,9 @@ class _Extractor:
         for ob in _children(tok, "dobj", "dative"):
             if phrase and (lemma(ob) in phrase or phrase_preps):
                 continue  # "called on X to": the party is the object of the phrase's preposition
+            nxt = tok.doc[ob.i + 1] if ob.i + 1 < len(tok.doc) else None
+            if nxt is not None and nxt.pos_ == "NOUN" and lemma(nxt) in self.c.nouns:
+                continue  # "to host Ukraine talks" misparsed: the name modifies the event noun
             if ob.tag_ in ("WDT", "WP"):
                 # "Zelensky, whom Erdogan received": the antecedent of the relative clause
                 objects.extend(replace(p, token=ob) for p in self._antecedent(tok, rtype))
@@ -534,6 +537,14 @@ class _Extractor:
                 cand = self.parties(ob, rtype)
                 if standin_only:
                     cand = [p for p in cand if p.token.i != ob.i]
+                if not cand and ob.pos_ == "NOUN":
+                    # "meeting his counterpart Lula" with the name misparsed as a sibling
+                    cand = [
+                        p
+                        for ch in tok.children
+                        if ch.dep_ in ("npadvmod", "appos") and ch.i == ob.right_edge.i + 1
+                        for p in self.parties(ch, rtype)
+                    ]
                 objects.extend(cand)
                 other_object = other_object or not cand
         preps = self.c.option_list(rtype, "object_preps")
@@ -571,8 +582,27 @@ class _Extractor:
 
     def _motion(self, tok: Token, rtype: str) -> list[_Found]:
         agents, _ = self._subjects(tok, rtype)
-        places = [p for t in self._prep_objects(tok, ("to",)) for p in self.parties(t)]
+        return self._motion_pairs(tok, rtype, agents)
+
+    def _motion_pairs(self, tok: Token, rtype: str, agents: list[_Party]) -> list[_Found]:
+        """A travel destination is a place visited, never a party met ("would travel to
+        Calais" with Calais mistyped stays out)."""
+        places = [
+            p
+            for t in self._prep_objects(tok, ("to", "in") if lemma(tok) == "arrive" else ("to",))
+            for p in self.parties(t)
+            if p.entity.type in _PLACE_TYPES
+        ]
         return self._pairs(tok, rtype, agents, places, 0.8)
+
+    def headline_motion(self, tok: Token) -> list[_Found]:
+        """Headline "Xi heads to Serbia": *heads* tagged as a noun with the traveller as its
+        compound."""
+        rtype = self.c.motion_verbs.get("head")
+        if rtype is None or tok.lower_ != "heads" or tok.dep_ != "ROOT":
+            return []
+        agents = [p for ch in _children(tok, "compound") for p in self.parties(ch)]
+        return self._motion_pairs(tok, rtype, agents)
 
     def _fallback_verb(self, tok: Token, types: Sequence[str]) -> list[_Found]:
         """A trigger the tagger did not take for a verb ("Kolar hosted Andrade" as an ADJ):
@@ -639,6 +669,9 @@ class _Extractor:
         for ch in tok.children:
             if ch.dep_ == "poss":
                 agents.extend(self.parties(ch))
+            elif ch.dep_ == "compound" and self.c.option(rtype, "place_object"):
+                # headline "Putin trip to Istanbul": the traveller as a modifier
+                agents.extend(p for p in self.parties(ch) if p.entity.type == "Person")
         agent_preps = self.c.option_list(rtype, "agent_preps", ("by", "from"))
         for pob in self._prep_objects(tok, agent_preps):
             agents.extend(self.parties(pob))
@@ -646,6 +679,11 @@ class _Extractor:
         objects: list[_Party] = []
         for pob in self._prep_objects(tok, obj_preps):
             objects.extend(self.parties(pob, rtype))
+        if tok.lower_.endswith("ing") and tok.dep_ in ("dobj", "pobj", "pcomp"):
+            # a gerund taken for a noun: "ruled out meeting Lula"
+            for ch in tok.children:
+                if ch.i > tok.i and ch.dep_ in ("npadvmod", "dobj", "appos", "nmod", "compound"):
+                    objects.extend(self.parties(ch, rtype))
         if rtype == "supported" and not agents:
             # "continued strong support for Ukraine in the United States"
             for pob in self._prep_objects(tok, ("in", "among")):
@@ -874,6 +912,9 @@ def extract_sentence_relations(
         nominal = tok.pos_ in ("NOUN", "PROPN") or (
             lem in c.nouns and tok.pos_ not in ("VERB", "AUX")
         )
+        if nominal and tok.lower_ == "heads":
+            found.extend(ex.headline_motion(tok))
+            continue
         if nominal and (lem in c.nouns or tok.lower_ in c.nouns or lem in c.modifier_nouns):
             found.extend(ex.noun_relations(tok))
             continue
