@@ -158,12 +158,15 @@ def benchmark(n: int, work: Path, rounds: int, batch_size: int | None,
     times: dict[str, list[float]] = {"bare": [], "j1": [], "j2": []}
     inner: list[dict[str, Any]] = []
     identical = True
+    failed = {"j1": 0, "j2": 0}
     for r in range(rounds):
         b = run(bare_cmd)
         inner.append(json.loads(b.stdout.strip().splitlines()[-1]))
         times["bare"].append(b.seconds)
-        times["j1"].append(run(j1_cmd).seconds)
-        times["j2"].append(run(j2_cmd).seconds)
+        for key, cmd in (("j1", j1_cmd), ("j2", j2_cmd)):
+            r_ = run(cmd, check=False)  # a failed article is counted, not fatal
+            times[key].append(r_.seconds)
+            failed[key] = r_.stderr.count("kg: error:")
         identical = identical and out1.read_bytes() == out2.read_bytes()
         print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.1f}s" for k, v in times.items()),
               flush=True)
@@ -189,6 +192,7 @@ def benchmark(n: int, work: Path, rounds: int, batch_size: int | None,
     body = [
         f"{counts['articles']:,} generated articles (`bench/corpus.py`, seed 0), "
         f"{counts['segments']:,} segments, {counts['chars'] / 1e6:.1f} M characters; "
+        f"failed articles: {failed['j1']} (-j 1), {failed['j2']} (-j 2); "
         f"{rounds} round(s), interleaved, median wall time of each subprocess (interpreter "
         "start-up and model load included on both sides). Commands: "
         f"`{show(j1_cmd)}`, `{show(j2_cmd)}`, bare: `{show(bare_cmd)}`.",

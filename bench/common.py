@@ -25,7 +25,7 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ROOT / "BENCHMARKS.md"
+BENCHMARKS = Path(os.environ.get("NEWSKG_BENCHMARKS", ROOT / "BENCHMARKS.md"))
 PYTHON = sys.executable
 #: Where generated corpora and build outputs go (kept between runs: corpora are reproducible).
 DEFAULT_WORK = Path(
