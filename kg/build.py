@@ -327,8 +327,8 @@ def build(
         else:
             if prune:
                 _prune(store, report, seen_docs, base)
-            report.store_articles = len(store.articles())
             present = set(store.articles())
+            report.store_articles = len(present)
             store.export_nquads(out_dir / NQUADS_NAME, incremental=True)
             groups = {
                 d: g for d, g in old_groups.items() if d in present and d not in new_groups
