@@ -680,3 +680,126 @@ def test_fiction_complement_keeps_the_claimed_party() -> None:
     assert met and {met[0].subject, met[0].object} == {"Piet Varga", "Karl Brandt"}
     assert met[0].denied_by == ("Anna Holt",) and not met[0].is_plain_fact
     assert any(r.type == "denied" and r.subject == "Anna Holt" for r in recs)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim", "denier", "source"),
+    [
+        # the content clause of a named report, misparsed as a relative clause
+        (
+            "Karl Brandt also denied a report in the Daily Herald that Anna Holt had "
+            "telephoned Piet Varga last week.",
+            ("called", "Anna Holt", "Piet Varga", P, A),
+            "Karl Brandt",
+            "Daily Herald",
+        ),
+        # "dismissed as 'nonsense' a report by X that ...": the relativizer hangs below
+        (
+            'Piet Varga dismissed as "nonsense" a report by the Oslo Times that Anna Holt and '
+            "Karl Brandt had agreed to meet in Oslo.",
+            ("met", "Anna Holt", "Karl Brandt", P, PL),
+            "Piet Varga",
+            "Oslo Times",
+        ),
+    ],
+)
+def test_denied_named_report_with_a_claim(
+    sentence: str, claim: Rel, denier: str, source: str
+) -> None:
+    recs = extract_text(sentence)
+    found = _find(recs, claim)
+    assert found is not None, [(r.type, r.subject, r.object) for r in recs]
+    assert not found.is_plain_fact
+    assert found.attributed_to == source
+    denials = [r for r in recs if r.type == "denied"]
+    assert denials and all(d.denies == found.id for d in denials)
+    # the denial points at a party of the claim, not at the outlet
+    assert all(d.object in (found.subject, found.object) for d in denials)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rel", "source"),
+    [
+        (
+            "Anna Holt, who had reportedly urged Piet Varga to resign, said she was tired.",
+            ("urged", "Anna Holt", "Piet Varga", P, A),
+            UNNAMED_SOURCE,
+        ),
+        (
+            "Karl Brandt allegedly met Piet Varga in Oslo.",
+            ("met", "Karl Brandt", "Piet Varga", P, A),
+            UNNAMED_SOURCE,
+        ),
+        (
+            "Foreign ministry spokesperson Ivo Lind denied reports that Anna Holt had pressed "
+            "Piet Varga to sign the deal.",
+            ("urged", "Anna Holt", "Piet Varga", P, A),
+            UNNAMED_SOURCE,
+        ),
+    ],
+)
+def test_hearsay_is_not_a_fact(sentence: str, rel: Rel, source: str) -> None:
+    found = _find(extract_text(sentence), rel)
+    assert found is not None
+    assert found.attributed_to == source
+    assert not found.is_plain_fact
+
+
+def test_spokesperson_for_a_person_is_the_denier() -> None:
+    recs = extract_text(
+        "A spokesperson for Mr Karl Brandt denied a report in the Oslo Times that he had "
+        "urged Piet Varga to quit."
+    )
+    urged = [r for r in recs if r.type == "urged"]
+    assert urged and urged[0].subject == "Karl Brandt" and urged[0].denied_by == ("Karl Brandt",)
+    assert [(r.subject, r.object) for r in recs if r.type == "denied"] == [
+        ("Karl Brandt", "Piet Varga")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # travel: a destination is a place visited, never a party met
+        ("Anna Holt travelled to Oslo on Monday.", [("visited", "Anna Holt", "Oslo", P, A)]),
+        (
+            "Anna Holt, who arrived in Oslo on Wednesday for a two-day visit, was received "
+            "by Piet Varga.",
+            [("visited", "Anna Holt", "Oslo", P, A), ("met", "Piet Varga", "Anna Holt", P, A)],
+        ),
+        (
+            "Anna Holt is due to travel to Oslo on Monday for talks with Piet Varga.",
+            [("visited", "Anna Holt", "Oslo", P, PL), ("met", "Anna Holt", "Piet Varga", P, PL)],
+        ),
+        ("Holt heads to Norway after summit", [("visited", "Anna Holt", "Norway", P, A)]),
+        # negated plans
+        (
+            "Moscow rules out Karl Brandt trip to Oslo",
+            [("visited", "Karl Brandt", "Oslo", N, PL)],
+        ),
+        (
+            "Karl Brandt ruled out meeting his Norwegian counterpart Piet Varga at the summit.",
+            [("met", "Karl Brandt", "Piet Varga", N, PL)],
+        ),
+        (
+            "Karl Brandt had no intention of travelling to Norway himself.",
+            [("visited", "Karl Brandt", "Norway", N, PL)],
+        ),
+        ("Karl Brandt has no plans to go to Oslo.", [("visited", "Karl Brandt", "Oslo", N, PL)]),
+        # willingness is not a plan, let alone a fact
+        (
+            "Anna Holt was ready to meet Piet Varga in person.",
+            [("met", "Anna Holt", "Piet Varga", P, H)],
+        ),
+        # a relative pronoun object stands for its antecedent
+        (
+            "Piet Varga, whom Anna Holt received at her residence in February, was angry.",
+            [("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        # a country modifying the event noun is not the hosted party
+        ("Anna Holt offered to host Lundia talks.", []),
+        ("The minister pressed ahead with the reform.", []),
+    ],
+)
+def test_real_news_patterns(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)

@@ -125,17 +125,23 @@ class _Sentence:
         # "X said/denied that he ...": the speaker
         cur = tok.head
         for _ in range(6):
-            if cur.dep_ in ("ccomp", "xcomp", "advcl") and cur.head.i != cur.i:
-                gov = cur.head
-                if lemma(gov) in self.c.reporting or lemma(gov) in self.c.denial:
-                    for ch in gov.children:
-                        if ch.dep_ == "nsubj":
-                            ent = self.base_lookup(ch)
-                            if ent is None:
-                                # "a spokesperson for X denied that he ...": X
-                                ent = resolve_source(ch, self.base_lookup, self.c, gov).entity
-                            if ent is not None and ent.type == "Person":
-                                return ent
+            gov = cur.head
+            if cur.dep_ in ("acl", "relcl") and lemma(gov) in self.c.report_nouns:
+                # "X denied a report that he ...": the verb governing the report noun
+                gov = gov.head.head if gov.dep_ == "pobj" else gov.head
+            if (
+                cur.dep_ in ("ccomp", "xcomp", "advcl", "acl", "relcl")
+                and gov.i != cur.i
+                and (lemma(gov) in self.c.reporting or lemma(gov) in self.c.denial)
+            ):
+                for ch in gov.children:
+                    if ch.dep_ == "nsubj":
+                        ent = self.base_lookup(ch)
+                        if ent is None:
+                            # "a spokesperson for X denied that he ...": X
+                            ent = resolve_source(ch, self.base_lookup, self.c, gov).entity
+                        if ent is not None and ent.type == "Person":
+                            return ent
             if cur.head.i == cur.i:
                 break
             cur = cur.head
