@@ -82,6 +82,7 @@ class Compiled:
     not_stand_in_nouns: frozenset[str] = frozenset()
     hearsay: frozenset[str] = frozenset()
     readiness: frozenset[str] = frozenset()
+    receiving: frozenset[str] = frozenset()
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
@@ -163,6 +164,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         not_stand_in_nouns=_set(cue("not_stand_in_nouns")),
         hearsay=_set(cue("hearsay_adverbs")),
         readiness=_set(cue("readiness")),
+        receiving=_set(cue("receiving")),
     )
     _COMPILED[id(lexicon)] = (lexicon, compiled)
     return compiled
@@ -447,8 +449,12 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     ctx = _deny_context(ctx, subj[0], lookup, c)
                     ctx = replace(ctx, source=ctx.source or Source(UNNAMED_SOURCE))
                 elif ctx.source is None:
-                    if subj:
-                        ctx = replace(ctx, source=resolve_source(subj[0], lookup, c, head))
+                    inherited = subject_of(head) if not subj and head.dep_ == "conj" else None
+                    if subj or inherited is not None:
+                        # "X spoke to Y and told him that ...": the shared subject
+                        speaker = subj[0] if subj else inherited
+                        assert speaker is not None
+                        ctx = replace(ctx, source=resolve_source(speaker, lookup, c, head))
                     else:
                         ctx = replace(ctx, source=Source(UNNAMED_SOURCE))
             elif open_clause:

@@ -670,7 +670,29 @@ class _Extractor:
             for ch in tok.children
         )
 
+    def _received(self, tok: Token, rtype: str, conf: float) -> list[_Found] | None:
+        """ "X secured the endorsement of Y", "drew a rebuke from Y": Y acts on X; None when
+        the noun is not the object of a receiving verb."""
+        verb = tok.head
+        if tok.dep_ != "dobj" or verb.pos_ not in ("VERB", "AUX"):
+            return None
+        if lemma(verb) not in self.c.receiving:
+            return None
+        givers = [
+            p
+            for pob in (
+                *self._prep_objects(tok, ("of", "from", "by")),
+                *self._prep_objects(verb, ("from",)),
+            )
+            for p in self.parties(pob)
+        ]
+        receivers = self.parties(subject_of(verb))
+        return self._pairs(tok, rtype, givers, receivers, conf - 0.05) if receivers else []
+
     def _noun_frame(self, tok: Token, rtype: str, conf: float) -> list[_Found]:
+        received = self._received(tok, rtype, conf)
+        if received is not None:
+            return received
         agents: list[_Party] = []
         for ch in tok.children:
             if ch.dep_ == "poss":
@@ -685,6 +707,10 @@ class _Extractor:
         objects: list[_Party] = []
         for pob in self._prep_objects(tok, obj_preps):
             objects.extend(self.parties(pob, rtype))
+        between = [p for pob in self._prep_objects(tok, ("between",)) for p in self.parties(pob)]
+        if len({p.entity.id for p in between}) >= 2 and self.c.types[rtype].symmetric:
+            # "would host talks between A and B": the pair, not the host
+            return self._pairs(tok, rtype, between, [], conf)
         if tok.lower_.endswith("ing") and tok.dep_ in ("dobj", "pobj", "pcomp"):
             # a gerund taken for a noun: "ruled out meeting Lula"
             for ch in tok.children:
