@@ -122,6 +122,13 @@ class _Sentence:
 
     def _pronoun(self, tok: Token) -> Entity | None:
         """Fallback for he/she/him/her when the entity stage left a pronoun unresolved."""
+        excluded: set[str] = set()
+        verb = tok.head.head if tok.dep_ == "poss" else tok.head
+        if verb.pos_ in ("VERB", "AUX"):
+            subj = subject_of(verb)
+            if subj is not None and subj.lower_ == "they":
+                # "A and B said they backed her": her is neither A nor B
+                excluded = {e.id for e in self._speakers(subj)}
         # "X said/denied that he ...": the speaker
         cur = tok.head
         for _ in range(6):
@@ -140,7 +147,7 @@ class _Sentence:
                         if ent is None:
                             # "a spokesperson for X denied that he ...": X
                             ent = resolve_source(ch, self.base_lookup, self.c, gov).entity
-                        if ent is not None and ent.type == "Person":
+                        if ent is not None and ent.type == "Person" and ent.id not in excluded:
                             return ent
             if cur.head.i == cur.i:
                 break
@@ -164,6 +171,8 @@ class _Sentence:
         candidates = [e for e, subj_role in reversed(before) if subj_role or not is_subject]
         if not is_subject:
             candidates += [e for e, _ in reversed(before)]
+        if excluded:
+            return None  # without the speakers, nothing tells which of the others it is
         for ent in candidates:
             if clause_subject is not None and ent.id == clause_subject.id:
                 continue
@@ -176,17 +185,48 @@ class _Sentence:
             members = self.group_lookup(tok)
             if len(members) >= 2:
                 return list(members)
+        if tok.lower_ == "they" and tok.dep_ in ("nsubj", "nsubjpass"):
+            return self._speakers(tok)
         if lemma(tok) not in _GROUP_NOUNS and tok.lower_ not in _GROUP_NOUNS:
             return []
         if not any(ch.lower_ in ("two", "both") for ch in tok.children):
             return []
         seen: list[Entity] = []
+        for t in self.sent:
+            # "A and B agreed ... after the two leaders held talks": the two named before
+            if t.i >= tok.i:
+                break
+            ent = self.base_lookup(t)
+            if ent is not None and ent.type == "Person" and all(ent.id != s.id for s in seen):
+                seen.append(ent)
+        if len(seen) == 2:
+            return seen
+        if len(seen) > 2:
+            return []
+        seen = []
         for ent in reversed(self.history):
             if ent.type == "Person" and all(ent.id != s.id for s in seen):
                 seen.append(ent)
             if len(seen) == 2:
                 return seen
         return []
+
+
+    def _speakers(self, tok: Token) -> list[Entity]:
+        """ "A and B said they were backing her": the coordinated subject of the reporting
+        verb right above the pronoun's clause."""
+        clause = tok.head
+        if clause.dep_ != "ccomp" or lemma(clause.head) not in self.c.reporting:
+            return []
+        subj = _children(clause.head, "nsubj")
+        if not subj:
+            return []
+        out: list[Entity] = []
+        for t in _conjuncts(subj[0]):
+            ent = self.base_lookup(t)
+            if ent is not None and all(ent.id != o.id for o in out):
+                out.append(ent)
+        return out if len(out) >= 2 else []
 
 
 def _children(tok: Token, *deps: str) -> list[Token]:
@@ -727,6 +767,15 @@ class _Extractor:
         gov = tok.head
         if tok.dep_ == "pobj" and gov.dep_ == "prep":
             verb = gov.head
+            if (
+                gov.lower_ == "of"
+                and verb.pos_ == "NOUN"
+                and verb.dep_ == "dobj"
+                and verb.head.pos_ in ("VERB", "AUX")
+                and any(ch.dep_ == "nummod" for ch in verb.children)
+            ):
+                # "held two hours of talks", "used two days of talks with X": the holder
+                verb = verb.head
             if gov.lower_ == "for" and lemma(verb) in self.c.thanking:
                 # "Kolar thanked Andrade for his support" -> supported(Andrade, Kolar)
                 thanked = [p for d in _children(verb, "dobj") for p in self.parties(d)]
