@@ -192,6 +192,8 @@ class Context:
     denied: bool = False
     conditional: bool = False
     trail: tuple[str, ...] = field(default=())
+    #: inside an open question ("has not said whether he will meet X"): no relation at all
+    question: bool = False
 
 
 def lemma(tok: Token) -> str:
@@ -322,6 +324,19 @@ def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) 
                         return Source(outlet.label, outlet)
     if tok.pos_ == "PRON":
         return Source(UNNAMED_SOURCE if tok.lower_ in ("it", "they") else tok.lower_)
+    if tok.pos_ == "NOUN":
+        # "a White House readout", "a statement from the presidency": whose document it is
+        for t in tok.subtree:
+            if t.i < tok.i and t.dep_ in ("poss", "compound") and lookup(t) is not None:
+                owner = lookup(t)
+                assert owner is not None
+                return Source(owner.label, owner)
+        for ch in tok.children:
+            if ch.dep_ == "prep" and ch.lower_ in ("from", "by", "of"):
+                for p in ch.children:
+                    owner = lookup(p) if p.dep_ == "pobj" else None
+                    if owner is not None:
+                        return Source(owner.label, owner)
     return Source(_np_phrase(tok) or UNNAMED_SOURCE)
 
 
@@ -424,14 +439,24 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         for ch in trigger.children:
             if ch.dep_ == "det" and ch.lower_ == "no":
                 negative = True
+    if modality == "actual" and _headline_infinitive(trigger):
+        modality = "planned"
     open_clause = True
     circumstance = False
     tok = trigger
     ctx = _according_to(ctx, trigger, lookup, c)
     steps = 0
+    question = False
+    asserted = False  # a relative clause is asserted even inside a question
     while tok.head.i != tok.i and steps < 30:
         steps += 1
         dep, head = tok.dep_, tok.head
+        marks = {g.lower_ for g in tok.children if g.dep_ == "mark"}
+        if not asserted and (
+            "whether" in marks or (dep in ("ccomp", "xcomp") and "if" in marks)
+        ):
+            question = True
+        asserted = asserted or dep == "relcl"
         hl = lemma(head)
         prt = [ch.lower_ for ch in head.children if ch.dep_ == "prt"]
         hk = f"{hl} {prt[0]}" if prt else hl  # "rule out", "call off"
@@ -571,7 +596,25 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         and _would_only(trigger)
     ):
         modality = "planned"
-    return replace(ctx, negative=negative, modality=modality)
+    return replace(ctx, negative=negative, modality=modality, question=question)
+
+
+def _headline_infinitive(trigger: Token) -> bool:
+    """Headline-ese "Holt to meet Varga", "Kolar to hold talks with Braun": an infinitive with
+    its own subject and no finite verb above it announces a plan."""
+    verb: Token | None = trigger
+    for _ in range(3):
+        if verb is None or verb.pos_ in ("VERB", "AUX"):
+            break
+        verb = verb.head if verb.head.i != verb.i else None
+    if verb is None or verb.tag_ != "VB":
+        return False
+    if not any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in verb.children):
+        return False
+    if verb.dep_ == "ROOT":
+        return any(ch.dep_ in ("nsubj", "nsubjpass") for ch in verb.children)
+    head = verb.head
+    return verb.dep_ in ("relcl", "acl") and head.dep_ == "ROOT" and head.pos_ == "PROPN"
 
 
 def _content_relcl(verb: Token) -> bool:

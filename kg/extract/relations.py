@@ -254,6 +254,11 @@ class _Extractor:
         if tok is None or depth > 3:
             return []
         out: list[_Party] = []
+        for ap in _children(tok, "appos"):
+            # "the prime minister X and the president Y": the "and" hangs off X
+            for cj in ap.conjuncts:
+                if cj.i > ap.i:
+                    out.extend(self.parties(cj, rtype, depth + 1))
         for t in _conjuncts(tok):
             ent = self.s.lookup(t)
             if ent is not None:
@@ -427,6 +432,13 @@ class _Extractor:
             and self._prep_objects(tok, ("to", "with"))
         ):
             found.extend(self._verb_frame(tok, self.c.context_verbs[lem], conf=0.6))
+        if lem in self.c.context_verbs and "met" in self.c.types and self._in_person(tok):
+            # "has not spoken to X in person since May": a meeting, not a call
+            agents, _ = self._subjects(tok, "met")
+            others = [
+                p for pob in self._prep_objects(tok, ("to", "with")) for p in self.parties(pob)
+            ]
+            return self._pairs(tok, "met", agents, others, 0.8)
         if lem in self.c.motion_verbs:
             found.extend(self._motion(tok, self.c.motion_verbs[lem]))
         if lem in self.c.person_verbs:
@@ -451,6 +463,11 @@ class _Extractor:
                 continue
             found.extend(self._verb_frame(tok, rtype, conf=0.9))
         return found
+
+    def _in_person(self, tok: Token) -> bool:
+        return any(
+            p.lower_ == "person" for p in self._prep_objects(tok, ("in",))
+        ) or any(ch.lower_ in ("face-to-face", "in-person") for ch in tok.children)
 
     def _claim_object(self, tok: Token) -> bool:
         return any(
@@ -1019,7 +1036,9 @@ def extract_sentence_relations(
             found.extend(ex.verb_relations(tok))
     out: list[tuple[_Found, Context]] = []
     for f in found:
-        out.append((f, _contextualise(f, s, c)))
+        ctx = _contextualise(f, s, c)
+        if not ctx.question:
+            out.append((f, ctx))
     return out
 
 
