@@ -104,6 +104,7 @@ class _Sentence:
         self.sent = sent
         self.base_lookup = base_lookup
         self.history = history
+        self.pairs: Sequence[tuple[Entity, Entity]] = ()
         self.c = c
         self._cache: dict[int, Entity | None] = {}
 
@@ -203,6 +204,9 @@ class _Sentence:
             return seen
         if len(seen) > 2:
             return []
+        if self.pairs:
+            # "the first meeting between the two leaders": the pair last said to meet or talk
+            return list(self.pairs[-1])
         seen = []
         for ent in reversed(self.history):
             if ent.type == "Person" and all(ent.id != s.id for s in seen):
@@ -995,14 +999,17 @@ def extract_sentence_relations(
     history: list[Entity] | None = None,
     phone_context: bool = False,
     group_lookup: GroupLookup | None = None,
+    pairs: Sequence[tuple[Entity, Entity]] = (),
 ) -> list[tuple[_Found, Context]]:
     """Relations in one parsed sentence with their clause context (no records, no IRIs).
 
     ``history`` lists the entities mentioned before the sentence (for pronoun and "the two
-    leaders" fallbacks); it is not modified.
+    leaders" fallbacks); it is not modified. ``pairs`` lists the persons earlier sentences said
+    met or talked, latest last ("the two leaders" prefers the latest).
     """
     c = compile_lexicon(lexicon or load_lexicon())
     s = _Sentence(sent, lookup, history or [], c, group_lookup)
+    s.pairs = pairs
     ex = _Extractor(s, c, phone_context)
     found: list[_Found] = []
     for tok in sent:
@@ -1274,6 +1281,7 @@ def extract_relations(
     reference = parse_reference(article.date)
     phone = _phone_context((ps.doc for ps in parsed.segments), c)
     history: list[Entity] = []
+    pairs: list[tuple[Entity, Entity]] = []
     records: list[RelationRecord] = []
     for index, pseg in enumerate(parsed.segments):
         lookup, group = _segment_lookups(entities, index)
@@ -1289,7 +1297,12 @@ def extract_relations(
                 history=history,
                 phone_context=phone,
                 group_lookup=group,
+                pairs=pairs,
             )
+            for f, _ctx in drafts:
+                one, two = f.subject.entity, f.object.entity
+                if f.type in ("met", "called") and one.type == two.type == "Person":
+                    pairs.append((one, two))
             recs = _records_for_sentence(article.doc, text, start, end, drafts, base, reference)
             recs += _source_only_denials(sent, lookup, c, article.doc, start, end, base, recs)
             records.extend(recs)
