@@ -803,3 +803,99 @@ def test_spokesperson_for_a_person_is_the_denier() -> None:
 )
 def test_real_news_patterns(sentence: str, expected: list[Rel]) -> None:
     _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the receiver of an act is its object, the named giver its agent
+        (
+            "Anna Holt has secured the endorsement of Piet Varga.",
+            [("supported", "Piet Varga", "Anna Holt", P, A)],
+        ),
+        (
+            "Karl Brandt phoned Piet Varga, drawing a sharp rebuke from Anna Holt.",
+            [
+                ("called", "Karl Brandt", "Piet Varga", P, A),
+                ("criticized", "Anna Holt", "Karl Brandt", P, A),
+            ],
+        ),
+        # talks between A and B hosted by C: A met B, the host met nobody
+        (
+            "Anna Holt said Norway would host talks between Lundia and Marovia if both agreed.",
+            [("met", "Lundia", "Marovia", P, H)],
+        ),
+        # quantities of talks are held by the subject
+        (
+            "Anna Holt used two days of talks with Piet Varga to raise concerns.",
+            [("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        (
+            "Anna Holt and Piet Varga agreed new patrols after the two leaders held more than two "
+            "hours of talks in Oslo.",
+            [("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        # coordinated speakers are "they"; "her" is then neither of them
+        (
+            "Karl Brandt and Piet Varga said they were backing Anna Holt.",
+            [
+                ("supported", "Karl Brandt", "Anna Holt", P, A),
+                ("supported", "Piet Varga", "Anna Holt", P, A),
+            ],
+        ),
+        ("Karl Brandt and Piet Varga said they were backing her candidacy.", []),
+        # headline-ese infinitives announce plans
+        (
+            "Anna Holt to meet Piet Varga in Oslo next week",
+            [("met", "Anna Holt", "Piet Varga", P, PL)],
+        ),
+        ("Anna Holt to visit Oslo", [("visited", "Anna Holt", "Oslo", P, PL)]),
+        # an open question is no relation
+        ("Her office has not said whether Karl Brandt will meet Piet Varga.", []),
+        ("Anna Holt asked if Karl Brandt had met Piet Varga.", []),
+        (
+            "Her office has not said whether she will meet Karl Brandt, whom Piet Varga has "
+            "openly endorsed.",
+            [("supported", "Piet Varga", "Karl Brandt", P, A)],
+        ),
+        # speaking in person is meeting
+        (
+            "Karl Brandt has not spoken to Anna Holt in person since May.",
+            [("met", "Karl Brandt", "Anna Holt", N, A)],
+        ),
+        (
+            "The Lundian prime minister Anna Holt and the Norwegian president Piet Varga sat down "
+            "for about 50 minutes.",
+            [("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        ("Anna Holt sat down for an hour.", []),
+    ],
+)
+def test_real_news_patterns_2(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)
+
+
+def test_the_two_leaders_are_the_pair_last_said_to_meet() -> None:
+    recs = extract_text(
+        "Anna Holt met Piet Varga in Oslo on Monday.\n"
+        "The summit was hosted by Karl Brandt.\n"
+        "It was the first meeting between the two leaders since 2019."
+    )
+    pairs = {frozenset((r.subject, r.object)) for r in recs if r.type == "met"}
+    assert pairs == {frozenset(("Anna Holt", "Piet Varga"))}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source"),
+    [
+        (
+            "Anna Holt urged Karl Brandt to sign, according to a Lundia readout of the call.",
+            "Lundia",
+        ),
+        ("Anna Holt urged Karl Brandt to sign, according to a statement from Norway.", "Norway"),
+    ],
+)
+def test_according_to_a_document_names_its_owner(sentence: str, source: str) -> None:
+    found = _find(extract_text(sentence), ("urged", "Anna Holt", "Karl Brandt", P, A))
+    assert found is not None
+    assert found.attributed_to == source
