@@ -899,3 +899,36 @@ def test_according_to_a_document_names_its_owner(sentence: str, source: str) -> 
     found = _find(extract_text(sentence), ("urged", "Anna Holt", "Karl Brandt", P, A))
     assert found is not None
     assert found.attributed_to == source
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a reaction "after a call with Z" reacts to the object's act
+        (
+            "Anna Holt accuses Karl Brandt of weakness after his call with Piet Varga",
+            [("called", "Karl Brandt", "Piet Varga", P, A)],
+        ),
+        # nouns naming the agent
+        (
+            "Lundia is Norvik's largest military backer.",
+            [("supported", "Lundia", "Norvik", P, A)],
+        ),
+        ("Anna Holt met a supporter of Piet Varga.", []),
+        # guests hosted for a meeting meet each other too; for dinner they need not
+        (
+            "Anna Holt hosted Karl Brandt and Piet Varga for talks in Oslo.",
+            [
+                ("met", "Anna Holt", "Karl Brandt", P, A),
+                ("met", "Anna Holt", "Piet Varga", P, A),
+                ("met", "Karl Brandt", "Piet Varga", P, A),
+            ],
+        ),
+        (
+            "Anna Holt hosted Karl Brandt and Piet Varga for dinner.",
+            [("met", "Anna Holt", "Karl Brandt", P, A), ("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
+    ],
+)
+def test_real_news_patterns_3(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)

@@ -452,9 +452,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         steps += 1
         dep, head = tok.dep_, tok.head
         marks = {g.lower_ for g in tok.children if g.dep_ == "mark"}
-        if not asserted and (
-            "whether" in marks or (dep in ("ccomp", "xcomp") and "if" in marks)
-        ):
+        if not asserted and ("whether" in marks or (dep in ("ccomp", "xcomp") and "if" in marks)):
             question = True
         asserted = asserted or dep == "relcl"
         hl = lemma(head)

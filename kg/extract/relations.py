@@ -47,6 +47,8 @@ _DATE_LINKS = ("pobj", "prep", "npadvmod", "nummod", "appos", "compound", "tmod"
 _PLACE_TYPES = ("GeopoliticalEntity", "Location")
 _PREPS = frozenset(["with", "to", "behind", "on", "upon", "at", "by", "for", "against"])
 _TIME_PREPS = frozenset(["during", "after", "before", "on", "since"])
+#: relation types that react to someone else's act ("accused X ... after a call with Y")
+_REACTION_TYPES = frozenset(["accused", "criticized", "supported", "warned", "urged"])
 _PRONOUNS = frozenset("he she him her his hers they them their its it".split())  # noqa: SIM905
 _GROUP_NOUNS = frozenset(
     "leader leaders men women presidents sides pair countries".split()  # noqa: SIM905
@@ -214,7 +216,6 @@ class _Sentence:
             if len(seen) == 2:
                 return seen
         return []
-
 
     def _speakers(self, tok: Token) -> list[Entity]:
         """ "A and B said they were backing her": the coordinated subject of the reporting
@@ -469,9 +470,9 @@ class _Extractor:
         return found
 
     def _in_person(self, tok: Token) -> bool:
-        return any(
-            p.lower_ == "person" for p in self._prep_objects(tok, ("in",))
-        ) or any(ch.lower_ in ("face-to-face", "in-person") for ch in tok.children)
+        return any(p.lower_ == "person" for p in self._prep_objects(tok, ("in",))) or any(
+            ch.lower_ in ("face-to-face", "in-person") for ch in tok.children
+        )
 
     def _claim_object(self, tok: Token) -> bool:
         return any(
@@ -633,7 +634,18 @@ class _Extractor:
             return []
         if rtype == "called" and lemma(tok) in self.c.context_verbs:
             objects = [o for o in objects if o.token.dep_ == "pobj"] or objects
-        return self._pairs(tok, rtype, agents, objects, conf)
+        found = self._pairs(tok, rtype, agents, objects, conf)
+        guests = [o for o in objects if o.token.dep_ != "pobj"]
+        if (
+            self.c.types[rtype].symmetric
+            and len({g.entity.id for g in guests}) >= 2
+            and any(
+                rtype in self.c.nouns.get(lemma(p), ()) for p in self._prep_objects(tok, ("for",))
+            )
+        ):
+            # "hosted A and B for a three-way meeting": the guests met each other too
+            found += self._pairs(tok, rtype, guests, [], conf - 0.1)
+        return found
 
     def _antecedent(self, tok: Token, rtype: str) -> list[_Party]:
         cur = tok
@@ -750,7 +762,20 @@ class _Extractor:
         receivers = self.parties(subject_of(verb))
         return self._pairs(tok, rtype, givers, receivers, conf - 0.05) if receivers else []
 
+    def _agent_noun(self, tok: Token, rtype: str, conf: float) -> list[_Found]:
+        """ "Lundia is Norvik's largest backer", "a supporter of X": the noun is the agent."""
+        objects = [p for ch in _children(tok, "poss") for p in self.parties(ch)]
+        objects += [p for pob in self._prep_objects(tok, ("of",)) for p in self.parties(pob)]
+        agents: list[_Party] = []
+        if tok.dep_ == "attr" and tok.head.pos_ in ("VERB", "AUX"):
+            agents = self.parties(subject_of(tok.head))
+        elif tok.dep_ == "appos":
+            agents = self.parties(tok.head)
+        return self._pairs(tok, rtype, agents, objects, conf)
+
     def _noun_frame(self, tok: Token, rtype: str, conf: float) -> list[_Found]:
+        if lemma(tok) in self.c.option_set(rtype, "agent_nouns"):
+            return self._agent_noun(tok, rtype, conf)
         received = self._received(tok, rtype, conf)
         if received is not None:
             return received
@@ -808,6 +833,13 @@ class _Extractor:
                     if anc.pos_ in ("VERB", "AUX"):
                         verb = anc
                         break
+            if (
+                all(a.token.pos_ == "PRON" for a in agents)
+                and gov.lower_ in ("after", "following", "over", "for")
+                and any(t in _REACTION_TYPES for t in self.c.verbs.get(lemma(verb), ()))
+            ):
+                # "X accuses Y of ... after (his) call with Z": the reaction is to Y's act
+                agents = [p for d in _children(verb, "dobj") for p in self.parties(d)] or agents
             if not agents and verb.pos_ in ("VERB", "AUX"):
                 agents = [
                     replace(p, penalty=p.penalty + 0.1) for p in self.parties(subject_of(verb))
