@@ -932,3 +932,23 @@ def test_according_to_a_document_names_its_owner(sentence: str, source: str) -> 
 )
 def test_real_news_patterns_3(sentence: str, expected: list[Rel]) -> None:
     _check(sentence, expected)
+
+
+def test_relative_clause_is_background_not_the_report() -> None:
+    recs = extract_text(
+        "Karl Brandt, who visited Norway last month, spoke to Piet Varga by phone, "
+        "the ministry said."
+    )
+    visit = _find(recs, ("visited", "Karl Brandt", "Norway", P, A))
+    assert visit is not None and visit.attributed_to is None and visit.is_plain_fact
+    call = _find(recs, ("called", "Karl Brandt", "Piet Varga", P, A))
+    assert call is not None and call.attributed_to == "the ministry"
+
+
+def test_not_aware_of_plans_is_a_negative_plan() -> None:
+    recs = extract_text(
+        "The ministry has said it is not aware of any plans for a call between Karl Brandt "
+        "and Anna Holt."
+    )
+    assert _find(recs, ("called", "Karl Brandt", "Anna Holt", N, PL)) is not None
+    assert not any(r.is_plain_fact for r in recs)

@@ -454,7 +454,9 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         marks = {g.lower_ for g in tok.children if g.dep_ == "mark"}
         if not asserted and ("whether" in marks or (dep in ("ccomp", "xcomp") and "if" in marks)):
             question = True
-        asserted = asserted or dep == "relcl"
+        asserted = asserted or (
+            dep == "relcl" and not (lemma(head) in c.report_nouns and _content_relcl(tok))
+        )
         hl = lemma(head)
         prt = [ch.lower_ for ch in head.children if ch.dep_ == "prt"]
         hk = f"{hl} {prt[0]}" if prt else hl  # "rule out", "call off"
@@ -465,6 +467,8 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         ):
             if hl in c.denial:
                 ctx = _deny_context(ctx, head, lookup, c)
+            elif hl in c.reporting and asserted:
+                pass  # "X, who visited Y, ... the ministry said": background, not the report
             elif hl in c.reporting:
                 subj = _children(head, "nsubj", "nsubjpass")
                 if subj and lemma(subj[0]) in c.denial:
@@ -494,7 +498,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 tok = head
                 continue
             if dep == "prep" and head.pos_ not in ("VERB", "AUX"):
-                if open_clause and tok.lower_ == "of" and lemma(head) in c.planned_nouns:
+                if open_clause and tok.lower_ in ("of", "for") and lemma(head) in c.planned_nouns:
                     # "had no intention of travelling to X", "the plan of meeting X"
                     if modality == "actual":
                         modality = "planned"
@@ -567,6 +571,12 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     negative = not negative
             else:
                 open_clause = False
+        elif dep == "acomp" and open_clause and tok.pos_ == "ADJ":
+            # "is not aware of any plans for a call": the copula's negation applies
+            _, hneg = _modal_aux(head, c)
+            if hneg:
+                negative = not negative
+            open_clause = False
         elif dep == "conj":
             if open_clause:
                 hmod, _ = _modal_aux(head, c)
