@@ -952,3 +952,34 @@ def test_not_aware_of_plans_is_a_negative_plan() -> None:
     )
     assert _find(recs, ("called", "Karl Brandt", "Anna Holt", N, PL)) is not None
     assert not any(r.is_plain_fact for r in recs)
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "denied_party"),
+    [
+        (
+            "The Daily Herald reported that Karl Brandt had criticised Piet Varga. "
+            "Anna Holt dismissed the report as untrue.",
+            ("criticized", "Karl Brandt", "Piet Varga", P, A),
+            "Piet Varga",
+        ),
+        (
+            "Anna Holt accused Lundia of lying. Karl Brandt rejected the accusation as absurd.",
+            ("accused", "Anna Holt", "Lundia", P, A),
+            "Anna Holt",
+        ),
+    ],
+)
+def test_the_report_of_the_sentence_before_is_denied(
+    text: str, claim: Rel, denied_party: str
+) -> None:
+    recs = extract_text(text)
+    found = _find(recs, claim)
+    assert found is not None and found.denied_by
+    denials = [r for r in recs if r.type == "denied"]
+    assert [(d.object, d.denies) for d in denials] == [(denied_party, found.id)]
+
+
+def test_a_plain_fact_before_is_not_the_report() -> None:
+    recs = extract_text("Anna Holt met Piet Varga on Monday. Karl Brandt dismissed the report.")
+    assert [r.type for r in recs] == ["met"] and recs[0].is_plain_fact

@@ -1242,6 +1242,84 @@ def _source_only_denials(
     return out
 
 
+def _anaphoric_denials(
+    sent: Span,
+    s_lookup: Lookup,
+    c: Compiled,
+    start: int,
+    end: int,
+    base: str,
+    earlier: list[RelationRecord],
+) -> list[RelationRecord]:
+    """ "Downing Street dismissed the report as untrue", "rejected the accusation as absurd":
+    a definite report noun with no content of its own denies the claim of the sentence just
+    before (the latest reported claim, or for an accusation the latest accusation)."""
+    from kg.extract.context import _deny_context
+
+    out: list[RelationRecord] = []
+    recent = [r for r in earlier[-12:] if r.type != "denied" and start - r.end < 600]
+    for tok in sent:
+        if lemma(tok) not in c.denial or tok.pos_ != "VERB":
+            continue
+        for ob in tok.children:
+            if ob.dep_ != "dobj" or lemma(ob) not in c.report_nouns:
+                continue
+            dets = {d.lower_ for d in ob.children if d.dep_ == "det"}
+            if not dets & {"the", "this", "that"}:
+                continue
+            if any(ch.dep_ in ("acl", "relcl", "prep") for ch in ob.children):
+                continue  # the noun says itself what it reports
+            ctx = _deny_context(Context(), tok, s_lookup, c)
+            denier = ctx.denier
+            if denier is None:
+                continue
+            if lemma(ob) in ("accusation", "charge", "allegation"):
+                claims = [r for r in recent if r.type == "accused"]
+            else:
+                claims = [
+                    r
+                    for r in recent
+                    if r.attributed_to and r.attributed_to_id != denier.id and not r.denied_by
+                ]
+            if not claims:
+                continue
+            claim = claims[-1]
+            other_id, other = (
+                (claim.subject_id, claim.subject)
+                if claim.type == "accused" or claim.object_id == denier.id
+                else (claim.object_id, claim.object)
+            )
+            if other_id == denier.id:
+                continue
+            did = iris.relation_iri(
+                claim.doc,
+                "denied",
+                denier.id,
+                other_id,
+                start,
+                end,
+                base,
+                qualifier=_qualifier("positive", "actual", None, claim.id),
+            )
+            out.append(
+                RelationRecord(
+                    id=did,
+                    doc=claim.doc,
+                    type="denied",
+                    subject=denier.label,
+                    subject_id=denier.id,
+                    object=other,
+                    object_id=other_id,
+                    denies=claim.id,
+                    sentence=sent.text,
+                    start=start,
+                    end=end,
+                    confidence=0.6,
+                )
+            )
+    return out
+
+
 def _link_denials(records: list[RelationRecord]) -> list[RelationRecord]:
     """Fill ``denied_by`` of each denied relation from the denial records pointing at it."""
     by_claim: dict[str, list[str]] = {}
@@ -1337,6 +1415,8 @@ def extract_relations(
                     pairs.append((one, two))
             recs = _records_for_sentence(article.doc, text, start, end, drafts, base, reference)
             recs += _source_only_denials(sent, lookup, c, article.doc, start, end, base, recs)
+            if not any(r.type == "denied" for r in recs):
+                recs += _anaphoric_denials(sent, lookup, c, start, end, base, records)
             records.extend(recs)
             for tok in sent:
                 ent = lookup(tok)
