@@ -443,6 +443,8 @@ class _Resolver:
         self.data = data
         self.base = base
         self.docs: list[Doc] = [ps.doc for ps in parsed.segments]
+        # Doc.text joins the tokens anew on each access: read it once per segment.
+        self.texts: list[str] = [d.text for d in self.docs]
         self.offsets = [ps.segment.start for ps in parsed.segments]
         self.raws: list[_Raw] = []
         self.clusters: list[_Cluster] = []
@@ -482,9 +484,9 @@ class _Resolver:
         return mask
 
     def _in_credit(self, seg: int, span: Span) -> bool:
-        doc = self.docs[seg]
-        line_start = doc.text.rfind("\n", 0, span.start_char) + 1
-        return bool(self.data.credit_re.search(doc.text[line_start : span.start_char]))
+        text = self.texts[seg]
+        line_start = text.rfind("\n", 0, span.start_char) + 1
+        return bool(self.data.credit_re.search(text, line_start, span.start_char))
 
     def _role_at_end(self, words: Sequence[str]) -> tuple[str, int] | None:
         """The longest role noun that ``words`` end with, and how many words it takes."""
