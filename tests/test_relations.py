@@ -850,6 +850,10 @@ def test_real_news_patterns(sentence: str, expected: list[Rel]) -> None:
             [("met", "Anna Holt", "Piet Varga", P, PL)],
         ),
         ("Anna Holt to visit Oslo", [("visited", "Anna Holt", "Oslo", P, PL)]),
+        (
+            "Holt to visit Oslo as ministry denies she spoke to Varga",
+            [("visited", "Holt", "Oslo", P, PL)],
+        ),
         # an open question is no relation
         ("Her office has not said whether Karl Brandt will meet Piet Varga.", []),
         ("Anna Holt asked if Karl Brandt had met Piet Varga.", []),
@@ -893,6 +897,12 @@ def test_the_two_leaders_are_the_pair_last_said_to_meet() -> None:
             "Lundia",
         ),
         ("Anna Holt urged Karl Brandt to sign, according to a statement from Norway.", "Norway"),
+        # "according to" on a coordinated main verb covers the whole sentence
+        (
+            "Anna Holt urged Karl Brandt to sign and called the talks useful, according to "
+            "Norway.",
+            "Norway",
+        ),
     ],
 )
 def test_according_to_a_document_names_its_owner(sentence: str, source: str) -> None:

@@ -597,6 +597,12 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         else:
             open_clause = False
         tok = head
+    if ctx.source is None:
+        # "A spoke to B ... and described the talks as useful, according to X": a source
+        # attached to a coordinated main verb covers the whole sentence.
+        root = trigger.sent.root
+        for verb in (root, *(ch for ch in root.children if ch.dep_ == "conj")):
+            ctx = _according_to(ctx, verb, lookup, c)
     if (
         modality == "hypothetical"
         and ctx.source is not None
@@ -622,7 +628,14 @@ def _headline_infinitive(trigger: Token) -> bool:
     if verb.dep_ == "ROOT":
         return any(ch.dep_ in ("nsubj", "nsubjpass") for ch in verb.children)
     head = verb.head
-    return verb.dep_ in ("relcl", "acl") and head.dep_ == "ROOT" and head.pos_ == "PROPN"
+    # "Holt to visit Lisbon as ..." parsed as a clause on the name: the name right before
+    # "to", heading the sentence or its subject.
+    return (
+        verb.dep_ in ("relcl", "acl")
+        and (head.pos_ == "PROPN" or (head.pos_ == "NOUN" and head.text[:1].isupper()))
+        and head.dep_ in ("ROOT", "nsubj", "nsubjpass")
+        and verb.i - head.i == 2
+    )
 
 
 def _content_relcl(verb: Token) -> bool:
