@@ -560,9 +560,8 @@ def test_seed_extended_relations(
     expected = json.loads((seed_dir / "expected.json").read_text(encoding="utf-8"))
     sc = score(seed_relations, expected["extended_relations"], types={"urged", "warned", "invaded"})
     assert not sc.false_facts
-    # urged and warned are found; invaded(Russia, Ukraine) needs "the neighbouring state"
-    # resolved to Ukraine, which the entity stage does not do yet
-    assert sc.matched_gold >= 2, sc.misses
+    # urged, warned and invaded(Russia, Ukraine): "the neighbouring state" is Ukraine
+    assert sc.matched_gold == 3, sc.misses
 
 
 # ---- recall patterns on unseen news (appositions, stand-ins, hosts, neighbours) ----------

@@ -1,0 +1,61 @@
+"""The extraction targets of the "Extraction" issue, scored by `kg eval`'s own scorer.
+
+These are the figures the closing note quotes; each one can fail when the extractor regresses.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.evaluate import EvalReport, evaluate
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+pytestmark = pytest.mark.model
+
+
+def _by_type(report: EvalReport) -> dict[str, tuple[int, int, int]]:
+    return {t.type: (t.gold, t.predicted, t.matched) for t in report.types}
+
+
+def test_examples_meet_their_gold() -> None:
+    report = evaluate(EXAMPLES / "gold.jsonl", [EXAMPLES / "articles"])
+    assert not report.failures
+    assert report.overall.precision is not None and report.overall.precision >= 0.85, (
+        report.spurious
+    )
+    assert report.overall.recall is not None and report.overall.recall >= 0.75, report.misses
+    assert not report.false_facts, report.false_facts
+
+
+def test_dev_sentences(dev_sentences: Path) -> None:
+    report = evaluate(dev_sentences, [dev_sentences])
+    assert report.overall.precision is not None and report.overall.precision >= 0.90
+    assert report.overall.recall is not None and report.overall.recall >= 0.85, report.misses
+    assert (report.polarity.value or 0) >= 0.95
+    assert (report.modality.value or 0) >= 0.95
+    assert not report.false_facts, report.false_facts
+
+
+def test_seed_article(seed_dir: Path) -> None:
+    expected = json.loads((seed_dir / "expected.json").read_text(encoding="utf-8"))
+    report = evaluate(seed_dir / "expected.json", [seed_dir / "seed-article.txt"])
+    counts = _by_type(report)
+    core = ("met", "called", "denied", "supported")
+    assert sum(counts[t][2] for t in core) == len(expected["relations"]) == 10, report.misses
+    for rel in expected["extended_relations"]:
+        assert counts[rel["type"]][2] >= 1, (rel, report.misses)
+    assert not report.false_facts, report.false_facts
+
+
+def test_seed_article_metadata(seed_dir: Path) -> None:
+    import kg
+
+    text = (seed_dir / "seed-article.txt").read_text(encoding="utf-8")
+    graph = kg.extract(text, doc="seed-article")
+    assert graph.article.date == "2024-11-11"
+    assert graph.article.author == "Kit Heren"
