@@ -144,6 +144,7 @@ class AliasData:
     platforms: frozenset[str] = frozenset()
 
 
+@lru_cache(maxsize=65536)
 def _norm(text: str) -> str:
     """Identity form of a surface string: NFKC, case-folded, curly quotes straightened."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
