@@ -46,9 +46,9 @@ TARGET_SPEEDUP = 1.7
 
 def segment_texts(src: Path, dest: Path) -> dict[str, int]:
     """Write the segment texts ``kg extract`` parses for ``src`` to ``dest`` (JSONL strings)."""
-    from kg.extract.clean import clean_article
-    from kg.extract.nlp import article_segments
-    from kg.extract.read import read_inputs
+    from kg.extraction.clean import clean_article
+    from kg.extraction.nlp import article_segments
+    from kg.extraction.read import read_inputs
     from kg.model import Article
 
     articles = segments = chars = 0
@@ -69,7 +69,7 @@ def segment_texts(src: Path, dest: Path) -> dict[str, int]:
 def bare(texts_path: Path, batch_size: int | None) -> None:
     """The bare side (run in its own process): the pipeline's model, ``nlp.pipe``, nothing else."""
     t0 = time.perf_counter()
-    from kg.extract.nlp import load_model
+    from kg.extraction.nlp import load_model
 
     nlp = load_model()
     t1 = time.perf_counter()
@@ -85,13 +85,13 @@ def bare(texts_path: Path, batch_size: int | None) -> None:
 def stages(src: Path, limit: int, profile_out: Path | None) -> dict[str, Any]:
     """Seconds per stage over the first ``limit`` articles, in this process, as the pipeline
     runs them (chunks of CHUNK articles, ``parse_articles`` batching); cProfile when asked."""
-    from kg.build import graph_lines
-    from kg.extract.clean import clean_article
-    from kg.extract.entities import resolve_entities
-    from kg.extract.nlp import load_model, parse_articles
-    from kg.extract.pipeline import CHUNK
-    from kg.extract.read import read_inputs
-    from kg.extract.relations import extract_relations
+    from kg.builder import graph_lines
+    from kg.extraction.clean import clean_article
+    from kg.extraction.entities import resolve_entities
+    from kg.extraction.nlp import load_model, parse_articles
+    from kg.extraction.pipeline import CHUNK
+    from kg.extraction.read import read_inputs
+    from kg.extraction.relations import extract_relations
     from kg.model import Article, ArticleGraph
 
     nlp = load_model()
@@ -130,7 +130,9 @@ def stages(src: Path, limit: int, profile_out: Path | None) -> dict[str, Any]:
         buf = io.StringIO()
         stats = pstats.Stats(prof, stream=buf)
         stats.sort_stats("tottime").print_stats(r"kg/", 15)
-        stats.sort_stats("cumulative").print_stats(r"kg/extract/(entities|relations|context)", 15)
+        stats.sort_stats("cumulative").print_stats(
+            r"kg/extraction/(entities|relations|context)", 15
+        )
         profile_out.write_text(buf.getvalue(), encoding="utf-8")
     return result
 

@@ -682,7 +682,7 @@ def evaluate(
     if all(str(i) != "-" and looks_like_records(p) for i, p in zip(inputs, paths, strict=True)):
         preds, failures = read_predictions(paths)
     else:
-        from kg.extract.pipeline import extract_paths
+        from kg.extraction.pipeline import extract_paths
 
         preds, failures = [], []
         for result in extract_paths(inputs, model=model, workers=workers):

@@ -6,6 +6,7 @@ the RDF and store stages never see spaCy objects (and the NLP stages never see R
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -25,8 +26,42 @@ MODALITIES: tuple[Modality, ...] = ("actual", "planned", "hypothetical")
 
 SegmentKind = Literal["headline", "paragraph", "caption"]
 
+#: How an article states a relation, in display order (the view's legend, the report's counts);
+#: :func:`relation_status` decides which one applies.
+Status = Literal["asserted", "attributed", "disputed", "negated", "planned", "hypothetical"]
+STATUSES: tuple[Status, ...] = (
+    "asserted",
+    "attributed",
+    "disputed",
+    "negated",
+    "planned",
+    "hypothetical",
+)
+
 #: The value of ``attributed_to`` for "it was reported", "reports that ..." with no named source.
 UNNAMED_SOURCE = "unnamed reports"
+
+
+def relation_status(
+    polarity: str,
+    modality: str,
+    attributed_to: str | None,
+    parties: Iterable[str],
+    denied: bool,
+) -> Status:
+    """The first status that applies: disputed (denied), negated, planned, hypothetical,
+    attributed (reported by someone other than a party), else asserted."""
+    if denied:
+        return "disputed"
+    if polarity == "negative":
+        return "negated"
+    if modality == "planned":
+        return "planned"
+    if modality == "hypothetical":
+        return "hypothetical"
+    if attributed_to and attributed_to not in set(parties):
+        return "attributed"
+    return "asserted"
 
 
 @dataclass(frozen=True)
@@ -109,6 +144,17 @@ class RelationRecord:
     extra_evidence: tuple[Evidence, ...] = field(default=())
 
     @property
+    def status(self) -> Status:
+        """How the article states this relation (see :func:`relation_status`)."""
+        return relation_status(
+            self.polarity,
+            self.modality,
+            self.attributed_to,
+            (self.subject, self.object),
+            bool(self.denied_by),
+        )
+
+    @property
     def is_plain_fact(self) -> bool:
         """True when the article asserts the relation itself: the only case for a direct edge.
 
@@ -135,6 +181,7 @@ __all__ = [
     "ENTITY_TYPES",
     "MODALITIES",
     "POLARITIES",
+    "STATUSES",
     "UNNAMED_SOURCE",
     "Article",
     "ArticleGraph",
@@ -146,4 +193,6 @@ __all__ = [
     "RelationRecord",
     "Segment",
     "SegmentKind",
+    "Status",
+    "relation_status",
 ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kg.extract.entities import ResolvedEntities, resolve_entities
-from kg.extract.nlp import load_model, parse_article
+from kg.extraction.entities import ResolvedEntities, resolve_entities
+from kg.extraction.nlp import load_model, parse_article
 from kg.model import Article, Entity, Segment, SegmentKind
 
 _CREDIT = re.compile(r"\s*\b(?:Picture|Photo|Image)s?:.*$")

@@ -38,9 +38,9 @@ _TITLES = {
 
 def extract_text(text: str, doc: str = "t", date: str | None = None) -> tuple[RelationRecord, ...]:
     """Relations of ``text`` as one article: parse, resolve entities, extract (model cached)."""
-    from kg.extract.entities import resolve_entities
-    from kg.extract.nlp import load_model, parse_article
-    from kg.extract.relations import extract_relations
+    from kg.extraction.entities import resolve_entities
+    from kg.extraction.nlp import load_model, parse_article
+    from kg.extraction.relations import extract_relations
     from kg.model import Segment
 
     segments = []

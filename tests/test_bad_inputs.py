@@ -23,8 +23,8 @@ import pytest
 from conftest import run_kg
 
 from kg.errors import InputError
-from kg.extract.clean import MAX_SEGMENT_CHARS, clean_article
-from kg.extract.read import read_inputs
+from kg.extraction.clean import MAX_SEGMENT_CHARS, clean_article
+from kg.extraction.read import read_inputs
 
 pytestmark = pytest.mark.model
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import run_kg
 from helpers_extract import ARTICLES, FURNITURE_ARTICLE, pred, write_articles
 
-from kg.build import build, relation_status
+from kg.builder import build
 
 OUTPUTS = ("graph.nq", "relations.jsonl", "report.json")
 
@@ -28,7 +28,7 @@ OUTPUTS = ("graph.nq", "relations.jsonl", "report.json")
     ],
 )
 def test_relation_status(kw: dict[str, Any], status: str) -> None:
-    assert relation_status(pred("met", "Kolar", "Braun", **kw)) == status
+    assert pred("met", "Kolar", "Braun", **kw).status == status
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from helpers_extract import FURNITURE_ARTICLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.extract.clean import (
+from kg.extraction.clean import (
     byline_author,
     clean_article,
     dateline_date,
@@ -19,7 +19,7 @@ from kg.extract.clean import (
     strip_trailing_credit,
     wire_dateline_length,
 )
-from kg.extract.read import text_article
+from kg.extraction.read import text_article
 from kg.model import Article
 
 
@@ -192,7 +192,7 @@ def test_segments_are_ordered_stripped_spans(text: str) -> None:
 def test_split_segment_cuts_at_sentence_ends_then_spaces(
     text: str, max_chars: int, pieces: list[str]
 ) -> None:
-    from kg.extract.clean import split_segment
+    from kg.extraction.clean import split_segment
     from kg.model import Segment
 
     segs = split_segment(text, Segment(0, len(text), "caption"), max_chars)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.extract.dates import normalise_date, parse_reference
+from kg.extraction.dates import normalise_date, parse_reference
 
 REF = date(2024, 11, 11)  # a Monday
 

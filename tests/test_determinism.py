@@ -19,7 +19,7 @@ from conftest import EXAMPLES, ROOT, run_kg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.build import build
+from kg.builder import build
 from kg.store import open_store
 
 sys.path.insert(0, str(ROOT / "bench"))

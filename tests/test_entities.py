@@ -1,4 +1,4 @@
-"""kg.extract.entities: titles, merging, typing, role nouns, pairs, pronouns, credits, seed."""
+"""kg.extraction.entities: titles, merging, typing, role nouns, pairs, pronouns, credits, seed."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 
 from kg import iris
 from kg.errors import KGError
-from kg.extract.entities import (
+from kg.extraction.entities import (
     ResolvedEntities,
     load_alias_data,
     parse_alias_data,
     resolve_entities,
 )
-from kg.extract.nlp import load_model, parse_article
+from kg.extraction.nlp import load_model, parse_article
 from kg.model import Article, Entity, Segment
 
 pytestmark = pytest.mark.model
@@ -433,7 +433,7 @@ def test_types_from_article_evidence(text: str, label: str, etype: str) -> None:
      ("japanese", "japan"), ("israeli", "israel"), ("italian", "italy")],
 )
 def test_demonym_stems(word: str, stem: str) -> None:
-    from kg.extract.entities import demonym_stems
+    from kg.extraction.entities import demonym_stems
 
     assert stem in demonym_stems(word)
 

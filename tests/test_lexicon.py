@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import KGError
-from kg.extract.context import compile_lexicon
+from kg.extraction.context import compile_lexicon
 from kg.lexicon import load_lexicon, parse_lexicon
 
 CORE = ("met", "called", "denied", "supported")

@@ -1,4 +1,4 @@
-"""kg.extract.nlp: model loading, segment-wise parsing and offsets back into the article."""
+"""kg.extraction.nlp: model loading, segment-wise parsing and offsets back into the article."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kg.errors import KGError, ModelNotFoundError
-from kg.extract.nlp import (
+from kg.extraction.nlp import (
     DEFAULT_MODELS,
     ParsedArticle,
     load_model,

@@ -11,8 +11,8 @@ import pytest
 from helpers_extract import ARTICLES, FURNITURE_ARTICLE, write_articles
 
 from kg.errors import InputError, UsageError
-from kg.extract.pipeline import extract_article, extract_articles, extract_paths, extract_text
-from kg.extract.read import text_article
+from kg.extraction.pipeline import extract_article, extract_articles, extract_paths, extract_text
+from kg.extraction.read import text_article
 from kg.model import ArticleGraph
 
 pytestmark = pytest.mark.model
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def nlp() -> Any:
-    from kg.extract.nlp import load_model
+    from kg.extraction.nlp import load_model
 
     return load_model()
 
@@ -84,7 +84,7 @@ def test_import_kg_is_light() -> None:
     code = (
         "import sys, kg; "
         "assert callable(kg.extract) and callable(kg.build); "
-        "import kg.extract.read; assert callable(kg.extract); "
+        "import kg.extraction.read; assert callable(kg.extract); "
         "print(sorted(m for m in ('spacy', 'pyoxigraph', 'pyvis') if m in sys.modules))"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

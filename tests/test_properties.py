@@ -20,9 +20,9 @@ from conftest import run_kg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.extract.nlp import load_model
-from kg.extract.pipeline import extract_article
-from kg.extract.read import text_article
+from kg.extraction.nlp import load_model
+from kg.extraction.pipeline import extract_article
+from kg.extraction.read import text_article
 from kg.model import Article, ArticleGraph
 from kg.rdf.to_rdf import article_quads
 

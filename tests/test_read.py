@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.errors import InputError
-from kg.extract.read import ReadWarning, content_hash, read_inputs, read_stdin
+from kg.extraction.read import ReadWarning, content_hash, read_inputs, read_stdin
 from kg.model import Article
 
 
@@ -253,7 +253,7 @@ def test_empty_directory_is_an_input_error(tmp_path: Path) -> None:
     ],
 )
 def test_stdin_formats_are_sniffed(data: bytes, doc: str, title: str | None) -> None:
-    from kg.extract.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE, _Limits
+    from kg.extraction.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE, _Limits
 
     items = list(read_stdin(_Limits(DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE), lambda w: None,
                             io.BytesIO(data)))

@@ -1,7 +1,8 @@
 """The claims-aware relation extractor, phenomenon by phenomenon, plus the dev and seed scores.
 
 Sentences use fictional names (or the project's dev sentences); the seed article is read from
-../shared and never copied. The spaCy model is loaded once per process (kg.extract.nlp caches it).
+../shared and never copied. The spaCy model is loaded once per process (kg.extraction.nlp
+caches it).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ Rel = tuple[str, str, str, str, str]
 
 @pytest.fixture(scope="session", autouse=True)
 def _model() -> None:
-    from kg.extract.nlp import load_model
+    from kg.extraction.nlp import load_model
 
     load_model()
 
@@ -519,9 +520,9 @@ def test_dev_sentences_scores(dev_sentences: Path) -> None:
 
 @pytest.fixture(scope="module")
 def seed_relations(seed_dir: Path) -> tuple[RelationRecord, ...]:
-    from kg.extract.nlp import load_model
-    from kg.extract.pipeline import extract_article
-    from kg.extract.read import text_article
+    from kg.extraction.nlp import load_model
+    from kg.extraction.pipeline import extract_article
+    from kg.extraction.read import text_article
 
     text = (seed_dir / "seed-article.txt").read_text(encoding="utf-8")
     return extract_article(text_article(text, "seed-article"), load_model()).relations

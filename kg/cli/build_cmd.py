@@ -1,5 +1,5 @@
-"""``kg extract``, ``kg build`` and ``kg eval``: thin typer wrappers over :mod:`kg.build`,
-:mod:`kg.extract.pipeline` and :mod:`kg.evaluate`."""
+"""``kg extract``, ``kg build`` and ``kg eval``: thin typer wrappers over :mod:`kg.builder`,
+:mod:`kg.extraction.pipeline` and :mod:`kg.evaluate`."""
 
 from __future__ import annotations
 
@@ -68,10 +68,10 @@ def extract_command(
     ] = _MAX_LINE,
 ) -> None:
     """Extract relation records as JSONL (per article: article, entity, relation lines)."""
-    from kg.build import graph_lines
+    from kg.builder import graph_lines
     from kg.errors import InputError, UsageError
-    from kg.extract.pipeline import extract_paths
-    from kg.extract.read import ReadWarning
+    from kg.extraction.pipeline import extract_paths
+    from kg.extraction.read import ReadWarning
     from kg.iris import check_base
 
     items = _need_inputs("extract", inputs)
@@ -139,7 +139,7 @@ def build_command(
 ) -> None:
     """Extract articles into the graph store in DIR, with graph.nq, relations.jsonl,
     report.json and graph.html. Articles already built (same content) are skipped."""
-    from kg.build import BuildInterrupted, build
+    from kg.builder import BuildInterrupted, build
 
     items = _need_inputs("build", inputs)
     _positive("--max-bytes", max_bytes)

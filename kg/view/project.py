@@ -22,24 +22,15 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.errors import UsageError
 from kg.iris import KG, normalise_name
-from kg.model import ENTITY_TYPES
+from kg.model import ENTITY_TYPES, STATUSES, Status, relation_status
 
 if TYPE_CHECKING:
     import networkx as nx
 
-Status = Literal["asserted", "attributed", "disputed", "negated", "planned", "hypothetical"]
-STATUSES: tuple[Status, ...] = (
-    "asserted",
-    "attributed",
-    "disputed",
-    "negated",
-    "planned",
-    "hypothetical",
-)
 #: ``kg:attributedTo kg:UnnamedSource`` ("it was reported").
 UNNAMED_SOURCE_IRI = KG + "UnnamedSource"
 UNNAMED_SOURCE_LABEL = "unnamed reports"
@@ -186,27 +177,6 @@ class Projection:
 
 # ---------------------------------------------------------------------------------------------
 # Pure helpers
-
-
-def relation_status(
-    polarity: str,
-    modality: str,
-    attributed_to: str | None,
-    parties: Iterable[str],
-    denied: bool,
-) -> Status:
-    """The display status of a relation (see the module docstring for the precedence)."""
-    if denied:
-        return "disputed"
-    if polarity == "negative":
-        return "negated"
-    if modality == "planned":
-        return "planned"
-    if modality == "hypothetical":
-        return "hypothetical"
-    if attributed_to and attributed_to not in set(parties):
-        return "attributed"
-    return "asserted"
 
 
 def _is_word(ch: str) -> bool:

@@ -43,7 +43,7 @@ from kg.model import ENTITY_TYPES, Entity, EntityType
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from kg.extract.nlp import ParsedArticle
+    from kg.extraction.nlp import ParsedArticle
 
 ALIASES_PATH = ONTOLOGY_DIR / "entity_aliases.yaml"
 

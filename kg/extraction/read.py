@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg.errors import InputError
-from kg.extract.clean import find_metadata, iter_lines, parse_date
+from kg.extraction.clean import find_metadata, iter_lines, parse_date
 from kg.model import Article
 
 #: Largest article accepted (bytes of one file, or of one JSONL line).

@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING
 
 from kg import iris
 from kg.errors import InputError, KGError
-from kg.extract.clean import clean_article
-from kg.extract.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE, WarningSink, read_inputs
+from kg.extraction.clean import clean_article
+from kg.extraction.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE, WarningSink, read_inputs
 from kg.model import Article, ArticleGraph
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from kg.extract.nlp import ParsedArticle
+    from kg.extraction.nlp import ParsedArticle
 
 _log = logging.getLogger(__name__)
 
@@ -55,8 +55,8 @@ def _source(article: Article) -> str:
 
 def graph_from_parsed(parsed: ParsedArticle, *, base: str = iris.DEFAULT_BASE) -> ArticleGraph:
     """Entities and relations of one parsed article, as the unit the store writes."""
-    from kg.extract.entities import resolve_entities
-    from kg.extract.relations import extract_relations
+    from kg.extraction.entities import resolve_entities
+    from kg.extraction.relations import extract_relations
 
     resolved = resolve_entities(parsed, base=base)
     relations = extract_relations(parsed, resolved, base=base)
@@ -82,7 +82,7 @@ def extract_article(
     article: Article, nlp: Language, *, base: str = iris.DEFAULT_BASE
 ) -> ArticleGraph:
     """One article through every stage (clean, parse, entities, relations)."""
-    from kg.extract.nlp import parse_article
+    from kg.extraction.nlp import parse_article
 
     return graph_from_parsed(parse_article(clean_article(article), nlp), base=base)
 
@@ -90,7 +90,7 @@ def extract_article(
 def _extract_chunk(
     articles: Sequence[Article], nlp: Language, base: str
 ) -> list[ArticleGraph | _Failure]:
-    from kg.extract.nlp import parse_articles
+    from kg.extraction.nlp import parse_articles
 
     cleaned = [_safe_clean(a) for a in articles]
     good = [a for a in cleaned if isinstance(a, Article)]
@@ -133,7 +133,7 @@ def _init_worker(model: str | None) -> None:
     global _WORKER_NLP, _WORKER_ERROR
     import signal
 
-    from kg.extract.nlp import load_model
+    from kg.extraction.nlp import load_model
 
     # Ctrl-C reaches the whole process group: the parent handles it (and ends the pool), so a
     # worker must not die with a traceback of its own.
@@ -187,7 +187,7 @@ def extract_articles(
     # The model (or the pool of workers loading it) comes with the first article that needs
     # it: a rebuild that skips every unchanged input never pays for it.
     if workers == 1:
-        from kg.extract.nlp import load_model
+        from kg.extraction.nlp import load_model
 
         pipeline = nlp
         for chunk in _chunks(items, CHUNK):
@@ -251,8 +251,8 @@ def extract_text(
     The first line is the headline unless ``title`` says otherwise; raises InputError for an
     empty text.
     """
-    from kg.extract.nlp import load_model
-    from kg.extract.read import text_article
+    from kg.extraction.nlp import load_model
+    from kg.extraction.read import text_article
 
     if not isinstance(text, str):
         raise InputError(f"text must be a string, not {type(text).__name__}", doc)

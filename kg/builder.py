@@ -25,29 +25,14 @@ from typing import Any
 
 from kg import iris
 from kg.errors import InputError, KGError, UsageError
-from kg.extract.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE, ReadWarning, read_inputs
-from kg.model import Article, ArticleGraph, RelationRecord
+from kg.extraction.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE, ReadWarning, read_inputs
+from kg.model import STATUSES, Article, ArticleGraph
 from kg.records import article_to_json, dumps, entity_to_json, relation_to_json
 
 RELATIONS_NAME = "relations.jsonl"
 REPORT_NAME = "report.json"
 NQUADS_NAME = "graph.nq"
 VIEW_NAME = "graph.html"
-STATUSES = ("asserted", "attributed", "disputed", "negated", "planned", "hypothetical")
-
-
-def relation_status(rel: RelationRecord) -> str:
-    """How the article states a relation: disputed, negated, planned, hypothetical, attributed
-    or asserted (first that applies; the same precedence as the view's edge styles)."""
-    if rel.denied_by:
-        return "disputed"
-    if rel.polarity == "negative":
-        return "negated"
-    if rel.modality in ("planned", "hypothetical"):
-        return rel.modality
-    if rel.attributed_to and rel.attributed_to not in (rel.subject, rel.object):
-        return "attributed"
-    return "asserted"
 
 
 def graph_lines(graph: ArticleGraph) -> Iterator[str]:
@@ -118,7 +103,7 @@ class BuildReport:
         self.entities.update(e.id for e in graph.entities)
         for rel in graph.relations:
             self.by_type[rel.type] += 1
-            self.by_status[relation_status(rel)] += 1
+            self.by_status[rel.status] += 1
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -257,7 +242,7 @@ def build(
     ``strict`` stops at the first failed input. ``progress`` None = a bar only on a terminal.
     ``prune`` drops the store's articles that no input gave this time (their files are gone).
     """
-    from kg.extract.pipeline import extract_articles
+    from kg.extraction.pipeline import extract_articles
     from kg.store import open_store
 
     iris.check_base(base)
@@ -399,9 +384,4 @@ __all__ = [
     "Failure",
     "build",
     "graph_lines",
-    "relation_status",
 ]
-
-from kg import _make_callable  # noqa: E402
-
-_make_callable(__name__, "kg.build:build")

@@ -3,7 +3,7 @@
 For every sentence, a trigger (a verb, noun or phrase of ``ontology/lexicon.yaml``) yields a
 relation whose parties come from its arguments (subject, object, "with"/"between" phrases,
 possessives, passive agents, coordination) and whose status comes from the clause context
-(:mod:`kg.extract.context`): attributed, denied, negated, planned or hypothetical. A relation is
+(:mod:`kg.extraction.context`): attributed, denied, negated, planned or hypothetical. A relation is
 only ever between two distinct resolved entities; named entities that no trigger governs yield
 nothing. When the parse is unclear the extractor prefers no relation, or a non-fact reading.
 
@@ -21,7 +21,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Protocol
 
 from kg import iris
-from kg.extract.context import (
+from kg.extraction.context import (
     Compiled,
     Context,
     Lookup,
@@ -32,14 +32,14 @@ from kg.extract.context import (
     resolve_source,
     subject_of,
 )
-from kg.extract.dates import normalise_date, parse_reference
+from kg.extraction.dates import normalise_date, parse_reference
 from kg.lexicon import Lexicon, load_lexicon
 from kg.model import UNNAMED_SOURCE, Entity, Evidence, RelationRecord
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from kg.extract.nlp import ParsedArticle
+    from kg.extraction.nlp import ParsedArticle
 
 __all__ = ["EntityIndex", "extract_relations", "extract_sentence_relations"]
 
@@ -56,7 +56,7 @@ _GROUP_NOUNS = frozenset(
 
 
 class EntityIndex(Protocol):
-    """What the extractor needs from the entity stage (kg.extract.entities.ResolvedEntities).
+    """What the extractor needs from the entity stage (kg.extraction.entities.ResolvedEntities).
 
     ``segment`` is the index of the segment in ``ParsedArticle.segments``, ``token`` the index
     of the token in that segment's doc.
@@ -1206,7 +1206,7 @@ def _source_only_denials(
 ) -> list[RelationRecord]:
     """ "denied a report in the Daily Courier that ...", "rejected accusations by the Green Party":
     a denial of a named source even when the claim itself has no two named parties."""
-    from kg.extract.context import _deny_context, _named_report_source
+    from kg.extraction.context import _deny_context, _named_report_source
 
     out: list[RelationRecord] = []
     for tok in sent:
@@ -1254,7 +1254,7 @@ def _anaphoric_denials(
     """ "Downing Street dismissed the report as untrue", "rejected the accusation as absurd":
     a definite report noun with no content of its own denies the claim of the sentence just
     before (the latest reported claim, or for an accusation the latest accusation)."""
-    from kg.extract.context import _deny_context
+    from kg.extraction.context import _deny_context
 
     out: list[RelationRecord] = []
     recent = [r for r in earlier[-12:] if r.type != "denied" and start - r.end < 600]
