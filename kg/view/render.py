@@ -235,7 +235,7 @@ def layout_positions(
             x, y, row_height = 0.0, y + row_height + gap * (2 if len(pos) < prev_size else 1), 0.0
         for node, (px, py) in pos.items():
             out[node] = (round(px - x0 + x, 1), round(py - y0 + y, 1))
-        x += w + (gap * 1.6 if len(pos) == 1 else gap)
+        x += w + gap
         row_height = max(row_height, h)
         prev_size = len(pos)
     return out
@@ -261,7 +261,8 @@ def _component_layout(
     order = {node: i for i, node in enumerate(nodes)}
     if n <= _DENSE_MAX:
         pos = nx.spring_layout(g.subgraph(nodes), seed=seed, method="force", iterations=80)
-        scale = _SPACING * math.sqrt(n) / 1.5
+        # spring layouts crowd the middle and leave the rim sparse: scale by the node count
+        scale = _SPACING * math.sqrt(n)
         return {k: (float(pos[k][0]) * scale, float(pos[k][1]) * scale) for k in nodes}
     core = sorted(nodes, key=lambda x: (-g.degree(x), order[x]))[:_DENSE_MAX]
     core_pos = nx.spring_layout(g.subgraph(core), seed=seed, method="force", iterations=60)
