@@ -269,8 +269,9 @@ def test_seed_article_metadata(seed_dir: Path) -> None:
     assert art.doc == "seed-article"
     assert art.date == "2024-11-11"
     assert art.author == "Kit Heren"
-    assert art.title is not None and art.title.startswith("Putin has 'no plans' to speak to Trump")
-    assert art.text == (seed_dir / "seed-article.txt").read_text(encoding="utf-8")
+    text = (seed_dir / "seed-article.txt").read_text(encoding="utf-8")
+    assert art.title == text.splitlines()[0].strip()
+    assert art.text == text
 
 
 @settings(max_examples=60, deadline=None)
