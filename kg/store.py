@@ -44,6 +44,10 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 #: so a long build grew without bound (+500 MiB per 600k quads); flushing now and then keeps it
 #: flat and is faster too (bench/bench_build.py, BENCHMARKS.md).
 FLUSH_EVERY = 50_000
+#: Quads written in one session after which closing the store compacts it: each flush leaves
+#: a RocksDB file, and a store of many files answers queries 2-3x slower than a compacted one
+#: (BENCHMARKS.md). Compacting 1M quads takes about 3-4 s, so small incremental rebuilds skip it.
+OPTIMIZE_AFTER = 100_000
 #: Quads sorted in memory at a time when exporting; longer exports merge sorted runs on disk.
 EXPORT_RUN = 250_000
 #: Bytes of whole lines an incremental export copies at a time when no change falls in them.
@@ -63,6 +67,8 @@ class GraphStore:
         self.path = path
         self.read_only = read_only
         self._unflushed = 0
+        self._written = 0  # quads written since the store was opened
+        self.compacted = False  # whether close() compacted the store
         self._touched: set[str] = set()  # graphs written or removed since the last export
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -73,14 +79,23 @@ class GraphStore:
             raise StoreError(f"store {self.path} is closed")
         return self._store
 
-    def close(self) -> None:
-        """Flush (when writable) and release the store and its lock."""
+    def close(self, *, compact: bool = True) -> None:
+        """Flush (when writable), compact after a large write, release the store and its lock.
+
+        ``compact=False`` skips the compaction (on an error or an interrupt, where exiting
+        fast matters more than the next query's speed).
+        """
         if self._store is not None:
             if self.read_only:
                 _release_read_lock(self.path)
             else:
-                self._store.flush()
-                _WRITERS.discard(_key(self.path))
+                try:
+                    self._store.flush()
+                    if compact and self._written >= OPTIMIZE_AFTER:
+                        self._store.optimize()
+                        self.compacted = True
+                finally:
+                    _WRITERS.discard(_key(self.path))
         self._store = None
 
     def __enter__(self) -> GraphStore:
@@ -92,7 +107,7 @@ class GraphStore:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        self.close(compact=exc_type is None)
 
     def _writable(self) -> ox.Store:
         if self.read_only:
@@ -116,6 +131,7 @@ class GraphStore:
         g = ox.NamedNode(graph_iri)
         new = {ox.Quad(q.subject, q.predicate, q.object, g) for q in quads}
         self._unflushed += len(new)
+        self._written += len(new)
         self._touched.add(str(g))
         old = set(store.quads_for_pattern(None, None, None, g))
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -104,3 +105,30 @@ def test_closed_store(tmp_path: Path) -> None:
         s.quad_count()
     with open_store(tmp_path) as again:  # the lock was released
         assert again.quad_count() == 0
+
+
+@pytest.mark.parametrize(("threshold", "fail", "compacted"), [
+    (1, False, True),            # a large write is compacted on close
+    (10_000_000, False, False),  # a small (incremental) write is not
+    (1, True, False),            # an error inside the block skips compaction
+])
+def test_compaction_after_a_large_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int, fail: bool, compacted: bool
+) -> None:
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "OPTIMIZE_AFTER", threshold)
+    gs = open_store(tmp_path)
+    with pytest.raises(RuntimeError) if fail else _no_error(), gs:
+        gs.replace_article(graph("a1", "Ann Lee", "Bob Stone"))
+        if fail:
+            raise RuntimeError("boom")
+    assert gs.compacted is compacted
+    with open_store(tmp_path, read_only=True) as again:
+        assert "a1" in again.articles()
+
+
+def _no_error() -> Any:
+    from contextlib import nullcontext
+
+    return nullcontext()
