@@ -20,6 +20,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,9 @@ RELATIONS_NAME = "relations.jsonl"
 REPORT_NAME = "report.json"
 NQUADS_NAME = "graph.nq"
 VIEW_NAME = "graph.html"
+#: Articles new to the store written in one transaction (whole articles only, so a crash still
+#: leaves whole articles); fewer, larger transactions cost the writing process less.
+WRITE_BATCH = 16
 
 
 def graph_lines(graph: ArticleGraph) -> Iterator[str]:
@@ -43,6 +47,41 @@ def graph_lines(graph: ArticleGraph) -> Iterator[str]:
         yield dumps(entity_to_json(doc, ent))
     for rel in graph.relations:
         yield dumps(relation_to_json(rel))
+
+
+@dataclass(frozen=True)
+class BuiltArticle:
+    """One article as the build writes it: N-Triples of its named graph, its relations.jsonl
+    lines and the figures of the report.
+
+    Made where the article was extracted (a worker with ``--workers`` > 1), so that what
+    crosses to the process writing the store is bytes and strings, cheap to pickle and ready
+    to write, and that process is left with the store transaction only.
+    """
+
+    doc: str
+    graph: str
+    ntriples: bytes
+    lines: tuple[str, ...]
+    entities: tuple[str, ...]
+    relation_types: tuple[str, ...]
+    statuses: tuple[str, ...]
+
+
+def built_article(graph: ArticleGraph, base: str = iris.DEFAULT_BASE) -> BuiltArticle:
+    """What the build writes of one extracted article (see :class:`BuiltArticle`)."""
+    from kg.rdf.to_rdf import article_ntriples
+
+    doc = graph.article.doc
+    return BuiltArticle(
+        doc=doc,
+        graph=iris.graph_iri(doc, base),
+        ntriples=article_ntriples(graph, base),
+        lines=tuple(graph_lines(graph)),
+        entities=tuple(e.id for e in graph.entities),
+        relation_types=tuple(r.type for r in graph.relations),
+        statuses=tuple(r.status for r in graph.relations),
+    )
 
 
 class BuildInterrupted(KGError):
@@ -98,8 +137,13 @@ class BuildReport:
         """0 when every input was built (or unchanged), 1 when any failed."""
         return 1 if self.failures else 0
 
-    def add(self, graph: ArticleGraph) -> None:
+    def add(self, graph: ArticleGraph | BuiltArticle) -> None:
         self.articles += 1
+        if isinstance(graph, BuiltArticle):
+            self.entities.update(graph.entities)
+            self.by_type.update(graph.relation_types)
+            self.by_status.update(graph.statuses)
+            return
         self.entities.update(e.id for e in graph.entities)
         for rel in graph.relations:
             self.by_type[rel.type] += 1
@@ -242,7 +286,7 @@ def build(
     ``strict`` stops at the first failed input. ``progress`` None = a bar only on a terminal.
     ``prune`` drops the store's articles that no input gave this time (their files are gone).
     """
-    from kg.extraction.pipeline import extract_articles
+    from kg.extraction.pipeline import extract_mapped
     from kg.store import open_store
 
     iris.check_base(base)
@@ -287,8 +331,21 @@ def build(
                         continue
                 yield item
 
+        pending: list[BuiltArticle] = []
+
+        def write_pending() -> None:
+            # An article counts (report, relations.jsonl) once the store holds it.
+            store.write_graphs([(b.graph, b.ntriples) for b in pending])
+            for b in pending:
+                report.add(b)
+                new_groups[b.doc] = list(b.lines)
+            pending.clear()
+
+        finish = partial(built_article, base=base)
         try:
-            for result in extract_articles(todo(), model=model, base=base, workers=workers):
+            for result in extract_mapped(
+                todo(), finish, model=model, base=base, workers=workers
+            ):
                 if isinstance(result, InputError):
                     report.failures.append(Failure.of(result))
                     step(result.source or "")
@@ -296,10 +353,11 @@ def build(
                         report.stopped_early = True
                         break
                     continue
-                store.replace_article(result, base)
-                report.add(result)
-                new_groups[result.article.doc] = list(graph_lines(result))
-                step(result.article.doc)
+                pending.append(result)
+                if len(pending) >= WRITE_BATCH:
+                    write_pending()
+                step(result.doc)
+            write_pending()
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
@@ -381,7 +439,9 @@ __all__ = [
     "STATUSES",
     "BuildInterrupted",
     "BuildReport",
+    "BuiltArticle",
     "Failure",
     "build",
+    "built_article",
     "graph_lines",
 ]

@@ -20,7 +20,7 @@ import heapq
 import os
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
@@ -151,6 +151,51 @@ class GraphStore:
             store.update(" ;\n".join(parts))
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"could not write graph {graph_iri} to {self.path}: {exc}") from exc
+
+    def write_graphs(self, graphs: Sequence[tuple[str, bytes]]) -> int:
+        """Replace named graphs, each given as N-Triples (``graph IRI, bytes`` as
+        :func:`kg.rdf.to_rdf.article_ntriples` makes them); returns the number of triples.
+
+        Graphs the store does not hold yet (in a first build, all of them) are loaded together
+        in one transaction straight from the bytes: a crash leaves all of them or none, and no
+        Python object is made per quad. A graph already in the store goes through
+        :meth:`replace_graph` (only the difference is written). A graph named twice: the later
+        bytes win. Every quad lands in its own graph: the graph term is appended to each line,
+        so a line that already carries one is a syntax error, not a write elsewhere.
+        """
+        store = self._writable()
+        fresh: list[bytes] = []
+        count = new = 0
+        for graph_iri, data in dict(graphs).items():
+            lines = data.count(b"\n")
+            if data and (not data.endswith(b" .\n") or data.count(b" .\n") != lines):
+                raise StoreError(
+                    f"could not write graph {graph_iri} to {self.path}: not N-Triples lines"
+                )
+            g = ox.NamedNode(graph_iri)
+            count += lines
+            if store.contains_named_graph(g):
+                triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+                self.replace_graph(
+                    graph_iri, [ox.Quad(t.subject, t.predicate, t.object, g) for t in triples]
+                )
+                continue
+            fresh.append(data.replace(b" .\n", b" " + str(g).encode() + b" .\n"))
+            self._touched.add(str(g))
+            new += lines
+        if fresh:
+            if self._unflushed >= FLUSH_EVERY:
+                store.flush()
+                self._unflushed = 0
+            try:
+                store.load(b"".join(fresh), format=ox.RdfFormat.N_QUADS)  # one transaction
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise StoreError(
+                    f"could not write {len(fresh)} graph(s) to {self.path}: {exc}"
+                ) from exc
+            self._unflushed += new
+            self._written += new
+        return count
 
     def remove_article(self, doc: str, base: str = iris.DEFAULT_BASE) -> None:
         """Remove everything one article stated (its named graph)."""

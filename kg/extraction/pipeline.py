@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from itertools import islice
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg import iris
 from kg.errors import InputError, KGError
@@ -35,6 +35,10 @@ _log = logging.getLogger(__name__)
 
 #: Articles handed to a worker at a time (and parsed together through ``nlp.pipe``).
 CHUNK = 16
+
+T = TypeVar("T")
+#: What a caller does to each graph where it was extracted (see :func:`extract_mapped`).
+Finish = Callable[[ArticleGraph], T]
 
 
 @dataclass(frozen=True)
@@ -63,16 +67,23 @@ def graph_from_parsed(parsed: ParsedArticle, *, base: str = iris.DEFAULT_BASE) -
     return ArticleGraph(parsed.article, tuple(resolved.entities), tuple(relations))
 
 
-def _safe_graph(parsed: ParsedArticle, base: str) -> ArticleGraph | _Failure:
+def _itself(graph: ArticleGraph) -> ArticleGraph:
+    return graph
+
+
+def _safe_graph(parsed: ParsedArticle, base: str, finish: Finish[T]) -> T | _Failure:
     article = parsed.article
+    stage = "extraction"
     try:
-        return graph_from_parsed(parsed, base=base)
+        graph = graph_from_parsed(parsed, base=base)
+        stage = "conversion"
+        return finish(graph)
     except KGError as exc:
-        return _Failure(f"extraction failed: {exc}", _source(article), None)
+        return _Failure(f"{stage} failed: {exc}", _source(article), None)
     except Exception as exc:  # one odd article must not stop a build of thousands
-        _log.exception("extraction failed on %s", _source(article))
+        _log.exception("%s failed on %s", stage, _source(article))
         return _Failure(
-            f"extraction failed (internal error {type(exc).__name__}: {exc})",
+            f"{stage} failed (internal error {type(exc).__name__}: {exc})",
             _source(article),
             None,
         )
@@ -88,20 +99,22 @@ def extract_article(
 
 
 def _extract_chunk(
-    articles: Sequence[Article], nlp: Language, base: str
-) -> list[ArticleGraph | _Failure]:
+    articles: Sequence[Article], nlp: Language, base: str, finish: Finish[T]
+) -> list[T | _Failure]:
     from kg.extraction.nlp import parse_articles
 
     cleaned = [_safe_clean(a) for a in articles]
     good = [a for a in cleaned if isinstance(a, Article)]
     try:
-        graphs = iter([_safe_graph(p, base) for p in parse_articles(good, nlp)])
+        graphs = iter([_safe_graph(p, base, finish) for p in parse_articles(good, nlp)])
     except Exception:
         # A batch-level failure: fall back to one article at a time to isolate the culprit.
-        one_by_one: list[ArticleGraph | _Failure] = []
+        one_by_one: list[T | _Failure] = []
         for art in good:
             try:
-                one_by_one.extend(_safe_graph(p, base) for p in parse_articles([art], nlp))
+                one_by_one.extend(
+                    _safe_graph(p, base, finish) for p in parse_articles([art], nlp)
+                )
             except Exception as exc:
                 one_by_one.append(
                     _Failure(f"parsing failed ({type(exc).__name__}: {exc})", _source(art), None)
@@ -120,7 +133,6 @@ def _safe_clean(article: Article) -> Article | _Failure:
         )
 
 
-_Results = list[ArticleGraph | _Failure]
 
 # -- worker processes ----------------------------------------------------------------------
 
@@ -144,10 +156,10 @@ def _init_worker(model: str | None) -> None:
         _WORKER_ERROR = exc
 
 
-def _work(articles: list[Article], base: str) -> list[ArticleGraph | _Failure]:
+def _work(articles: list[Article], base: str, finish: Finish[T]) -> list[T | _Failure]:
     if _WORKER_NLP is None:
         raise _WORKER_ERROR or KGError("the spaCy pipeline failed to load in a worker")
-    return _extract_chunk(articles, _WORKER_NLP, base)
+    return _extract_chunk(articles, _WORKER_NLP, base, finish)
 
 
 def _chunks(items: Iterable[Article | InputError], size: int) -> Iterator[
@@ -159,8 +171,8 @@ def _chunks(items: Iterable[Article | InputError], size: int) -> Iterator[
 
 
 def _merge(
-    chunk: list[Article | InputError], results: list[ArticleGraph | _Failure]
-) -> Iterator[ArticleGraph | InputError]:
+    chunk: list[Article | InputError], results: list[T | _Failure]
+) -> Iterator[T | InputError]:
     done = iter(results)
     for item in chunk:
         if isinstance(item, InputError):
@@ -179,6 +191,27 @@ def extract_articles(
     nlp: Language | None = None,
 ) -> Iterator[ArticleGraph | InputError]:
     """Extract a stream of articles (errors pass through in place), in input order."""
+    yield from extract_mapped(
+        items, _itself, model=model, base=base, workers=workers, nlp=nlp
+    )
+
+
+def extract_mapped(
+    items: Iterable[Article | InputError],
+    finish: Finish[T],
+    *,
+    model: str | None = None,
+    base: str = iris.DEFAULT_BASE,
+    workers: int = 1,
+    nlp: Language | None = None,
+) -> Iterator[T | InputError]:
+    """:func:`extract_articles`, then ``finish`` on each graph where it was extracted.
+
+    With ``workers > 1`` ``finish`` runs in the worker (it must pickle: a module-level function
+    or a ``functools.partial`` of one), so the parent receives its result instead of the graph:
+    a build turns each graph into what it writes (N-Triples, JSONL lines) while the parent
+    writes the previous ones. An exception in ``finish`` fails that article only.
+    """
     iris.check_base(base)
     if workers < 1:
         from kg.errors import UsageError
@@ -194,13 +227,17 @@ def extract_articles(
             arts = [a for a in chunk if isinstance(a, Article)]
             if arts and pipeline is None:
                 pipeline = load_model(model)
-            done = _extract_chunk(arts, pipeline, base) if arts and pipeline is not None else []
+            done = (
+                _extract_chunk(arts, pipeline, base, finish)
+                if arts and pipeline is not None
+                else []
+            )
             yield from _merge(chunk, done)
         return
     ctx = multiprocessing.get_context("spawn")
     with ExitStack() as stack:
         pool: Pool | None = None
-        pending: deque[tuple[list[Article | InputError], AsyncResult[_Results]]] = deque()
+        pending: deque[tuple[list[Article | InputError], AsyncResult[list[Any]]]] = deque()
         for chunk in _chunks(items, CHUNK):
             arts = [a for a in chunk if isinstance(a, Article)]
             if pool is None:
@@ -210,7 +247,7 @@ def extract_articles(
                 pool = stack.enter_context(
                     ctx.Pool(workers, initializer=_init_worker, initargs=(model,))
                 )
-            pending.append((chunk, pool.apply_async(_work, (arts, base))))
+            pending.append((chunk, pool.apply_async(_work, (arts, base, finish))))
             while len(pending) > 2 * workers:
                 done_chunk, result = pending.popleft()
                 yield from _merge(done_chunk, result.get())
@@ -274,6 +311,7 @@ __all__ = [
     "CHUNK",
     "extract_article",
     "extract_articles",
+    "extract_mapped",
     "extract_paths",
     "extract_text",
     "graph_from_parsed",

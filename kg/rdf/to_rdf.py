@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from kg import iris
 from kg.lexicon import Lexicon, load_lexicon
@@ -289,9 +289,24 @@ def article_quads(
     return sorted(set(quads), key=str)
 
 
+def article_ntriples(
+    graph: ArticleGraph, base: str = iris.DEFAULT_BASE, lexicon: Lexicon | None = None
+) -> bytes:
+    """The quads of :func:`article_quads` as N-Triples (the graph term dropped), sorted lines.
+
+    Bytes pickle for almost nothing and Oxigraph loads them in Rust, so a build worker sends
+    these to the process that writes the store instead of Python objects. Every line ends with
+    ``" .\\n"`` and no literal holds a raw newline (the serializer escapes it).
+    """
+    quads = article_quads(graph, base, lexicon)
+    triples = [Triple(q.subject, q.predicate, q.object) for q in quads]
+    return serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+
+
 __all__ = [
     "EntityIndex",
     "MergedRelation",
+    "article_ntriples",
     "article_quads",
     "complete_entities",
     "index_entities",
