@@ -72,16 +72,18 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_build_and_extract_identical_for_one_and_two_workers(
     corpus: Path, tmp_path: Path
 ) -> None:
-    runs = {}
+    runs, reports = {}, {}
     for workers in (1, 2):
         out = tmp_path / f"out-j{workers}"
         res = run_kg("build", corpus, "--out", out, "--workers", workers, "--no-view")
         assert res.returncode == 0, res.stderr
-        assert _report(out)["articles"] == 10 + GENERATED
+        reports[workers] = _report(out)
+        assert reports[workers]["articles"] == 10 + GENERATED
         runs[workers] = _outputs(out)
     assert runs[1]["graph.nq"] and runs[1]["relations.jsonl"]
     for name in OUTPUTS:
         assert runs[1][name] == runs[2][name], _first_difference(runs[1][name], runs[2][name])
+    assert reports[1] == reports[2]
     assert len(set(_docs(tmp_path / "out-j1"))) == 10 + GENERATED
 
     extracted = {}
@@ -90,6 +92,33 @@ def test_build_and_extract_identical_for_one_and_two_workers(
         assert res.returncode == 0, res.stderr
         extracted[workers] = res.stdout
     assert extracted[1] and extracted[1] == extracted[2]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_document_given_twice_keeps_the_later_whatever_the_batch(
+    tmp_path: Path, workers: int
+) -> None:
+    """Articles are written to the store in batches: a document id that comes again, in the
+    same batch or a later one, is replaced by the later article exactly as a build of that
+    article alone would write it."""
+    articles = [generate_article(i, seed=11) for i in range(6)]
+    first, later = articles[1], articles[4]
+    twice = [*articles[:4], {**later, "id": first["id"]}, *articles[5:]]  # same batch
+    (tmp_path / "in").mkdir()
+    with open(tmp_path / "in" / "twice.jsonl", "w", encoding="utf-8") as fh:
+        for art in twice:
+            fh.write(json.dumps(art) + "\n")
+    report = build([tmp_path / "in"], tmp_path / "out", workers=workers, progress=False,
+                   view=False)
+    assert report.exit_code == 0 and report.store_articles == 5
+    assert any("also used by" in w for w in report.warnings)
+    (tmp_path / "alone").mkdir()
+    with open(tmp_path / "alone" / "twice.jsonl", "w", encoding="utf-8") as fh:
+        for art in [*articles[:1], *articles[2:4], {**later, "id": first["id"]}, *articles[5:]]:
+            fh.write(json.dumps(art) + "\n")
+    build([tmp_path / "alone"], tmp_path / "alone-out", progress=False, view=False)
+    assert _outputs(tmp_path / "out") == _outputs(tmp_path / "alone-out")
 
 
 @pytest.fixture()
