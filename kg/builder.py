@@ -1,15 +1,19 @@
 """``kg build``: articles -> store, N-Quads, relation records, report and view in one directory.
 
-The build streams: each article is read, extracted and written to the store (one named graph
-per article, replaced atomically) before the next is needed, so memory stays flat apart from
-the relation records kept for ``relations.jsonl``. It is incremental: an article whose content
-hash is already in the store is not extracted again. Every output is deterministic (sorted
-N-Quads, relation records grouped and sorted by document, no timestamps in the report).
+The build streams: each article is read, extracted, turned into what the build writes (its
+named graph as N-Triples and its ``relations.jsonl`` lines, in the worker that extracted it)
+and written to the store (one named graph per article, replaced atomically; up to
+:data:`WRITE_BATCH` new articles per transaction) long before the last is read, so memory stays
+flat apart from the relation records kept for ``relations.jsonl``. The writing process does
+little more than the store transactions, so with ``--workers 2`` it hardly competes with the
+workers for the CPU. It is incremental: an article whose content hash is already in the store
+is not extracted again. Every output is deterministic and the same for any number of workers
+(sorted N-Quads, relation records grouped and sorted by document, no timestamps in the report).
 
 A build that dies (SIGKILL, power loss) or is interrupted (Ctrl-C) loses nothing it finished:
-each article is written to the store in one transaction, and an article counts as done only
-when both the store and ``relations.jsonl`` hold its current content hash, so running the same
-command again completes the build to exactly the output of an uninterrupted one.
+each transaction holds whole articles, and an article counts as done only when both the store
+and ``relations.jsonl`` hold its current content hash, so running the same command again
+completes the build to exactly the output of an uninterrupted one.
 """
 
 from __future__ import annotations
