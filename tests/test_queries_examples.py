@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from conftest import run_kg
-from helpers_sparql import QUERIES, build_dev_graph, build_seed_graph
+from helpers_sparql import QUERIES, build_dev_graph, build_graph, build_seed_graph, dev_records
 
+from kg import iris
 from kg.query import SelectResult, query, read_query_file
 
 ENT = "https://w3id.org/newskg/id/entity/"
@@ -19,6 +20,7 @@ EXPECTED_FILES = {
     "entity-timeline.rq",
     "relation-sources.rq",
     "asserted-and-denied.rq",
+    "top-entities.rq",
 }
 
 
@@ -248,3 +250,48 @@ def test_asserted_and_denied_on_dev(dev_graph: Path) -> None:
 def test_asserted_and_denied_needs_two_articles(seed_graph: Path) -> None:
     # one article: its own denials make claims, never "asserted elsewhere"
     assert run(seed_graph, "asserted-and-denied.rq") == []
+
+
+# -- most connected entities ------------------------------------------------------------------
+
+
+def test_top_entities_on_dev(dev_graph: Path, dev_sentences: Path) -> None:
+    # Oracle: the gold records counted in Python (parties by IRI, one graph per sentence).
+    counts: dict[str, dict[str, set[str]]] = {}
+    for rec in dev_records(dev_sentences):
+        if rec.get("record") == "article":
+            continue
+        for role in ("subject", "object"):
+            c = counts.setdefault(iris.entity_iri(rec[role]), {
+                "rel": set(), "doc": set(), "subject": set(), "object": set()})
+            c["rel"].add(rec["id"])
+            c["doc"].add(rec["doc"])
+            c[role].add(rec["id"])
+    ranked = sorted(counts, key=lambda e: (-len(counts[e]["rel"]), e))[:25]
+    rows = run(dev_graph, "top-entities.rq")
+    assert [r["entity"] for r in rows] == ranked
+    for r in rows:
+        c = counts[r["entity"] or ""]
+        assert iris.entity_iri(r["name"] or "") == r["entity"]
+        assert (r["relations"], r["articles"], r["asSubject"], r["asObject"]) == (
+            str(len(c["rel"])), str(len(c["doc"])), str(len(c["subject"])),
+            str(len(c["object"])))
+    assert rows[0]["name"] == "Marta Kolar"
+
+
+def test_top_entities_keeps_the_first_25(tmp_path: Path) -> None:
+    # 30 parties, party k in k relations: the 25 largest come out, most connected first.
+    records = []
+    for k in range(1, 31):
+        for i in range(k):
+            records.append({"type": "met", "subject": f"Party {k:02d}", "object": "Hub",
+                            "doc": f"d{i}", "sentence": f"Party {k:02d} met Hub.", "start": 0,
+                            "end": 10, "polarity": "positive", "modality": "actual",
+                            "id": f"r{k}-{i}"})
+    graph = build_graph(records, tmp_path)
+    rows = run(graph, "top-entities.rq")
+    assert [r["name"] for r in rows] == ["Hub"] + [f"Party {k:02d}" for k in range(30, 6, -1)]
+    assert rows[0]["relations"] == str(sum(range(1, 31)))
+    assert rows[0]["articles"] == "30"
+    assert (rows[0]["asSubject"], rows[0]["asObject"]) == ("0", str(sum(range(1, 31))))
+    assert (rows[1]["relations"], rows[1]["asSubject"], rows[1]["asObject"]) == ("30", "30", "0")
