@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import signal
 import sys
 import time
@@ -78,37 +79,52 @@ def records_subset(source: Path, articles: int, dest: Path) -> int:
     return len(docs)
 
 
+#: Whole-graph queries that list every matching relation (one row each) rather than aggregate.
+LISTINGS = {"met-or-called.rq", "support-network.rq"}
+
+
 def queries(params: dict[str, str]) -> list[tuple[str, str, str, dict[str, str]]]:
-    """(name, kind, SPARQL, parameters) of every example query and the pair query."""
+    """(name, kind, SPARQL, parameters) of every example query and the pair query.
+
+    A query with ``$entity`` runs twice: for the most connected person (the worst case) and
+    for the person of median degree (a typical look-up).
+    """
     out = []
     for path in sorted(QUERIES.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        binds = {k: v for k, v in params.items() if f"${k}" in text}
-        kind = "one entity" if "entity" in binds else "whole graph"
-        out.append((path.name, kind, text, binds))
+        if "$entity" in text:
+            out.append((path.name, "one entity (most connected)", text,
+                        {"entity": params["entity"]}))
+            out.append((f"{path.name} (typical)", "one entity (median degree)", text,
+                        {"entity": params["typical_entity"]}))
+            continue
+        kind = "whole graph, listing" if path.name in LISTINGS else "whole graph, aggregate"
+        out.append((path.name, kind, text, {}))
     out.append(("(bench) one pair", "one pair", PAIR_QUERY,
                 {"a": params["a"], "b": params["b"]}))
     return out
 
 
 def pick_params(store: Any) -> dict[str, str]:
-    """The most connected person and the most frequent meeting pair (labels)."""
+    """The most connected person, the person of median degree and the most frequent meeting
+    pair (labels)."""
     from kg.query import run_query
 
-    top = run_query(store, f"""
+    people = run_query(store, f"""
         SELECT ?label (COUNT(DISTINCT ?r) AS ?n) WHERE {{
           GRAPH ?g {{ ?r <{KG}subject>|<{KG}object> ?e . ?e a <{KG}Person> ;
                         <{RDFS_LABEL}> ?label }} }}
-        GROUP BY ?label ORDER BY DESC(?n) ?label LIMIT 1""")
+        GROUP BY ?label ORDER BY DESC(?n) ?label""").records()  # type: ignore[union-attr]
     pair = run_query(store, f"""
         SELECT ?a ?b (COUNT(DISTINCT ?r) AS ?n) WHERE {{
           GRAPH ?g {{ ?r a <{KG}Meeting> ; <{KG}subject>/<{RDFS_LABEL}> ?a ;
                         <{KG}object>/<{RDFS_LABEL}> ?b }} }}
         GROUP BY ?a ?b ORDER BY DESC(?n) ?a ?b LIMIT 1""")
-    t = top.records()[0]  # type: ignore[union-attr]
+    t, m = people[0], people[len(people) // 2]
     p = pair.records()[0]  # type: ignore[union-attr]
     return {"entity": str(t["label"]), "a": str(p["a"]), "b": str(p["b"]),
-            "entity_relations": str(t["n"]), "pair_relations": str(p["n"])}
+            "entity_relations": str(t["n"]), "pair_relations": str(p["n"]),
+            "typical_entity": str(m["label"]), "typical_relations": str(m["n"])}
 
 
 def oxigraph_times(out_dir: Path, qs: list[tuple[str, str, str, dict[str, str]]],
@@ -216,13 +232,14 @@ def benchmark(records: Path | None, articles: int, work: Path, runs: int,
     for name, kind, _sparql, _binds in qs:
         med, best, n_rows = ox_times[name]
         r = rd.get(name, {"s": float("nan"), "rows": None, "error": "not run"})
-        limit = LOOKUP_S if kind != "whole graph" else AGGREGATE_S
+        limit = AGGREGATE_S if kind.startswith("whole graph") else LOOKUP_S
         failed = r.get("error")
         stopped = r["rows"] is None and not failed
         ratio = r["s"] / med if med and not failed else float("nan")
         if not failed:
             worst_ratio = min(worst_ratio, ratio)
-        ok = med < limit and (bool(failed) or ratio >= RDFLIB_RATIO)
+        fast = med < limit
+        ok = fast and not failed and ratio >= RDFLIB_RATIO
         all_met = all_met and ok
         if failed:
             rd_cell, ratio_cell = f"fails ({str(failed)[:60]})", "n/a"
@@ -233,7 +250,10 @@ def benchmark(records: Path | None, articles: int, work: Path, runs: int,
                                       else f" (rdflib {r['rows']:,})")
         rows_out.append([
             f"`{name}`", kind, rows_cell, f"{med * 1000:.1f}", f"{best * 1000:.1f}", rd_cell,
-            ratio_cell, f"< {limit * 1000:.0f} ms, >= {RDFLIB_RATIO:.0f}x: {verdict(ok)}",
+            ratio_cell,
+            (f"< {limit * 1000:.0f} ms: {verdict(fast)}; >= {RDFLIB_RATIO:.0f}x: "
+             + ("no rdflib figure" if failed else verdict(not math.isnan(ratio)
+                                                           and ratio >= RDFLIB_RATIO))),
         ])
     body = [
         f"{docs:,} articles' records (generated corpus, seed 0) imported with `kg import` "
@@ -242,7 +262,9 @@ def benchmark(records: Path | None, articles: int, work: Path, runs: int,
         "through `kg.query.run_query` (rows collected); rdflib "
         f"{_version('rdflib')}: one run per query, `Dataset(default_union=True)`, stopped at "
         f"{timeout} s. Parameters: `entity={params['entity']}` (the most connected person, "
-        f"{params['entity_relations']} relations), `a={params['a']}`, `b={params['b']}` "
+        f"{params['entity_relations']} relations; and `{params['typical_entity']}`, the person "
+        f"of median degree, {params['typical_relations']} relations), `a={params['a']}`, "
+        f"`b={params['b']}` "
         f"(the most frequent meeting pair, {params['pair_relations']} meetings). Commands: "
         + ", ".join(f"`{c}`" for c in commands) + ".",
         "",
@@ -265,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--records", type=Path, help="relations.jsonl of a build (default: extract)")
     ap.add_argument("--articles", type=int, default=5000)
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--timeout", type=int, default=60, help="rdflib limit per query, s")
+    ap.add_argument("--timeout", type=int, default=120, help="rdflib limit per query, s")
     ap.add_argument("--work", type=Path, default=DEFAULT_WORK)
     ap.add_argument("--no-append", action="store_true", help="print only")
     ap.add_argument("--rdflib", type=Path, help=argparse.SUPPRESS)
