@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-newskg
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: lint
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# Regenerate the example outputs in docs/SPARQL.md (builds the demo graph in a temp dir).
+docs: $(STAMP)
+	$(PY) docs/sparql_examples.py
 
 clean:
 	rm -rf out $(VENV) .mypy_cache .ruff_cache .pytest_cache
