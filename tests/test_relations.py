@@ -617,6 +617,12 @@ def test_seed_extended_relations(
         ("Piet Varga welcomed the decision.", []),
         # co-hosts of an event did not meet each other by hosting it
         ("Anna Holt and Piet Varga hosted the conference.", []),
+        ("The conference was hosted by Anna Holt and Piet Varga.", []),
+        ("The summit in Oslo was hosted by Norway and Sweden.", []),
+        (
+            "Anna Holt and Karl Brandt were hosted by Piet Varga.",
+            [("met", "Piet Varga", "Anna Holt", P, A), ("met", "Piet Varga", "Karl Brandt", P, A)],
+        ),
         (
             "Anna Holt spoke by phone with Piet Varga on Tuesday.",
             [("called", "Anna Holt", "Piet Varga", P, A)],

@@ -584,13 +584,15 @@ class _Extractor:
         phrase: tuple[str, ...] = (),
     ) -> list[_Found]:
         agents, patients = self._subjects(tok, rtype)
+        # "The conference was hosted by A and B": the patient is no party, so A and B did not
+        # meet each other by hosting it (as with "A and B hosted the conference" below)
+        other_object = not patients and bool(_children(tok, "nsubjpass"))
         if standin_only:
             # "Voss is welcomed by Ekdahl": the person is no stand-in for anything
             patients = [p for p in patients if p.token.dep_ not in ("nsubjpass",)]
         objects = list(patients)
         direct = self.c.option(rtype, "direct_object", True)
         phrase_preps = [w for w in phrase if w in _PREPS]
-        other_object = False
         for ob in _children(tok, "dobj", "dative"):
             if phrase and (lemma(ob) in phrase or phrase_preps):
                 continue  # "called on X to": the party is the object of the phrase's preposition
