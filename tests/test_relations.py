@@ -618,6 +618,16 @@ def test_seed_extended_relations(
         # co-hosts of an event did not meet each other by hosting it
         ("Anna Holt and Piet Varga hosted the conference.", []),
         ("The conference was hosted by Anna Holt and Piet Varga.", []),
+        # an event noun that only dates a negated or planned clause keeps its own status
+        (
+            "Anna Holt has not spoken to Piet Varga by phone since Norland's invasion of Sudria.",
+            [("called", "Anna Holt", "Piet Varga", N, A), ("invaded", "Norland", "Sudria", P, A)],
+        ),
+        (
+            "Anna Holt will not travel to Oslo before the meeting between Piet Varga and Karl "
+            "Brandt.",
+            [("visited", "Anna Holt", "Oslo", N, PL), ("met", "Piet Varga", "Karl Brandt", P, A)],
+        ),
         ("The summit in Oslo was hosted by Norway and Sweden.", []),
         (
             "Anna Holt and Karl Brandt were hosted by Piet Varga.",

@@ -421,6 +421,10 @@ def _according_to(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Con
     return ctx
 
 
+#: prepositions that make an event noun a time reference for the clause ("since the invasion")
+_TIME_PREPS = frozenset(["since", "after", "before", "during", "until", "following"])
+
+
 def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     """Walk from ``trigger`` to the root and collect source, denial, polarity and modality.
 
@@ -495,6 +499,18 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
             open_clause = False
         elif dep == "xcomp" or (dep in ("prep", "pobj", "dobj", "nsubj", "nsubjpass", "pcomp")):
             if dep == "pobj":
+                tok = head
+                continue
+            if (
+                dep == "prep"
+                and tok.lower_ in _TIME_PREPS
+                and trigger.pos_ in ("NOUN", "PROPN")
+                and head.pos_ in ("VERB", "AUX")
+            ):
+                # "has not spoken to X since Y's invasion of Z": the event noun only dates the
+                # clause, so the clause's negation and modality are not its own (a report or a
+                # denial further up still applies)
+                open_clause = False
                 tok = head
                 continue
             if dep == "prep" and head.pos_ not in ("VERB", "AUX"):
