@@ -182,6 +182,19 @@ def test_unlabelled_names_in_argument_positions() -> None:
         ),
         # an indefinite role noun is a new person
         ("Felix Braun has no plans to meet Tomas Reyes, a spokesman said.", "spokesman", None),
+        # the next (or a future) holder of the office is not the current one
+        (
+            "President Marta Kolar met Chancellor Felix Braun. Analysts said the next president "
+            "would have to talk to Braun.",
+            "president",
+            None,
+        ),
+        (
+            "President Marta Kolar met Chancellor Felix Braun. The future president was not "
+            "there.",
+            "president",
+            None,
+        ),
         # two presidents, no country: ambiguous, left open
         (
             "President Marta Kolar met President Tomas Reyes. Later, in a separate event, "

@@ -129,6 +129,7 @@ class AliasData:
     role_gender: Mapping[str, Gender]
     leader_roles: frozenset[str]
     role_modifiers: frozenset[str]
+    other_holder_modifiers: frozenset[str]
     pair_nouns: Mapping[str, str]
     alias_to_canon: Mapping[str, tuple[str, EntityType]]
     capitals: Mapping[str, str]
@@ -206,6 +207,12 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         ),
         role_modifiers=frozenset(
             _norm(r) for r in _str_list(data.get("role_modifiers"), f"{source}: role_modifiers")
+        ),
+        other_holder_modifiers=frozenset(
+            _norm(r)
+            for r in _str_list(
+                data.get("other_holder_modifiers"), f"{source}: other_holder_modifiers"
+            )
         ),
         pair_nouns={
             _norm(k): str(v)
@@ -1222,6 +1229,8 @@ class _Resolver:
         role = self._role_at_end(words)
         if role is None:
             return None
+        if any(w in self.data.other_holder_modifiers for w in words):
+            return None  # "the next president": not whoever holds the office now
         mods = self._analyse_modifiers(words)
         if mods is None:
             return None
