@@ -217,6 +217,41 @@ def test_denials(sentence: str, claim: Rel, denier: str) -> None:
     assert names_match(denials[0].subject, denier)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "claim", "source", "denier"),
+    [
+        (
+            "The Daily Courier reported that Anna Holt had held talks with Piet Varga, a claim "
+            "Piet Varga denied.",
+            ("met", "Anna Holt", "Piet Varga", P, A),
+            "Daily Courier",
+            "Piet Varga",
+        ),
+        (
+            "The Daily Courier said Anna Holt had met Piet Varga, a report that Varga denied.",
+            ("met", "Anna Holt", "Piet Varga", P, A),
+            "Daily Courier",
+            "Piet Varga",
+        ),
+    ],
+)
+def test_trailing_denial_of_the_claim(sentence: str, claim: Rel, source: str, denier: str) -> None:
+    # "..., a claim X denied": the apposition after the clause denies what it says
+    recs = extract_text(sentence)
+    found = _find(recs, claim)
+    assert found is not None and not found.is_plain_fact
+    assert found.attributed_to is not None and names_match(found.attributed_to, source)
+    assert any(names_match(d, denier) for d in found.denied_by)
+    denials = [r for r in recs if r.type == "denied"]
+    assert denials and denials[0].denies == found.id and names_match(denials[0].subject, denier)
+
+
+def test_trailing_confirmation_is_no_denial() -> None:
+    recs = extract_text("Anna Holt met Piet Varga in Oslo, a meeting the ministry confirmed.")
+    found = _find(recs, ("met", "Anna Holt", "Piet Varga", P, A))
+    assert found is not None and found.is_plain_fact and not found.denied_by
+
+
 def test_denial_of_a_named_source() -> None:
     recs = extract_text(
         "Felix Braun rejected accusations by the Green Party that he had misled parliament."

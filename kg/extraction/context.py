@@ -380,6 +380,22 @@ def _deny_context(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Con
     return replace(ctx, denied=True, denier=ctx.denier or denier, denier_phrase=phrase)
 
 
+def _trailing_denial(ctx: Context, trigger: Token, lookup: Lookup, c: Compiled) -> Context:
+    """ "..., that A met B, a claim X denied": a report noun in apposition after the clause,
+    with a denying relative clause, denies what the clause says."""
+    for noun in trigger.subtree:
+        if noun.dep_ != "appos" or noun.i <= trigger.i or lemma(noun) not in c.report_nouns:
+            continue
+        for rc in noun.children:
+            if (
+                rc.dep_ == "relcl"
+                and lemma(rc) in c.denial
+                and all(d.tag_ in ("WDT", "WP") for d in _children(rc, "dobj"))
+            ):
+                return _deny_context(ctx, rc, lookup, c)
+    return ctx
+
+
 def _report_noun_parent(noun: Token, ctx: Context, lookup: Lookup, c: Compiled) -> Context:
     """A clause under a report noun ("reports that ..."): a claim; is the report denied above?"""
     named = _named_report_source(noun, lookup)
@@ -613,6 +629,8 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         else:
             open_clause = False
         tok = head
+    if not ctx.denied and not question:
+        ctx = _trailing_denial(ctx, trigger, lookup, c)
     if ctx.source is None:
         # "A spoke to B ... and described the talks as useful, according to X": a source
         # attached to a coordinated main verb covers the whole sentence.
