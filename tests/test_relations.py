@@ -294,6 +294,11 @@ def test_denial_of_a_named_source() -> None:
             ("called", "Kolar", "Reyes", P, H),
             "aides",
         ),
+        (
+            "The Green Party will back Anna Holt, its leader Karl Brandt said on Thursday.",
+            ("supported", "Green Party", "Anna Holt", P, PL),
+            "Karl Brandt",
+        ),
     ],
 )
 def test_attribution_to_a_third_party(sentence: str, rel: Rel, source: str) -> None:

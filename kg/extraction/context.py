@@ -294,13 +294,15 @@ def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) 
     low = lemma(tok)
     if tok.lower_ == "it" and tok.dep_ == "nsubjpass":
         return Source(UNNAMED_SOURCE)
-    if low in _SPEAKER_NOUNS or low in c.anonymous_sources:
+    if tok.pos_ == "NOUN" or low in _SPEAKER_NOUNS or low in c.anonymous_sources:
         for ch in tok.children:
             if ch.dep_ == "appos":
-                # "spokesperson Lin Wei", "the ministry's spokesman, Ivo Kral": the person
+                # "spokesperson Lin Wei", "its leader Maja Kvist", "the ministry's spokesman,
+                # Ivo Kral": the person named in apposition
                 named = lookup(ch)
                 if named is not None:
                     return Source(named.label, named)
+    if low in _SPEAKER_NOUNS or low in c.anonymous_sources:
         for ch in tok.children:
             if ch.dep_ in ("poss", "compound"):
                 owner = lookup(ch)
