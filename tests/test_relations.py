@@ -246,6 +246,15 @@ def test_trailing_denial_of_the_claim(sentence: str, claim: Rel, source: str, de
     assert denials and denials[0].denies == found.id and names_match(denials[0].subject, denier)
 
 
+def test_trailing_denial_of_an_accusation_keeps_the_accusation() -> None:
+    # the allegation's content is denied, not that it was made
+    recs = extract_text(
+        "Karl Brandt accused Anna Holt of lying to parliament, a claim Anna Holt denied."
+    )
+    found = _find(recs, ("accused", "Karl Brandt", "Anna Holt", P, A))
+    assert found is not None and found.is_plain_fact
+
+
 def test_trailing_confirmation_is_no_denial() -> None:
     recs = extract_text("Anna Holt met Piet Varga in Oslo, a meeting the ministry confirmed.")
     found = _find(recs, ("met", "Anna Holt", "Piet Varga", P, A))
@@ -658,6 +667,15 @@ def test_seed_extended_relations(
         # co-hosts of an event did not meet each other by hosting it
         ("Anna Holt and Piet Varga hosted the conference.", []),
         ("The conference was hosted by Anna Holt and Piet Varga.", []),
+        # support withdrawn from someone: the someone lost it
+        (
+            "The Green Party pulled its support from Prime Minister Anna Holt.",
+            [("supported", "Green Party", "Anna Holt", N, A)],
+        ),
+        (
+            "The Liberal Party withdrew support from Piet Varga on Monday.",
+            [("supported", "Liberal Party", "Piet Varga", N, A)],
+        ),
         # an event noun that only dates a negated or planned clause keeps its own status
         (
             "Anna Holt has not spoken to Piet Varga by phone since Norland's invasion of Sudria.",

@@ -384,7 +384,11 @@ def _deny_context(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Con
 
 def _trailing_denial(ctx: Context, trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     """ "..., that A met B, a claim X denied": a report noun in apposition after the clause,
-    with a denying relative clause, denies what the clause says."""
+    with a denying relative clause, denies what the clause says. Not for an accusation: "X
+    accused Y of ..., an allegation Y denies" denies what X said, not that X said it."""
+    kinds = (*c.verbs.get(lemma(trigger), ()), *c.nouns.get(lemma(trigger), ()))
+    if "accused" in kinds:
+        return ctx
     for noun in trigger.subtree:
         if noun.dep_ != "appos" or noun.i <= trigger.i or lemma(noun) not in c.report_nouns:
             continue

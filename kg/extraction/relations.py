@@ -855,6 +855,15 @@ class _Extractor:
             and all(a.token.pos_ == "PRON" for a in agents)
         ):
             agents = self.parties(subject_of(gov)) or agents
+        if (
+            not objects
+            and tok.dep_ == "dobj"
+            and (lemma(gov) in self.c.negating_verbs)
+            and not self.c.types[rtype].symmetric
+        ):
+            # "withdrew (its) support from X", "pulled its backing from X": X lost the support
+            for pob in self._prep_objects(gov, ("from",)):
+                objects.extend(self.parties(pob, rtype))
         if not agents and not objects:
             return []
         if not agents and len(objects) >= 2 and self.c.types[rtype].symmetric:
