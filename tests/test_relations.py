@@ -667,6 +667,19 @@ def test_seed_extended_relations(
         # co-hosts of an event did not meet each other by hosting it
         ("Anna Holt and Piet Varga hosted the conference.", []),
         ("The conference was hosted by Anna Holt and Piet Varga.", []),
+        # an accusation noun with its content clause: the accused is the content's subject
+        (
+            "There were accusations from Karl Brandt and Prime Minister Piet Varga that "
+            "President Anna Holt had lied.",
+            [
+                ("accused", "Karl Brandt", "Anna Holt", P, A),
+                ("accused", "Piet Varga", "Anna Holt", P, A),
+            ],
+        ),
+        (
+            "Karl Brandt made the accusation that President Anna Holt had lied to parliament.",
+            [("accused", "Karl Brandt", "Anna Holt", P, A)],
+        ),
         # support withdrawn from someone: the someone lost it
         (
             "The Green Party pulled its support from Prime Minister Anna Holt.",

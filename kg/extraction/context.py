@@ -481,7 +481,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         if not asserted and ("whether" in marks or (dep in ("ccomp", "xcomp") and "if" in marks)):
             question = True
         asserted = asserted or (
-            dep == "relcl" and not (lemma(head) in c.report_nouns and _content_relcl(tok))
+            dep == "relcl" and not (lemma(head) in c.report_nouns and content_relcl(tok))
         )
         hl = lemma(head)
         prt = [ch.lower_ for ch in head.children if ch.dep_ == "prt"]
@@ -595,7 +595,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     modality = "hypothetical"  # "was ready to meet X": willing, not done
                 if hneg:
                     negative = not negative
-        elif (dep == "acl" or (dep == "relcl" and _content_relcl(tok))) and head.pos_ in (
+        elif (dep == "acl" or (dep == "relcl" and content_relcl(tok))) and head.pos_ in (
             "NOUN",
             "PROPN",
         ):
@@ -678,7 +678,7 @@ def _headline_infinitive(trigger: Token) -> bool:
     )
 
 
-def _content_relcl(verb: Token) -> bool:
+def content_relcl(verb: Token) -> bool:
     """A "relative clause" under a report noun that is really its content ("a report that X had
     phoned Y" misparsed): the relativizer fills no argument slot, or there is none and the
     clause has its own subject and object."""

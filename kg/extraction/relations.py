@@ -28,6 +28,7 @@ from kg.extraction.context import (
     Source,
     clause_context,
     compile_lexicon,
+    content_relcl,
     lemma,
     resolve_source,
     subject_of,
@@ -855,6 +856,12 @@ class _Extractor:
             and all(a.token.pos_ == "PRON" for a in agents)
         ):
             agents = self.parties(subject_of(gov)) or agents
+        if not objects and rtype == "accused" and lemma(gov) not in self.c.denial:
+            # "accusations from A that C had lied": the one accused is the content's subject
+            # (under "C rejected accusations ..." the sentence is C's denial, as in the gold)
+            for cl in tok.children:
+                if cl.dep_ == "acl" or (cl.dep_ == "relcl" and content_relcl(cl)):
+                    objects.extend(self.parties(subject_of(cl), rtype))
         if (
             not objects
             and tok.dep_ == "dobj"
