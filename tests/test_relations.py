@@ -163,6 +163,7 @@ def test_noun_triggers(sentence: str, expected: list[Rel]) -> None:
     ("sentence", "expected"),
     [
         ("Anna Holt called Piet Varga a coward.", []),
+        ('Karl Brandt, the nominee, called Ms Holt "dumb as a rock" on Sunday.', []),
         ("Anna Holt called for restraint.", []),
         ("Felix Braun called for calm after the protests.", []),
         ("Tomas Reyes called Marta Kolar a liar during a rally in Porto Alegre.", []),
@@ -679,6 +680,17 @@ def test_seed_extended_relations(
         (
             "Karl Brandt made the accusation that President Anna Holt had lied to parliament.",
             [("accused", "Karl Brandt", "Anna Holt", P, A)],
+        ),
+        # a bare name after "called", parsed as the object predicate, is whom they called
+        (
+            "Emmanuel Macron called Rafal Trzaskowski on Sunday.",
+            [("called", "Emmanuel Macron", "Rafal Trzaskowski", P, A)],
+        ),
+        # a person the tagger left out, named by an honorific
+        (
+            "Kemi Badenoch criticised the handling of the application and accused Mr Lammy of "
+            "kowtowing to Beijing.",
+            [("accused", "Kemi Badenoch", "Lammy", P, A)],
         ),
         # support withdrawn from someone: the someone lost it
         (

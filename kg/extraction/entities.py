@@ -585,7 +585,32 @@ class _Resolver:
             for ent in doc.ents:
                 if ent.label_ in _LABEL_TYPES:
                     self._add_ent(seg, doc, ent)
+            for span in self._honorific_names(doc):
+                self._add_ent(seg, doc, span)
             self._add_org_phrases(seg, doc)
+
+    def _honorific_names(self, doc: Doc) -> list[Span]:
+        """"Mr Lammy" that the tagger left out: an honorific and the capitalised proper nouns
+        after it name a person."""
+        from spacy.tokens import Span
+
+        covered = {t.i for e in doc.ents for t in e}
+        out: list[Span] = []
+        n = len(doc)
+        for t in doc:
+            if t.i in covered or _norm(t.text).rstrip(".") not in self.data.honorifics:
+                continue
+            if not t.text[:1].isupper():
+                continue  # "sir" in running text
+            j = t.i + 1 + (t.i + 1 < n and doc[t.i + 1].text == ".")
+            k = j
+            while (
+                k < n and k not in covered and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper()
+            ):
+                k += 1
+            if k > j:
+                out.append(Span(doc, t.i, k, label="PERSON"))
+        return out
 
     def _add_ent(self, seg: int, doc: Doc, ent: Span) -> None:
         data = self.data

@@ -507,9 +507,13 @@ class _Extractor:
         """The sense of *call*: a direct object and no complement ("called X a liar")."""
         objs = _children(tok, "dobj")
         if not objs:
-            return False
+            # "Macron called Braun on Sunday" parsed like "called him Bob": a bare name as the
+            # only complement is whom they called (then the same checks as for an object)
+            objs = [o for o in _children(tok, "oprd") if o.pos_ == "PROPN"]
+            if len(objs) != 1 or len(_children(tok, "oprd")) != 1:
+                return False
         for ch in tok.children:
-            if ch.dep_ in ("oprd", "attr", "acomp", "ccomp"):
+            if ch.dep_ in ("oprd", "attr", "acomp", "ccomp") and ch.i != objs[0].i:
                 return False
             if ch.dep_ == "xcomp" and ch.pos_ in ("NOUN", "ADJ", "PROPN"):
                 return False
@@ -594,7 +598,12 @@ class _Extractor:
         objects = list(patients)
         direct = self.c.option(rtype, "direct_object", True)
         phrase_preps = [w for w in phrase if w in _PREPS]
-        for ob in _children(tok, "dobj", "dative"):
+        direct_objects = _children(tok, "dobj", "dative")
+        if not direct_objects and rtype == "called":
+            # "Macron called Braun on Sunday" parsed like "called him Bob": a bare name as the
+            # object predicate, with no object, is whom they called
+            direct_objects = [ob for ob in _children(tok, "oprd") if ob.pos_ == "PROPN"]
+        for ob in direct_objects:
             if phrase and (lemma(ob) in phrase or phrase_preps):
                 continue  # "called on X to": the party is the object of the phrase's preposition
             nxt = tok.doc[ob.i + 1] if ob.i + 1 < len(tok.doc) else None
