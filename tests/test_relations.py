@@ -1037,6 +1037,11 @@ def test_according_to_a_document_names_its_owner(sentence: str, source: str) -> 
             "Anna Holt hosted Karl Brandt and Piet Varga for dinner.",
             [("met", "Anna Holt", "Karl Brandt", P, A), ("met", "Anna Holt", "Piet Varga", P, A)],
         ),
+        # bilateral talks: each guest with the host
+        (
+            "Anna Holt hosted Karl Brandt and Piet Varga for bilateral talks on Friday.",
+            [("met", "Anna Holt", "Karl Brandt", P, A), ("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
     ],
 )
 def test_real_news_patterns_3(sentence: str, expected: list[Rel]) -> None:

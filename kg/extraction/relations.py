@@ -48,6 +48,8 @@ _DATE_LINKS = ("pobj", "prep", "npadvmod", "nummod", "appos", "compound", "tmod"
 _PLACE_TYPES = ("GeopoliticalEntity", "Location")
 _PREPS = frozenset(["with", "to", "behind", "on", "upon", "at", "by", "for", "against"])
 _TIME_PREPS = frozenset(["during", "after", "before", "on", "since"])
+#: "hosted A and B for bilateral talks": each with the host, not with each other
+_SEPARATE = frozenset(["bilateral", "separate", "individual", "one-on-one", "private"])
 #: relation types that react to someone else's act ("accused X ... after a call with Y")
 _REACTION_TYPES = frozenset(["accused", "criticized", "supported", "warned", "urged"])
 _PRONOUNS = frozenset("he she him her his hers they them their its it".split())  # noqa: SIM905
@@ -652,7 +654,9 @@ class _Extractor:
             self.c.types[rtype].symmetric
             and len({g.entity.id for g in guests}) >= 2
             and any(
-                rtype in self.c.nouns.get(lemma(p), ()) for p in self._prep_objects(tok, ("for",))
+                rtype in self.c.nouns.get(lemma(p), ())
+                and not any(m.lower_ in _SEPARATE for m in p.children if m.dep_ == "amod")
+                for p in self._prep_objects(tok, ("for",))
             )
         ):
             # "hosted A and B for a three-way meeting": the guests met each other too
