@@ -692,6 +692,24 @@ def test_seed_extended_relations(
             "kowtowing to Beijing.",
             [("accused", "Kemi Badenoch", "Lammy", P, A)],
         ),
+        # "due to travel" with "due" parsed as a preposition; "the town of X" is a place
+        (
+            "Chinese President Xi Jinping is then due to travel to Budapest for talks with "
+            "Viktor Orban.",
+            [
+                ("visited", "Xi Jinping", "Budapest", P, PL),
+                ("met", "Xi Jinping", "Viktor Orban", P, PL),
+            ],
+        ),
+        (
+            "Chinese President Xi Jinping visited the southern Indian town of Mamallapuram in "
+            "2019.",
+            [("visited", "Xi Jinping", "Mamallapuram", P, A)],
+        ),
+        (
+            "Joe Biden threw his support behind Kamala Harris in a post on Sunday.",
+            [("supported", "Joe Biden", "Kamala Harris", P, A)],
+        ),
         # support withdrawn from someone: the someone lost it
         (
             "The Green Party pulled its support from Prime Minister Anna Holt.",

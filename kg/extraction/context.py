@@ -241,8 +241,10 @@ def subject_of(verb: Token) -> Token | None:
             continue
         if cur.dep_ == "relcl":
             return cur.head
-        if cur.dep_ == "acomp" and cur.head.i != cur.i:
-            cur = cur.head  # "X is due to travel", "X is set to meet"
+        if (
+            cur.dep_ == "acomp" or (cur.dep_ == "prep" and cur.pos_ == "ADJ")
+        ) and cur.head.i != cur.i:
+            cur = cur.head  # "X is due to travel" (with "due" also parsed as a preposition)
             continue
         return None
     return None

@@ -1049,6 +1049,11 @@ class _Resolver:
             c.entity = self._make_entity(c)
             c.maybe_person = c.maybe_person or c.entity.type == "Person"
 
+    #: nouns whose "of" phrase names the place itself ("the town of X", "the port of X")
+    _PLACE_NOUNS = frozenset(
+        ["city", "town", "village", "capital", "port", "region", "province", "island",
+         "district", "county"]
+    )
     _LOCATIVE = frozenset({"in", "at", "from", "to", "near", "into", "across", "outside", "inside"})
 
     def _person_shaped(self, c: _Cluster) -> bool:
@@ -1089,6 +1094,12 @@ class _Resolver:
             head = self.docs[r.seg][r.end - 1]
             if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
                 n += 1
+            elif (
+                head.dep_ == "pobj"
+                and head.head.lower_ == "of"
+                and head.head.head.lemma_.lower() in self._PLACE_NOUNS
+            ):
+                n += 2  # "the southern Indian town of Mamallapuram"
         return n
 
     def _is_demonym_country(self, c: _Cluster) -> bool:
