@@ -710,6 +710,16 @@ def test_seed_extended_relations(
             "Joe Biden threw his support behind Kamala Harris in a post on Sunday.",
             [("supported", "Joe Biden", "Kamala Harris", P, A)],
         ),
+        # people acting for an organisation or country act as it; some of them do not
+        (
+            "Hamas officials met US envoy Adam Boehler in Doha on Tuesday.",
+            [("met", "Hamas", "Adam Boehler", P, A)],
+        ),
+        (
+            "Kremlin negotiators met Ukraine's delegation in Istanbul on Friday.",
+            [("met", "Kremlin", "Ukraine", P, A)],
+        ),
+        ("Two Hamas officials met US envoy Adam Boehler in Doha on Tuesday.", []),
         # support withdrawn from someone: the someone lost it
         (
             "The Green Party pulled its support from Prime Minister Anna Holt.",

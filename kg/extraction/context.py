@@ -83,6 +83,7 @@ class Compiled:
     hearsay: frozenset[str] = frozenset()
     readiness: frozenset[str] = frozenset()
     receiving: frozenset[str] = frozenset()
+    representatives: frozenset[str] = frozenset()
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
@@ -165,6 +166,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         hearsay=_set(cue("hearsay_adverbs")),
         readiness=_set(cue("readiness")),
         receiving=_set(cue("receiving")),
+        representatives=_set(cue("representative_nouns")),
     )
     _COMPILED[id(lexicon)] = (lexicon, compiled)
     return compiled

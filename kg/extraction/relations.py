@@ -48,6 +48,8 @@ _DATE_LINKS = ("pobj", "prep", "npadvmod", "nummod", "appos", "compound", "tmod"
 _PLACE_TYPES = ("GeopoliticalEntity", "Location")
 _PREPS = frozenset(["with", "to", "behind", "on", "upon", "at", "by", "for", "against"])
 _TIME_PREPS = frozenset(["during", "after", "before", "on", "since"])
+#: entity types that people can act for ("Hamas officials", "the Russian delegation")
+_ACTING_TYPES = frozenset(["Organization", "GeopoliticalEntity", "Group"])
 #: "hosted A and B for bilateral talks": each with the host, not with each other
 _SEPARATE = frozenset(["bilateral", "separate", "individual", "one-on-one", "private"])
 #: relation types that react to someone else's act ("accused X ... after a call with Y")
@@ -282,9 +284,32 @@ class _Extractor:
             if grp:
                 out.extend(_Party(e, t, 0.1) for e in grp)
                 continue
+            acting = self._represented(t)
+            if acting is not None:
+                out.append(acting)
+                continue
             if t.pos_ in ("NOUN", "PROPN") and rtype is not None:
                 out.extend(self._stand_in(t, rtype, depth))
         return out
+
+    def _represented(self, t: Token) -> _Party | None:
+        """ "Hamas officials", "its negotiators", "the Russian delegation": people (plural, or a
+        collective noun) acting for an organisation or country act as that party."""
+        if t.pos_ != "NOUN" or lemma(t) not in self.c.representatives:
+            return None
+        if t.tag_ != "NNS" and lemma(t) not in ("delegation", "team"):
+            return None  # "the Labour leader" is a person, not the party
+        if any(
+            ch.dep_ == "nummod" or ch.lower_ in ("other", "some", "several", "many", "few")
+            for ch in t.children
+        ):
+            return None  # "other EU leaders", "two officials": some of them, not the party
+        for ch in t.children:
+            if ch.dep_ in ("compound", "poss", "amod") and ch.i < t.i:
+                ent = self.s.lookup(ch)
+                if ent is not None and ent.type in _ACTING_TYPES:
+                    return _Party(ent, ch, 0.1)
+        return None
 
     def _described(self, t: Token) -> _Party | None:
         """The entity a common noun is put in apposition with: "the city's mayor, Hanne
