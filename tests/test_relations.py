@@ -720,6 +720,13 @@ def test_seed_extended_relations(
             [("met", "Kremlin", "Ukraine", P, A)],
         ),
         ("Two Hamas officials met US envoy Adam Boehler in Doha on Tuesday.", []),
+        # discussing something with X in a phone call is a call; face to face it is not
+        (
+            "Ursula von der Leyen, who discussed the tariffs with Donald Trump in a telephone "
+            "call last week, said the EU wanted a deal.",
+            [("called", "Ursula von der Leyen", "Donald Trump", P, A)],
+        ),
+        ("Anna Holt discussed the budget with Piet Varga in Oslo.", []),
         # support withdrawn from someone: the someone lost it
         (
             "The Green Party pulled its support from Prime Minister Anna Holt.",

@@ -665,6 +665,9 @@ class _Extractor:
                 for p in self._prep_objects(tok, ("by", "on", "over"))
                 if lemma(p) in self.c.phone_words
             ]
+        if lemma(tok) in self.c.modifier_verbs:
+            # "discussed the tariffs with X in a phone call": "with X" hung on the topic
+            prep_heads += [ob for ob in _children(tok, "dobj") if not self.parties(ob)]
         for head in prep_heads:
             for pob in self._prep_objects(head, preps):
                 objects.extend(self.parties(pob, rtype))
