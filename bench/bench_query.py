@@ -198,6 +198,9 @@ def benchmark(records: Path | None, articles: int, work: Path, runs: int,
             commands.append(show(cmd))
             run(cmd)
     subset = work / f"query-records-{articles}.jsonl"
+    if subset.resolve() == records.resolve():
+        # the subset file itself given as --records: copying it onto itself would empty it
+        subset = work / f"query-records-{articles}-subset.jsonl"
     docs = records_subset(records, articles, subset)
     out_dir = work / f"query-store-{articles}"
     if out_dir.exists():
