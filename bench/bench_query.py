@@ -293,6 +293,35 @@ def benchmark(records: Path | None, articles: int, work: Path, runs: int,
     return "\n".join(body), figures
 
 
+def oxigraph_only(articles: int, work: Path, runs: int) -> str:
+    """Oxigraph alone on the store a previous run built (nothing else running): the latency
+    figures without rdflib loading on the other core."""
+    from kg.store import open_store
+
+    out_dir = work / f"query-store-{articles}"
+    if not out_dir.is_dir():
+        raise SystemExit(f"{out_dir}: no store; run without --oxigraph-only first")
+    with open_store(out_dir, read_only=True) as store:
+        quads = len(store.store)
+        params = pick_params(store.store)
+    qs = queries(params)
+    times = oxigraph_times(out_dir, qs, runs)
+    rows_out = []
+    for name, kind, _sparql, _binds in qs:
+        med, best, n_rows = times[name]
+        limit = AGGREGATE_S if kind.startswith("whole graph") else LOOKUP_S
+        rows_out.append([f"`{name}`", kind, f"{n_rows:,}", f"{med * 1000:.1f}",
+                         f"{best * 1000:.1f}", f"< {limit * 1000:.0f} ms: {verdict(med < limit)}"])
+    return "\n".join([
+        f"Store `{out_dir}` ({quads:,} quads, built by the run above), Oxigraph alone: median of "
+        f"{runs} runs after one warm-up through `kg.query.run_query`, nothing else running. "
+        f"Parameters as above (`entity={params['entity']}`, typical "
+        f"`{params['typical_entity']}`, pair `{params['a']}` / `{params['b']}`).",
+        "",
+        table(["query", "kind", "rows", "median ms", "min ms", "target"], rows_out, "llrrrl"),
+    ])
+
+
 def _version(dist: str) -> str:
     from importlib import metadata
 
@@ -307,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=int, default=120, help="rdflib limit per query, s")
     ap.add_argument("--work", type=Path, default=DEFAULT_WORK)
     ap.add_argument("--no-append", action="store_true", help="print only")
+    ap.add_argument("--oxigraph-only", action="store_true",
+                    help="time Oxigraph alone on a previous run's store (no import, no rdflib)")
     ap.add_argument("--sequential", action="store_true",
                     help="run rdflib after Oxigraph instead of on the other core meanwhile")
     ap.add_argument("--rdflib", type=Path, help=argparse.SUPPRESS)
@@ -316,6 +347,14 @@ def main(argv: list[str] | None = None) -> int:
         rdflib_side(args.rdflib, args.spec, args.timeout)
         return 0
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.oxigraph_only:
+        body = oxigraph_only(args.articles, args.work, args.runs)
+        print(body)
+        if not args.no_append:
+            argv_used = [__file__, *(sys.argv[1:] if argv is None else argv)]
+            append_section("SPARQL: example queries on ~1M quads, Oxigraph alone", body,
+                           argv=argv_used)
+        return 0
     body, figures = benchmark(args.records, args.articles, args.work, args.runs, args.timeout,
                               parallel=not args.sequential)
     print(body)
