@@ -68,6 +68,21 @@ def _wait_for_store(out: Path, proc: subprocess.Popen[str], timeout: float = 60)
         time.sleep(0.02)
 
 
+def _wait_for_log_growth(out: Path, proc: subprocess.Popen[str], grown: int) -> None:
+    """Until the store's write-ahead log grew by ``grown`` bytes after its first write (the
+    first write is the store's own set-up), or the build ended."""
+
+    def log_bytes() -> int:
+        return sum(f.stat().st_size for f in (out / "store").glob("*.log") if f.is_file())
+
+    start = log_bytes()
+    while log_bytes() <= start and proc.poll() is None:
+        time.sleep(0.01)
+    first = log_bytes()
+    while log_bytes() < first + grown and proc.poll() is None:
+        time.sleep(0.01)
+
+
 def _check_whole_articles(out: Path, clean: dict[str, Any]) -> int:
     partial = graphs(out)  # the store opens after the crash
     for g, quads in partial.items():
@@ -104,13 +119,14 @@ def test_sigkill_at_a_random_point_then_rerun(clean: dict[str, Any], trial: int)
 
 
 def test_ctrl_c_stops_cleanly_with_exit_130(clean: dict[str, Any]) -> None:
-    # Ctrl-C past loading the model, into writing articles; two workers can finish sooner than
-    # the one-worker clean build suggests, so an attempt that came too late is retried earlier
-    for attempt, share in enumerate((0.3, 0.15, 0.05)):
+    # Ctrl-C once the store's write-ahead log shows article data going in (a timer guessed
+    # from the clean build was flaky: two workers finish a 300-article build in seconds); an
+    # attempt that still came too late is retried with a smaller amount of data
+    for attempt, grown in enumerate((20_000, 5_000, 1)):
         out = clean["base"] / f"interrupted-{attempt}"
         proc = start_build(clean["inputs"], out, "--workers", "2")
         _wait_for_store(out, proc)
-        time.sleep(clean["duration"] * share)
+        _wait_for_log_growth(out, proc, grown)
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole foreground group
         stdout, stderr = proc.communicate(timeout=60)
         if proc.returncode != 0:
