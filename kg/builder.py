@@ -70,6 +70,8 @@ class BuiltArticle:
     entities: tuple[str, ...]
     relation_types: tuple[str, ...]
     statuses: tuple[str, ...]
+    #: the article's content hash (what the store keeps to tell versions apart)
+    content_hash: str | None = None
 
 
 def built_article(graph: ArticleGraph, base: str = iris.DEFAULT_BASE) -> BuiltArticle:
@@ -85,6 +87,7 @@ def built_article(graph: ArticleGraph, base: str = iris.DEFAULT_BASE) -> BuiltAr
         entities=tuple(e.id for e in graph.entities),
         relation_types=tuple(r.type for r in graph.relations),
         statuses=tuple(r.status for r in graph.relations),
+        content_hash=graph.article.content_hash,
     )
 
 
@@ -341,8 +344,8 @@ def build(
             # An article counts (report, relations.jsonl) once the store holds it.
             store.write_graphs([(b.graph, b.ntriples) for b in pending])
             for b in pending:
-                report.add(b)
                 new_groups[b.doc] = list(b.lines)
+                report.add(b)
             pending.clear()
 
         finish = partial(built_article, base=base)
@@ -364,6 +367,12 @@ def build(
             write_pending()
         except KeyboardInterrupt:
             report.interrupted = True
+            # Ctrl-C may land after the store took a batch but before it was counted
+            held = store.articles()
+            for b in pending:
+                if b.doc in held and held[b.doc] == b.content_hash and b.doc not in new_groups:
+                    new_groups[b.doc] = list(b.lines)
+                    report.add(b)
         finally:
             stop()
         if report.interrupted:

@@ -134,7 +134,9 @@ def test_ctrl_c_stops_cleanly_with_exit_130(clean: dict[str, Any]) -> None:
     assert proc.returncode == 130, (stdout, stderr)
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
     assert "kg: interrupted" in stderr and "run the same command again" in stderr
-    _check_whole_articles(out, clean)
+    held = _check_whole_articles(out, clean)
+    # the message counts what the store holds (the store was empty when this build began)
+    assert f"interrupted: {held} article(s) written" in stderr, stderr
     report = json.loads((out / "report.json").read_text())
     assert report["interrupted"] is True
     assert _rerun_matches_clean(out, clean)["interrupted"] is False
