@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,13 @@ def write_inputs(root: Path, n: int, seed: int = 7) -> Path:
     return root
 
 
+def _default_sigint() -> None:
+    # A shell starting the test run in the background (`make test &`, nohup) leaves SIGINT
+    # ignored, and an ignored signal stays ignored across exec: Python would then never raise
+    # KeyboardInterrupt. The command gets the terminal's default, as a user's shell gives it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_kg(*args: str | os.PathLike[str]) -> subprocess.Popen[str]:
     """``python -m kg ARGS`` in the background, in its own process group (kill it with killpg)."""
     return subprocess.Popen(
@@ -47,5 +55,6 @@ def start_kg(*args: str | os.PathLike[str]) -> subprocess.Popen[str]:
         text=True,
         cwd=ROOT,
         start_new_session=True,
+        preexec_fn=_default_sigint,
         env={**os.environ, "PYTHONUTF8": "1", "NO_COLOR": "1", "COLUMNS": "200"},
     )
