@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -119,16 +119,10 @@ def test_compaction_after_a_large_write(
 
     monkeypatch.setattr(kg.store, "OPTIMIZE_AFTER", threshold)
     gs = open_store(tmp_path)
-    with pytest.raises(RuntimeError) if fail else _no_error(), gs:
+    with pytest.raises(RuntimeError) if fail else nullcontext(), gs:
         gs.replace_article(graph("a1", "Ann Lee", "Bob Stone"))
         if fail:
             raise RuntimeError("boom")
     assert gs.compacted is compacted
     with open_store(tmp_path, read_only=True) as again:
         assert "a1" in again.articles()
-
-
-def _no_error() -> Any:
-    from contextlib import nullcontext
-
-    return nullcontext()

@@ -448,7 +448,7 @@ def _according_to(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Con
 
 
 #: prepositions that make an event noun a time reference for the clause ("since the invasion")
-_TIME_PREPS = frozenset(["since", "after", "before", "during", "until", "following"])
+_DATING_PREPS = frozenset(["since", "after", "before", "during", "until", "following"])
 
 
 def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
@@ -529,7 +529,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 continue
             if (
                 dep == "prep"
-                and tok.lower_ in _TIME_PREPS
+                and tok.lower_ in _DATING_PREPS
                 and trigger.pos_ in ("NOUN", "PROPN")
                 and head.pos_ in ("VERB", "AUX")
             ):

@@ -37,7 +37,7 @@ import yaml
 
 from kg import iris
 from kg.errors import KGError
-from kg.lexicon import ONTOLOGY_DIR
+from kg.lexicon import ONTOLOGY_DIR, load_lexicon
 from kg.model import ENTITY_TYPES, Entity, EntityType
 
 if TYPE_CHECKING:
@@ -1049,11 +1049,6 @@ class _Resolver:
             c.entity = self._make_entity(c)
             c.maybe_person = c.maybe_person or c.entity.type == "Person"
 
-    #: nouns whose "of" phrase names the place itself ("the town of X", "the port of X")
-    _PLACE_NOUNS = frozenset(
-        ["city", "town", "village", "capital", "port", "region", "province", "island",
-         "district", "county"]
-    )
     _LOCATIVE = frozenset({"in", "at", "from", "to", "near", "into", "across", "outside", "inside"})
 
     def _person_shaped(self, c: _Cluster) -> bool:
@@ -1097,7 +1092,7 @@ class _Resolver:
             elif (
                 head.dep_ == "pobj"
                 and head.head.lower_ == "of"
-                and head.head.head.lemma_.lower() in self._PLACE_NOUNS
+                and head.head.head.lemma_.lower() in load_lexicon().cue("place_nouns")
             ):
                 n += 2  # "the southern Indian town of Mamallapuram"
         return n
