@@ -120,7 +120,7 @@ class GoldRelation:
     doc: str
     type: str
     subject: str
-    object: str
+    object: str | None
     polarity: str = "positive"
     modality: str = "actual"
     attributed_to: str | None = None
@@ -131,12 +131,25 @@ class GoldRelation:
 
 
 @dataclass(frozen=True)
+class SentenceSpan:
+    """A sentence-mode gold line located in an article: predictions made on the whole article
+    (``kg extract ARTICLES``) whose sentence lies in ``start``..``end`` of ``doc`` are scored
+    against the sentence ``id``."""
+
+    id: str
+    doc: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Gold:
     """A gold set: its relations and every document it annotates (even with no relation)."""
 
     relations: tuple[GoldRelation, ...]
     docs: tuple[str, ...]
     source: str = "<gold>"
+    spans: tuple[SentenceSpan, ...] = ()
 
 
 def _gold_str(obj: Mapping[str, Any], key: str, source: str, line: int | None,
@@ -157,8 +170,9 @@ def gold_relation(obj: Any, doc: str, source: str, line: int | None = None) -> G
         raise InputError("a gold relation must be a JSON object", source, line)
     rtype = _gold_str(obj, "type", source, line, required=True)
     subject = _gold_str(obj, "subject", source, line, required=True)
-    obj_name = _gold_str(obj, "object", source, line, required=True)
-    assert rtype is not None and subject is not None and obj_name is not None
+    # A denial of a statement with no named claimant has no object (ANNOTATION.md).
+    obj_name = _gold_str(obj, "object", source, line, required=rtype != "denied")
+    assert rtype is not None and subject is not None
     polarity = obj.get("polarity") or "positive"
     modality = obj.get("modality") or "actual"
     if polarity not in POLARITIES:
@@ -224,6 +238,7 @@ def load_gold(path: str | Path) -> Gold:
         return _gold_from_object(whole, p)
     rels: list[GoldRelation] = []
     docs: dict[str, None] = {}
+    spans: list[SentenceSpan] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
@@ -239,6 +254,9 @@ def load_gold(path: str | Path) -> Gold:
             if not isinstance(doc, str) or not doc:
                 raise InputError("gold sentence lacks a string 'id'", source, number)
             docs[doc] = None
+            span = _sentence_span(obj, doc)
+            if span is not None:
+                spans.append(span)
             items = obj["relations"]
             if not isinstance(items, list):
                 raise InputError("gold 'relations' must be a list", source, number)
@@ -256,7 +274,36 @@ def load_gold(path: str | Path) -> Gold:
         rels.append(gold_relation(obj, doc, source, number))
     if not docs:
         raise InputError("gold file holds no relation and no document", source)
-    return Gold(tuple(rels), tuple(docs), source)
+    return Gold(tuple(rels), tuple(docs), source, tuple(spans))
+
+
+def _sentence_span(obj: Mapping[str, Any], sentence_id: str) -> SentenceSpan | None:
+    """The article span of a sentence-mode gold line that names its ``doc`` and offsets."""
+    doc, start, end = obj.get("doc"), obj.get("start"), obj.get("end")
+    if not isinstance(doc, str) or doc == sentence_id:
+        return None
+    if not isinstance(start, int) or not isinstance(end, int) or end <= start:
+        return None
+    return SentenceSpan(sentence_id, doc, start, end)
+
+
+def locate_in_sentences(
+    predicted: Iterable[RelationRecord], spans: Sequence[SentenceSpan]
+) -> list[RelationRecord]:
+    """Give article predictions the id of the gold sentence they were found in (the one their
+    evidence overlaps most); predictions outside every gold sentence keep their document."""
+    by_doc: dict[str, list[SentenceSpan]] = {}
+    for span in spans:
+        by_doc.setdefault(span.doc, []).append(span)
+    out = []
+    for p in predicted:
+        best: tuple[int, str] | None = None
+        for span in by_doc.get(p.doc, ()):
+            overlap = min(p.end, span.end) - max(p.start, span.start)
+            if overlap > 0 and (best is None or overlap > best[0]):
+                best = (overlap, span.id)
+        out.append(replace(p, doc=best[1]) if best else p)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,6 +314,8 @@ def relations_match(g: GoldRelation, p: RelationRecord) -> bool:
     """Same document and type, and parties matching (README rules)."""
     if g.doc != p.doc or g.type != p.type:
         return False
+    if g.object is None:  # a denial with no named claimant: the denier decides
+        return names_match(g.subject, p.subject)
     if not names_match(g.subject, p.subject):
         return g.type in SYMMETRIC_TYPES and names_match(g.subject, p.object) and names_match(
             g.object, p.subject
@@ -282,13 +331,13 @@ def relations_match(g: GoldRelation, p: RelationRecord) -> bool:
     )
 
 
-def _parties_match(rtype: str, s1: str, o1: str, s2: str, o2: str) -> bool:
+def _parties_match(rtype: str, s1: str, o1: str | None, s2: str, o2: str | None) -> bool:
     if names_match(s1, s2) and names_match(o1, o2):
         return True
     return rtype in SYMMETRIC_TYPES and names_match(s1, o2) and names_match(o1, s2)
 
 
-def _third_party(source: str | None, subject: str, obj: str) -> bool:
+def _third_party(source: str | None, subject: str, obj: str | None) -> bool:
     if source is None:
         return False
     if source == UNNAMED_SOURCE:
@@ -471,6 +520,8 @@ def score(
     if isinstance(gold, Gold):
         doc_set = set(docs) if docs is not None else set(gold.docs)
         gold_rels = list(gold.relations)
+        if gold.spans:
+            predicted = locate_in_sentences(predicted, gold.spans)
     else:
         gold_rels = list(gold)
         doc_set = set(docs) if docs is not None else {g.doc for g in gold_rels}
@@ -605,7 +656,7 @@ def _pct(x: float | None) -> str:
     return "    -" if x is None else f"{x:.3f}"
 
 
-def _describe(doc: str, rtype: str, subject: str, obj: str, polarity: str, modality: str,
+def _describe(doc: str, rtype: str, subject: str, obj: str | None, polarity: str, modality: str,
               attributed: str | None, extra: str = "") -> str:
     attrs = [polarity, modality]
     if attributed:
@@ -701,6 +752,7 @@ __all__ = [
     "EvalReport",
     "Gold",
     "GoldRelation",
+    "SentenceSpan",
     "TypeScore",
     "edit_distance",
     "evaluate",
@@ -708,6 +760,7 @@ __all__ = [
     "gold_is_plain_fact",
     "gold_relation",
     "load_gold",
+    "locate_in_sentences",
     "looks_like_records",
     "name_tokens",
     "names_match",

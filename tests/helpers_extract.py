@@ -62,7 +62,7 @@ def write_articles(root: Path, articles: dict[str, str] | None = None) -> Path:
 def gold(
     rtype: str,
     subject: str,
-    obj: str,
+    obj: str | None,
     *,
     doc: str = "d1",
     polarity: str = "positive",

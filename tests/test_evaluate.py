@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,10 @@ def _figures(report: object) -> tuple[int, int, int]:
         ("denial object unrelated", [gold("denied", "Kremlin", "Trump",
                                           claim=("called", "Trump", "Putin"))],
          [pred("denied", "Kremlin", "Ukraine")], (1, 1, 0)),
+        ("denial with no named claimant: any object", [gold("denied", "Felix Braun", None)],
+         [pred("denied", "Braun", "Veridia")], (1, 1, 1)),
+        ("denial with no named claimant: the denier must agree",
+         [gold("denied", "Felix Braun", None)], [pred("denied", "Kolar", "Veridia")], (1, 1, 0)),
         ("each gold matched once", [gold("met", "Kolar", "Braun")],
          [pred("met", "Kolar", "Braun", start=1), pred("met", "Braun", "Kolar", start=2)],
          (1, 1, 1)),  # the duplicate counts neither way
@@ -228,6 +233,34 @@ def test_load_relation_lines_and_errors(tmp_path: Path) -> None:
                                 "polarity": "maybe"}) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="polarity"):
         load_gold(path)
+
+
+def test_denial_gold_may_lack_an_object(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"doc": "a", "type": "denied", "subject": "Braun",
+                                "object": None}) + "\n", encoding="utf-8")
+    assert load_gold(path).relations[0].object is None
+
+
+def test_sentence_gold_located_in_articles(tmp_path: Path) -> None:
+    """Sentence-mode gold that names its article and offsets scores predictions made on the
+    whole article: each prediction counts for the sentence its evidence lies in."""
+    path = tmp_path / "tricky.jsonl"
+    lines = [
+        {"id": "art:10", "doc": "art", "start": 10, "end": 40, "sentence": "Kolar met Braun.",
+         "relations": [{"type": "met", "subject": "Kolar", "object": "Braun"}]},
+        {"id": "art:50", "doc": "art", "start": 50, "end": 80, "sentence": "No relation here.",
+         "relations": []},
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    g = load_gold(path)
+    assert [s.id for s in g.spans] == ["art:10", "art:50"]
+    inside = replace(pred("met", "Kolar", "Braun", doc="art", start=12), end=39)
+    second = replace(pred("met", "Kolar", "Reyes", doc="art", start=55), end=70)
+    outside = replace(pred("met", "Kolar", "Lind", doc="art", start=100), end=120)
+    report = score(g, [inside, second, outside])
+    assert _figures(report) == (1, 2, 1)
+    assert report.ignored == 1 and report.spurious[0].doc == "art:50"
 
 
 # -- kg eval ------------------------------------------------------------------------------------
