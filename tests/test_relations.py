@@ -1132,3 +1132,49 @@ def test_the_report_of_the_sentence_before_is_denied(
 def test_a_plain_fact_before_is_not_the_report() -> None:
     recs = extract_text("Anna Holt met Piet Varga on Monday. Karl Brandt dismissed the report.")
     assert [r.type for r in recs] == ["met"] and recs[0].is_plain_fact
+
+
+# -- real-news trigger coverage (CAMEO-aligned) and modality; sentences written for the project
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Governor Ilse Marek paid a courtesy call on President Tomas Reyes.",
+         [("met", "Ilse Marek", "Tomas Reyes", P, A)]),
+        ("Veridia called in the Marovian ambassador, Piet Lind, last week.",
+         [("met", "Veridia", "Piet Lind", P, A)]),
+        ("Senator Anna Holt held discussions with Governor Piet Varga in Oslo.",
+         [("met", "Anna Holt", "Piet Varga", P, A)]),
+        ("Chancellor Felix Braun congratulated Tomas Reyes on his victory.",
+         [("supported", "Felix Braun", "Tomas Reyes", P, A)]),
+        ("Marta Kolar paid tribute to Tomas Reyes.",
+         [("supported", "Marta Kolar", "Tomas Reyes", P, A)]),
+        ("Kolar sent Reyes his congratulations.", [("supported", "Kolar", "Reyes", P, A)]),
+        ("Tomas Reyes gave Marta Kolar a call on Monday.",
+         [("called", "Tomas Reyes", "Marta Kolar", P, A)]),
+        # a particle-less "called on X to" stays an appeal, not a meeting
+        ("Reyes called on Marek to resign.", []),
+    ],
+)
+def test_cameo_triggers(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Foreign Secretary Anna Holt is to visit Lisbon and Madrid this week.",
+         [("visited", "Anna Holt", "Lisbon", P, PL), ("visited", "Anna Holt", "Madrid", P, PL)]),
+        ("Anna Holt was to visit Lisbon on Friday.", [("visited", "Anna Holt", "Lisbon", P, PL)]),
+        ("Anna Holt leaves for Lisbon tomorrow.", [("visited", "Anna Holt", "Lisbon", P, PL)]),
+        ("Holt, who leaves for Lisbon tomorrow, said she would press for a deal.",
+         [("visited", "Holt", "Lisbon", P, PL)]),
+        ("The government hopes for a breakthrough during next week's visit to Lisbon by "
+         "Minister Piet Lind.", [("visited", "Piet Lind", "Lisbon", P, PL)]),
+        # a past narrative with "the next day" is no plan
+        ("Anna Holt met Piet Lind in Lisbon the next day.",
+         [("met", "Anna Holt", "Piet Lind", P, A)]),
+    ],
+)
+def test_real_news_modality(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)

@@ -60,6 +60,7 @@ class Compiled:
     context_verbs: dict[str, str]
     motion_verbs: dict[str, str]
     person_verbs: dict[str, str]
+    departure_verbs: dict[str, str]
     reporting: frozenset[str]
     report_nouns: frozenset[str]
     anonymous_sources: frozenset[str]
@@ -84,6 +85,7 @@ class Compiled:
     readiness: frozenset[str] = frozenset()
     receiving: frozenset[str] = frozenset()
     representatives: frozenset[str] = frozenset()
+    future_time: frozenset[str] = frozenset()
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
@@ -112,6 +114,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
     context_verbs: dict[str, str] = {}
     motion_verbs: dict[str, str] = {}
     person_verbs: dict[str, str] = {}
+    departure_verbs: dict[str, str] = {}
     for name in sorted(lexicon.types):
         spec = lexicon.types[name]
         for v in spec.verbs:
@@ -129,6 +132,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
             ("context_verbs", context_verbs),
             ("motion_verbs", motion_verbs),
             ("person_verbs", person_verbs),
+            ("departure_verbs", departure_verbs),
         ):
             for w in _set(spec.options.get(key, ())):
                 target.setdefault(w, name)
@@ -143,6 +147,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         context_verbs=context_verbs,
         motion_verbs=motion_verbs,
         person_verbs=person_verbs,
+        departure_verbs=departure_verbs,
         reporting=_set(cue("reporting")),
         report_nouns=_set(cue("report_nouns")),
         anonymous_sources=_set(cue("anonymous_sources")),
@@ -167,6 +172,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         readiness=_set(cue("readiness")),
         receiving=_set(cue("receiving")),
         representatives=_set(cue("representative_nouns")),
+        future_time=_set(cue("future_time")),
     )
     _COMPILED[id(lexicon)] = (lexicon, compiled)
     return compiled
@@ -469,7 +475,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         for ch in trigger.children:
             if ch.dep_ == "det" and ch.lower_ == "no":
                 negative = True
-    if modality == "actual" and _headline_infinitive(trigger):
+    if modality == "actual" and (_headline_infinitive(trigger) or _future_dated(trigger, c)):
         modality = "planned"
     open_clause = True
     circumstance = False
@@ -655,6 +661,29 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     ):
         modality = "planned"
     return replace(ctx, negative=negative, modality=modality, question=question)
+
+
+def _future_dated(trigger: Token, c: Compiled) -> bool:
+    """ "leaves for Tokyo tomorrow", "next week's visit", "the coming talks": a time word of
+    the future on a present-tense verb or an event noun places the event after the article.
+    A past verb ("met him the next day") is a narrative, not a plan."""
+    verb = trigger
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        if any(_names_future(ch, c) for ch in trigger.children if ch.dep_ != "prep"):
+            return True
+        if trigger.dep_ not in ("dobj", "nsubj", "nsubjpass") or trigger.head.i == trigger.i:
+            return False
+        verb = trigger.head
+    if verb.tag_ in ("VBD", "VBN") or any(ch.tag_ == "VBD" for ch in verb.children
+                                           if ch.dep_ in ("aux", "auxpass")):
+        return False
+    return any(
+        _names_future(ch, c) for ch in verb.children if ch.dep_ in ("npadvmod", "advmod", "tmod")
+    )
+
+
+def _names_future(tok: Token, c: Compiled) -> bool:
+    return any(t.lower_ in c.future_time for t in tok.subtree)
 
 
 def _headline_infinitive(trigger: Token) -> bool:

@@ -442,7 +442,8 @@ class _Extractor:
         wanted = set(preps)
         out: list[Token] = []
         for ch in tok.children:
-            if ch.dep_ in ("prep", "agent") and ch.lower_ in wanted:
+            # "paid tribute to X" is often parsed with "to" as a dative
+            if ch.dep_ in ("prep", "agent", "dative") and ch.lower_ in wanted:
                 out.extend(_children(ch, "pobj"))
         return out
 
@@ -474,6 +475,8 @@ class _Extractor:
             return self._pairs(tok, "met", agents, others, 0.8)
         if lem in self.c.motion_verbs:
             found.extend(self._motion(tok, self.c.motion_verbs[lem]))
+        if lem in self.c.departure_verbs:
+            found.extend(self._motion(tok, self.c.departure_verbs[lem], ("for",)))
         if lem in self.c.person_verbs:
             # "Ekdahl welcomed Voss", "Voss is welcomed by Ekdahl": a person receiving a person
             found.extend(
@@ -624,7 +627,13 @@ class _Extractor:
             patients = [p for p in patients if p.token.dep_ not in ("nsubjpass",)]
         objects = list(patients)
         direct = self.c.option(rtype, "direct_object", True)
-        phrase_preps = [w for w in phrase if w in _PREPS]
+        # "call on X to" (a preposition: its object is the party), not "called in the
+        # ambassador" (a particle: the direct object is)
+        phrase_preps = [
+            w for w in phrase
+            if any(ch.dep_ == "prep" and ch.lower_ == w for ch in tok.children)
+            or (w in _PREPS and not any(ch.dep_ == "prt" and ch.lower_ == w for ch in tok.children))
+        ]
         direct_objects = _children(tok, "dobj", "dative")
         if not direct_objects and rtype == "called":
             # "Macron called Braun on Sunday" parsed like "called him Bob": a bare name as the
@@ -658,6 +667,9 @@ class _Extractor:
         if phrase_preps:
             preps = phrase_preps
         prep_heads = [tok]
+        if phrase:
+            # "paid a courtesy call on X": the preposition hangs off the phrase's noun
+            prep_heads += [ob for ob in _children(tok, "dobj") if lemma(ob) in phrase]
         if phrase or lemma(tok) in self.c.modifier_verbs:
             # "spoke by telephone with X": the with-phrase hangs off the phone word
             prep_heads += [
@@ -703,16 +715,20 @@ class _Extractor:
             cur = cur.head
         return []
 
-    def _motion(self, tok: Token, rtype: str) -> list[_Found]:
+    def _motion(self, tok: Token, rtype: str, preps: tuple[str, ...] = ()) -> list[_Found]:
         agents, _ = self._subjects(tok, rtype)
-        return self._motion_pairs(tok, rtype, agents)
+        return self._motion_pairs(tok, rtype, agents, preps)
 
-    def _motion_pairs(self, tok: Token, rtype: str, agents: list[_Party]) -> list[_Found]:
+    def _motion_pairs(
+        self, tok: Token, rtype: str, agents: list[_Party], preps: tuple[str, ...] = ()
+    ) -> list[_Found]:
         """A travel destination is a place visited, never a party met ("would travel to
         Calais" with Calais mistyped stays out)."""
+        if not preps:
+            preps = ("to", "in") if lemma(tok) == "arrive" else ("to",)
         places = [
             p
-            for t in self._prep_objects(tok, ("to", "in") if lemma(tok) == "arrive" else ("to",))
+            for t in self._prep_objects(tok, preps)
             for p in self.parties(t)
             if p.entity.type in _PLACE_TYPES
         ]
@@ -774,7 +790,10 @@ class _Extractor:
     def _call_for(self, tok: Token) -> bool:
         """The noun *call* as an appeal: "a call for calm", "calls to resign"."""
         return bool(_children(tok, "acl")) or any(
-            ch.dep_ == "prep" and ch.lower_ in ("for", "on", "to") and not self._party_prep(ch)
+            ch.dep_ == "prep"
+            and ch.lower_ in ("for", "on", "to")
+            and not self._party_prep(ch)
+            and not _dating_prep(ch)  # "a call on Monday" is dated, not an appeal
             for ch in tok.children
         )
 
@@ -837,6 +856,9 @@ class _Extractor:
         objects: list[_Party] = []
         for pob in self._prep_objects(tok, obj_preps):
             objects.extend(self.parties(pob, rtype))
+        if not objects and tok.dep_ == "dobj" and tok.head.pos_ in ("VERB", "AUX"):
+            # "sent Braun his congratulations", "gave X its backing": the verb's recipient
+            objects = [p for d in _children(tok.head, "dative") for p in self.parties(d, rtype)]
         between = [p for pob in self._prep_objects(tok, ("between",)) for p in self.parties(pob)]
         if len({p.entity.id for p in between}) >= 2 and self.c.types[rtype].symmetric:
             # "would host talks between A and B": the pair, not the host
@@ -1018,6 +1040,11 @@ class _Extractor:
         return None, None
 
 
+def _dating_prep(prep: Token) -> bool:
+    """A preposition whose object is a date or time ("on Monday", "for two hours")."""
+    return any(p.ent_type_ in ("DATE", "TIME") for p in prep.children if p.dep_ == "pobj")
+
+
 def _date_of(trigger: Token, reference: date | None, future: bool) -> str | None:
     """A DATE entity attached to the trigger (or its clause verb) through prepositions only."""
     anchors = {trigger.i}
@@ -1128,6 +1155,7 @@ def extract_sentence_relations(
             or lem in c.modifier_verbs
             or lem in c.context_verbs
             or lem in c.motion_verbs
+            or lem in c.departure_verbs
             or lem in c.person_verbs
             or any(h == lem for _, h, _r in c.phrases)
         ):
