@@ -1154,6 +1154,19 @@ def test_a_plain_fact_before_is_not_the_report() -> None:
          [("called", "Tomas Reyes", "Marta Kolar", P, A)]),
         # a particle-less "called on X to" stays an appeal, not a meeting
         ("Reyes called on Marek to resign.", []),
+        ("President Garcia had recently spoken by telephone with Mexican President Tomas Reyes.",
+         [("called", "Garcia", "Tomas Reyes", P, A)]),
+        ("Kolar defeated Moscow-backed candidate Viktor Lind at the polls.",
+         [("supported", "Moscow", "Viktor Lind", P, A)]),
+        ("Veridia gave strong support to Marovia.", [("supported", "Veridia", "Marovia", P, A)]),
+        ("Lind briefly visited the tomb of Anton Weber in Lisbon.",
+         [("visited", "Lind", "Lisbon", P, A)]),
+        ("Anna Holt is due to visit the Portuguese community in Lisbon on Tuesday afternoon.",
+         [("visited", "Anna Holt", "Lisbon", P, PL)]),
+        ("During his stay in Lisbon, Lind was also scheduled to meet with Felix Braun.",
+         [("visited", "Lind", "Lisbon", P, A), ("met", "Lind", "Felix Braun", P, PL)]),
+        # a visit to a person in a city stays a meeting
+        ("Anna Holt visited Felix Braun in Lisbon.", [("met", "Anna Holt", "Felix Braun", P, A)]),
     ],
 )
 def test_cameo_triggers(sentence: str, expected: list[Rel]) -> None:
@@ -1171,6 +1184,10 @@ def test_cameo_triggers(sentence: str, expected: list[Rel]) -> None:
          [("visited", "Holt", "Lisbon", P, PL)]),
         ("The government hopes for a breakthrough during next week's visit to Lisbon by "
          "Minister Piet Lind.", [("visited", "Piet Lind", "Lisbon", P, PL)]),
+        ("Lind added that during his Lisbon visit he would be talking to them about it.",
+         [("visited", "Lind", "Lisbon", P, PL)]),
+        ("During his visit to Lisbon, Lind met Felix Braun.",
+         [("visited", "Lind", "Lisbon", P, A), ("met", "Lind", "Felix Braun", P, A)]),
         # a past narrative with "the next day" is no plan
         ("Anna Holt met Piet Lind in Lisbon the next day.",
          [("met", "Anna Holt", "Piet Lind", P, A)]),

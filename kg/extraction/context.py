@@ -86,6 +86,7 @@ class Compiled:
     receiving: frozenset[str] = frozenset()
     representatives: frozenset[str] = frozenset()
     future_time: frozenset[str] = frozenset()
+    containing: frozenset[str] = frozenset()
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
@@ -173,6 +174,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         receiving=_set(cue("receiving")),
         representatives=_set(cue("representative_nouns")),
         future_time=_set(cue("future_time")),
+        containing=_set(cue("containing_preps")),
     )
     _COMPILED[id(lexicon)] = (lexicon, compiled)
     return compiled
@@ -540,8 +542,12 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 and head.pos_ in ("VERB", "AUX")
             ):
                 # "has not spoken to X since Y's invasion of Z": the event noun only dates the
-                # clause, so the clause's negation and modality are not its own (a report or a
-                # denial further up still applies)
+                # clause, so the clause's negation is not its own (a report or a denial further
+                # up still applies); but an event that dates a future or conditional clause
+                # ("during his visit he would/will talk to them") lies there too
+                hmod, _ = _modal_aux(head, c)
+                if open_clause and hmod and modality == "actual" and tok.lower_ in c.containing:
+                    modality = hmod
                 open_clause = False
                 tok = head
                 continue

@@ -487,6 +487,9 @@ class _Extractor:
                 and f.object.token.dep_ in ("dobj", "nsubjpass", "conj")
                 and f.subject.token.pos_ != "PRON"
             )
+        if tok.dep_ == "amod":
+            # "Moscow-backed candidate X": a participle modifying its patient
+            return [f for rtype in types for f in self._hyphen_participle(tok, rtype)]
         for rtype in types:
             if rtype == "called" and lem == "call" and not self._is_phone_call(tok):
                 continue
@@ -499,6 +502,22 @@ class _Extractor:
                 continue
             found.extend(self._verb_frame(tok, rtype, conf=0.9))
         return found
+
+    def _hyphen_participle(self, tok: Token, rtype: str) -> list[_Found]:
+        """ "Moscow-backed candidate X", "a Kremlin-endorsed plan of Y": the name joined to the
+        participle by a hyphen is the agent, the noun it modifies (or its owner) the other."""
+        if tok.tag_ != "VBN" or not any(ch.tag_ == "HYPH" for ch in tok.children):
+            return []
+        agents = [
+            p
+            for ch in tok.children
+            if ch.dep_ in ("npadvmod", "compound", "nmod", "nsubj") and ch.i < tok.i
+            for p in self.parties(ch)
+        ]
+        noun = tok.head
+        while noun.dep_ == "compound" and noun.head.i != noun.i:
+            noun = noun.head  # "Moscow-backed candidate Viktor Lind": the name heads it
+        return self._pairs(tok, rtype, agents, self.parties(noun, rtype), 0.8)
 
     def _in_person(self, tok: Token) -> bool:
         return any(p.lower_ == "person" for p in self._prep_objects(tok, ("in",))) or any(
@@ -523,7 +542,7 @@ class _Extractor:
 
     def _phone_modified(self, tok: Token) -> bool:
         for ch in tok.children:
-            if ch.dep_ in ("prep", "npadvmod", "advmod") or ch.dep_ == "dobj":
+            if ch.dep_ in ("prep", "agent", "npadvmod", "advmod") or ch.dep_ == "dobj":
                 if lemma(ch) in self.c.phone_words or ch.lower_ in ("telephonically",):
                     return True
                 for g in ch.children:
@@ -661,6 +680,16 @@ class _Extractor:
                         if ch.dep_ in ("npadvmod", "appos") and ch.i == ob.right_edge.i + 1
                         for p in self.parties(ch, rtype)
                     ]
+                if not cand and self.c.option(rtype, "place_object"):
+                    # "visited a factory in Lyon", "will visit the community in Leeds": the
+                    # place the non-party object is in
+                    cand = [
+                        p
+                        for head in (*ob.subtree, tok)
+                        for pob in self._prep_objects(head, ("in",))
+                        for p in self.parties(pob)
+                        if p.entity.type in _PLACE_TYPES
+                    ][:1]
                 objects.extend(cand)
                 other_object = other_object or not cand
         preps = self.c.option_list(rtype, "object_preps")
@@ -843,22 +872,34 @@ class _Extractor:
         if received is not None:
             return received
         agents: list[_Party] = []
+        objects: list[_Party] = []
         for ch in tok.children:
             if ch.dep_ == "poss":
                 agents.extend(self.parties(ch))
             elif ch.dep_ == "compound" and self.c.option(rtype, "place_object"):
-                # headline "Putin trip to Istanbul": the traveller as a modifier
-                agents.extend(p for p in self.parties(ch) if p.entity.type == "Person")
+                # headline "Putin trip to Istanbul": the traveller as a modifier; "his Tokyo
+                # visit", "Mr Straw's China trip": the destination as a modifier
+                for p in self.parties(ch):
+                    if p.entity.type == "Person":
+                        agents.append(p)
+                    elif p.entity.type in _PLACE_TYPES and ch.i < tok.i:
+                        objects.append(p)
         agent_preps = self.c.option_list(rtype, "agent_preps", ("by", "from"))
         for pob in self._prep_objects(tok, agent_preps):
             agents.extend(self.parties(pob))
-        obj_preps = self.c.option_list(rtype, "object_preps")
-        objects: list[_Party] = []
+        obj_preps = self.c.option_list(
+            rtype, "noun_object_preps", tuple(self.c.option_list(rtype, "object_preps"))
+        )
         for pob in self._prep_objects(tok, obj_preps):
             objects.extend(self.parties(pob, rtype))
         if not objects and tok.dep_ == "dobj" and tok.head.pos_ in ("VERB", "AUX"):
             # "sent Braun his congratulations", "gave X its backing": the verb's recipient
-            objects = [p for d in _children(tok.head, "dative") for p in self.parties(d, rtype)]
+            objects = [
+                p
+                for d in _children(tok.head, "dative")
+                for x in (_children(d, "pobj") if d.pos_ == "ADP" else [d])
+                for p in self.parties(x, rtype)
+            ]
         between = [p for pob in self._prep_objects(tok, ("between",)) for p in self.parties(pob)]
         if len({p.entity.id for p in between}) >= 2 and self.c.types[rtype].symmetric:
             # "would host talks between A and B": the pair, not the host
