@@ -1195,3 +1195,33 @@ def test_cameo_triggers(sentence: str, expected: list[Rel]) -> None:
 )
 def test_real_news_modality(sentence: str, expected: list[Rel]) -> None:
     _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "rel", "source"),
+    [
+        # the one outlet the article credits carries its unnamed reports, across sentences
+        ("Officials denied reports that Felix Braun met Tomas Reyes in Vienna.\n\n"
+         "Two Veridian sources told the Daily Courier that the talks lasted an hour.",
+         ("met", "Felix Braun", "Tomas Reyes", P, A), "Daily Courier"),
+        ("It was reported that Felix Braun phoned Tomas Reyes on Sunday.\n\n"
+         "The Daily Courier reported that the call was friendly.",
+         ("called", "Felix Braun", "Tomas Reyes", P, A), "Daily Courier"),
+        # two outlets: nothing is guessed
+        ("It was reported that Felix Braun phoned Tomas Reyes on Sunday.\n\n"
+         "The Daily Courier reported that the call was friendly, and the Morning Herald "
+         "reported that it was short.",
+         ("called", "Felix Braun", "Tomas Reyes", P, A), UNNAMED_SOURCE),
+    ],
+)
+def test_unnamed_reports_credited_to_the_article_outlet(text: str, rel: Rel, source: str) -> None:
+    recs = extract_text(text)
+    found = _find(recs, rel)
+    assert found is not None, [(r.type, r.subject, r.object) for r in recs]
+    assert found.attributed_to is not None and names_match(found.attributed_to, source)
+    assert not found.is_plain_fact
+
+
+def test_an_unresolved_pronoun_is_never_a_source_label() -> None:
+    recs = extract_text("He said Felix Braun had met Tomas Reyes in Vienna.")
+    assert recs and all(r.attributed_to == UNNAMED_SOURCE for r in recs)

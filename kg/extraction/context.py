@@ -87,6 +87,7 @@ class Compiled:
     representatives: frozenset[str] = frozenset()
     future_time: frozenset[str] = frozenset()
     containing: frozenset[str] = frozenset()
+    outlet_verbs: frozenset[str] = frozenset()
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
@@ -175,6 +176,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         representatives=_set(cue("representative_nouns")),
         future_time=_set(cue("future_time")),
         containing=_set(cue("containing_preps")),
+        outlet_verbs=_set(cue("outlet_verbs")),
     )
     _COMPILED[id(lexicon)] = (lexicon, compiled)
     return compiled
@@ -186,6 +188,9 @@ class Source:
 
     label: str
     entity: Entity | None = None
+    #: an unnamed report ("reports that ...", "it was reported"): the article's credited outlet
+    #: carries it when the article names one (see relations.credited_outlet)
+    report: bool = False
 
 
 @dataclass(frozen=True)
@@ -305,7 +310,7 @@ def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) 
         return Source(ent.label, ent)
     low = lemma(tok)
     if tok.lower_ == "it" and tok.dep_ == "nsubjpass":
-        return Source(UNNAMED_SOURCE)
+        return Source(UNNAMED_SOURCE, report=True)
     if tok.pos_ == "NOUN" or low in _SPEAKER_NOUNS or low in c.anonymous_sources:
         for ch in tok.children:
             if ch.dep_ == "appos":
@@ -337,7 +342,7 @@ def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) 
                     if outlet is not None:
                         return Source(outlet.label, outlet)
     if tok.pos_ == "PRON":
-        return Source(UNNAMED_SOURCE if tok.lower_ in ("it", "they") else tok.lower_)
+        return Source(UNNAMED_SOURCE)  # a pronoun the entities stage left unresolved
     if tok.pos_ == "NOUN":
         # "a White House readout", "a statement from the presidency": whose document it is
         for t in tok.subtree:
@@ -418,7 +423,10 @@ def _report_noun_parent(noun: Token, ctx: Context, lookup: Lookup, c: Compiled) 
     """A clause under a report noun ("reports that ..."): a claim; is the report denied above?"""
     named = _named_report_source(noun, lookup)
     if ctx.source is None:
-        ctx = replace(ctx, source=Source(named.label, named) if named else Source(UNNAMED_SOURCE))
+        ctx = replace(
+            ctx,
+            source=Source(named.label, named) if named else Source(UNNAMED_SOURCE, report=True),
+        )
     gov = noun.head
     if noun.dep_ in ("dobj", "oprd", "pobj", "nsubjpass") and gov.i != noun.i:
         verb = gov.head if noun.dep_ == "pobj" else gov
@@ -446,7 +454,7 @@ def _according_to(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Con
         return ctx
     for ch in verb.children:
         if ch.dep_ == "advmod" and ch.lower_ in c.hearsay:
-            return replace(ctx, source=Source(UNNAMED_SOURCE))
+            return replace(ctx, source=Source(UNNAMED_SOURCE, report=True))
         if ch.lower_ == "according":
             for to in ch.children:
                 for p in to.children:
@@ -512,7 +520,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 if subj and lemma(subj[0]) in c.denial:
                     # "Kremlin slams claims that ..." misparsed as "slams" = subject of "claims"
                     ctx = _deny_context(ctx, subj[0], lookup, c)
-                    ctx = replace(ctx, source=ctx.source or Source(UNNAMED_SOURCE))
+                    ctx = replace(ctx, source=ctx.source or Source(UNNAMED_SOURCE, report=True))
                 elif ctx.source is None:
                     inherited = subject_of(head) if not subj and head.dep_ == "conj" else None
                     if subj or inherited is not None:
@@ -521,7 +529,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                         assert speaker is not None
                         ctx = replace(ctx, source=resolve_source(speaker, lookup, c, head))
                     else:
-                        ctx = replace(ctx, source=Source(UNNAMED_SOURCE))
+                        ctx = replace(ctx, source=Source(UNNAMED_SOURCE, report=True))
             elif open_clause:
                 hmod, hneg = _modal_aux(head, c)
                 if hl in c.planned and modality == "actual":
@@ -587,7 +595,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                         ctx,
                         source=resolve_source(subj[0], lookup, c, head)
                         if subj
-                        else Source(UNNAMED_SOURCE),
+                        else Source(UNNAMED_SOURCE, report=True),
                     )
             if (open_clause and dep != "nsubj") or (
                 open_clause and dep == "nsubj" and trigger.pos_ == "NOUN"

@@ -1496,6 +1496,39 @@ def _merge_repeats(records: list[RelationRecord]) -> list[RelationRecord]:
     return out
 
 
+def _outlets_in(sent: Span, lookup: Lookup, c: Compiled) -> list[Entity]:
+    """Organisations a sentence credits with a story: "The Courier reported that ...", "sources
+    told the Courier that ...", "a report in the Courier"."""
+    from kg.extraction.context import _named_report_source
+
+    found: list[Entity | None] = []
+    for tok in sent:
+        low = lemma(tok)
+        if tok.pos_ == "VERB" and low in c.outlet_verbs:
+            found.extend(lookup(s) for s in _children(tok, "nsubj"))
+        elif tok.pos_ == "VERB" and any(
+            lemma(s) in c.anonymous_sources for s in _children(tok, "nsubj")
+        ) and low in c.reporting:
+            found.extend(lookup(o) for o in _children(tok, "dobj", "dative"))
+        elif tok.pos_ == "NOUN" and low in c.report_nouns:
+            found.append(_named_report_source(tok, lookup))
+    return [e for e in found if e is not None and e.type == "Organization"]
+
+
+def credited_outlet(sentences: Iterable[tuple[Span, Lookup]], c: Compiled) -> Entity | None:
+    """The one outlet an article credits with its reported story, if it names exactly one: the
+    source of its unnamed "reports that ..." and "it was reported" (issue: sources across
+    sentences). With two or more outlets nothing is guessed."""
+    outlets = {e.id: e for sent, lookup in sentences for e in _outlets_in(sent, lookup, c)}
+    return next(iter(outlets.values())) if len(outlets) == 1 else None
+
+
+def _credited(ctx: Context, outlet: Entity | None) -> Context:
+    if outlet is None or ctx.source is None or not ctx.source.report:
+        return ctx
+    return replace(ctx, source=Source(outlet.label, outlet))
+
+
 def _segment_lookups(entities: EntityIndex, index: int) -> tuple[Lookup, GroupLookup]:
     def lookup(tok: Token) -> Entity | None:
         return entities.entity_at(index, tok.i)
@@ -1521,6 +1554,14 @@ def extract_relations(
     history: list[Entity] = []
     pairs: list[tuple[Entity, Entity]] = []
     records: list[RelationRecord] = []
+    outlet = credited_outlet(
+        (
+            (sent, _segment_lookups(entities, index)[0])
+            for index, pseg in enumerate(parsed.segments)
+            for sent in pseg.doc.sents
+        ),
+        c,
+    )
     for index, pseg in enumerate(parsed.segments):
         lookup, group = _segment_lookups(entities, index)
         seg_start = pseg.segment.start
@@ -1537,6 +1578,7 @@ def extract_relations(
                 group_lookup=group,
                 pairs=pairs,
             )
+            drafts = [(f, _credited(ctx, outlet)) for f, ctx in drafts]
             for f, _ctx in drafts:
                 one, two = f.subject.entity, f.object.entity
                 if f.type in ("met", "called") and one.type == two.type == "Person":
