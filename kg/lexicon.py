@@ -6,7 +6,8 @@ plus a test sentence. It is parsed once per process (:func:`load_lexicon` is cac
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -57,29 +58,124 @@ class Lexicon:
         return self.cues.get(name, ())
 
 
+# ---------------------------------------------------------------------------------------------
+# The schema: every key the lexicon may hold, what it must be, and who reads it. A key that is
+# not here is an error naming the file and line (a misspelt option would otherwise be ignored).
+
+Kind = str  # "str", "bool", "strings" (a list of strings), "int"
+
+#: keys of a relation type read by the lexicon itself
+TYPE_FIELDS: dict[str, Kind] = {
+    "class": "str", "property": "str", "label": "str", "comment": "str", "symmetric": "bool",
+    "core": "bool", "cameo": "strings", "plover": "str", "verbs": "strings", "nouns": "strings",
+    "phrases": "strings",
+}  # fmt: skip
+#: per-type options read by the extractor (kg/extraction/relations.py); see lexicon.yaml's header
+TYPE_OPTIONS: dict[str, Kind] = {
+    "object_preps": "strings", "noun_object_preps": "strings", "agent_preps": "strings",
+    "direct_object": "bool", "stand_in": "bool", "place_object": "bool",
+    "person_object_as": "str", "agent_nouns": "strings", "person_verbs": "strings",
+    "motion_verbs": "strings", "departure_verbs": "strings", "standin_only_verbs": "strings",
+    "modifier_nouns": "strings", "modifier_verbs": "strings", "context_verbs": "strings",
+}  # fmt: skip
+REQUIRED_TYPE_FIELDS = ("class", "property", "label", "comment")
+#: cue lists read by the clause-context walk and the entities stage
+CUES = frozenset(
+    {
+        "reporting", "hearsay_adverbs", "report_nouns", "outlet_verbs", "anonymous_sources",
+        "denial", "fiction_words", "negation", "negating_verbs", "planned", "planned_nouns",
+        "planned_objects", "hypothetical", "future_time", "containing_preps", "readiness",
+        "representative_nouns", "stand_in_nouns", "actor_nouns", "phone_words", "place_nouns",
+        "neighbour_words", "not_stand_in_nouns", "receiving", "thanking", "motion",
+        "call_not_preps", "summon_preps",
+    }
+)  # fmt: skip
+TOP_KEYS: dict[str, Kind] = {"version": "int", "types": "mapping", "cues": "mapping"}
+
+
+def _where(source: str, lines: Mapping[tuple[str, ...], int], path: tuple[str, ...]) -> str:
+    """``file:line`` of the key at ``path`` (or its nearest enclosing key) when known."""
+    for n in range(len(path), 0, -1):
+        line = lines.get(path[:n])
+        if line is not None:
+            return f"{source}:{line}"
+    return source
+
+
+def _unknown(key: str, known: Iterable[str], what: str, where: str) -> KGError:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return KGError(f"{where}: unknown {what} {key!r}{hint}")
+
+
+def _checked(value: Any, kind: Kind, what: str, where: str) -> Any:
+    ok = {
+        "str": isinstance(value, str),
+        "bool": isinstance(value, bool),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "mapping": isinstance(value, dict),
+        "strings": isinstance(value, list) and all(isinstance(v, str) for v in value),
+    }[kind]
+    if not ok:
+        article = {"strings": "a list of strings", "mapping": "a mapping"}.get(kind, f"a {kind}")
+        raise KGError(f"{where}: {what} must be {article}")
+    return tuple(value) if kind == "strings" else value
+
+
 def _strings(value: Any, where: str) -> tuple[str, ...]:
     if value is None:
         return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise KGError(f"lexicon: {where} must be a list of strings")
-    return tuple(value)
+    return tuple(_checked(value, "strings", where, "lexicon"))
 
 
-def parse_lexicon(data: Any, source: str = "lexicon") -> Lexicon:
-    """Build a :class:`Lexicon` from parsed YAML, with a clear error for each malformed part."""
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """1-based line of every mapping key in a YAML text, by its path of keys."""
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = (*path, str(k.value))
+                lines[key] = k.start_mark.line + 1
+                walk(v, key)
+
+    root = yaml.compose(text)
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def parse_lexicon(
+    data: Any, source: str = "lexicon", lines: Mapping[tuple[str, ...], int] | None = None
+) -> Lexicon:
+    """Build a :class:`Lexicon` from parsed YAML, checked against the schema above: a missing
+    field, a value of the wrong kind or an unknown key is an error naming the file and line."""
+    lines = lines or {}
     if not isinstance(data, dict) or not isinstance(data.get("types"), dict):
         raise KGError(f"{source}: expected a mapping with a 'types' mapping")
+    for key in data:
+        if key not in TOP_KEYS:
+            raise _unknown(str(key), TOP_KEYS, "top-level key", _where(source, lines, (key,)))
     types: dict[str, RelationType] = {}
     for name, spec in data["types"].items():
+        at = _where(source, lines, ("types", name))
         if not isinstance(spec, dict):
-            raise KGError(f"{source}: type {name!r} must be a mapping")
-        missing = [k for k in ("class", "property", "label", "comment") if k not in spec]
+            raise KGError(f"{at}: type {name!r} must be a mapping")
+        missing = [k for k in REQUIRED_TYPE_FIELDS if k not in spec]
         if missing:
-            raise KGError(f"{source}: type {name!r} lacks {', '.join(missing)}")
-        known = {
-            "class", "property", "label", "comment", "symmetric", "core", "cameo", "plover",
-            "verbs", "nouns", "phrases",
-        }
+            raise KGError(f"{at}: type {name!r} lacks {', '.join(missing)}")
+        for key, value in spec.items():
+            kind = TYPE_FIELDS.get(key) or TYPE_OPTIONS.get(key)
+            where = _where(source, lines, ("types", name, key))
+            if kind is None:
+                raise _unknown(str(key), {*TYPE_FIELDS, *TYPE_OPTIONS}, f"key of type {name!r}",
+                               where)
+            _checked(value, kind, f"{name}.{key}", where)
+        alt = spec.get("person_object_as")
+        if alt is not None and alt not in data["types"]:
+            raise KGError(f"{_where(source, lines, ('types', name, 'person_object_as'))}: "
+                          f"{name}.person_object_as names no type: {alt!r}")
+        known = set(TYPE_FIELDS)
         types[name] = RelationType(
             name=name,
             class_name=str(spec["class"]),
@@ -98,22 +194,29 @@ def parse_lexicon(data: Any, source: str = "lexicon") -> Lexicon:
     cues_raw = data.get("cues") or {}
     if not isinstance(cues_raw, dict):
         raise KGError(f"{source}: 'cues' must be a mapping of lists")
-    cues = {k: _strings(v, f"cues.{k}") for k, v in cues_raw.items()}
+    cues: dict[str, tuple[str, ...]] = {}
+    for k, v in cues_raw.items():
+        where = _where(source, lines, ("cues", k))
+        if k not in CUES:
+            raise _unknown(str(k), CUES, "cue", where)
+        cues[k] = _checked(v, "strings", f"cues.{k}", where)
     return Lexicon(types=types, cues=cues)
 
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
-    """Read and parse the lexicon file once per process."""
-    with open(path, encoding="utf-8") as fh:
-        return parse_lexicon(yaml.safe_load(fh), source=str(path))
+    """Read, check and parse the lexicon file once per process."""
+    text = path.read_text(encoding="utf-8")
+    return parse_lexicon(yaml.safe_load(text), source=str(path), lines=key_lines(text))
 
 
 __all__ = [
+    "CUES",
     "LEXICON_PATH",
     "ONTOLOGY_DIR",
     "Lexicon",
     "RelationType",
+    "key_lines",
     "load_lexicon",
     "parse_lexicon",
 ]

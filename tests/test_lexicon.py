@@ -54,6 +54,7 @@ def test_yaml_booleans_are_quoted() -> None:
     assert "no" in lex.cue("negation")
     assert "false" in lex.cue("fiction_words")
     assert {"on", "off"} <= set(lex.cue("call_not_preps"))
+    assert "up" not in lex.cue("call_not_preps")  # "called him up" is a phone call
 
 
 def test_options_reach_the_extractor() -> None:
@@ -91,3 +92,55 @@ def test_a_new_type_is_a_data_change() -> None:
 def test_bad_lexicon_is_a_clear_error() -> None:
     with pytest.raises(KGError, match=r"cues\.negation"):
         parse_lexicon({"types": {}, "cues": {"negation": [True]}})
+
+
+def _write(tmp_path: object, text: str) -> object:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "lexicon.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+_TYPE = """types:
+  met:
+    class: Meeting
+    property: met
+    label: met
+    comment: met in person
+    verbs: [meet]
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("    objet_preps: [with]\n", r"lexicon\.yaml:8: unknown key of type 'met' 'objet_preps'"
+                                     r" \(did you mean 'object_preps'\?\)"),
+        ("    symmetric: yes please\n", r"lexicon\.yaml:8: met\.symmetric must be a bool"),
+        ("    person_object_as: meeting\n", r"lexicon\.yaml:8: .*names no type: 'meeting'"),
+        ("cues:\n  reportng: [say]\n", r"lexicon\.yaml:9: unknown cue 'reportng' \(did you mean "
+                                       r"'reporting'\?\)"),
+        ("cues:\n  reporting: say\n", r"lexicon\.yaml:9: cues\.reporting must be a list"),
+        ("version: 1\nextra: {}\n", r"lexicon\.yaml:9: unknown top-level key 'extra'"),
+    ],
+)
+def test_schema_errors_name_the_file_and_line(tmp_path: object, extra: str, message: str) -> None:
+    """An unknown key, a misspelt option or a value of the wrong kind is an error naming the
+    file and the line, never silently ignored."""
+    load_lexicon.cache_clear()
+    with pytest.raises(KGError, match=message):
+        load_lexicon(_write(tmp_path, _TYPE + extra))  # type: ignore[arg-type]
+
+
+def test_every_declared_cue_is_read_by_the_extractor() -> None:
+    """Cues are data the code reads: a cue the schema allows but no code uses is dead."""
+    from pathlib import Path
+
+    from kg.lexicon import CUES
+
+    package = Path(__file__).resolve().parent.parent / "kg"
+    code = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py"))
+    for cue in sorted(CUES):
+        assert f'cue("{cue}")' in code, f"cue {cue!r} is declared but never read"
+    assert set(load_lexicon().cues) == set(CUES)

@@ -1154,6 +1154,11 @@ def test_a_plain_fact_before_is_not_the_report() -> None:
          [("called", "Tomas Reyes", "Marta Kolar", P, A)]),
         # a particle-less "called on X to" stays an appeal, not a meeting
         ("Reyes called on Marek to resign.", []),
+        # summoned to a place, not phoned
+        ("Sir Edward Lind called Felix Braun back to Downing Street for a last attempt at a deal.",
+         []),
+        ("Felix Braun called Tomas Reyes back on Sunday.",
+         [("called", "Felix Braun", "Tomas Reyes", P, A)]),
         ("President Garcia had recently spoken by telephone with Mexican President Tomas Reyes.",
          [("called", "Garcia", "Tomas Reyes", P, A)]),
         ("Kolar defeated Moscow-backed candidate Viktor Lind at the polls.",

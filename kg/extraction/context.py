@@ -88,6 +88,7 @@ class Compiled:
     future_time: frozenset[str] = frozenset()
     containing: frozenset[str] = frozenset()
     outlet_verbs: frozenset[str] = frozenset()
+    summon_preps: frozenset[str] = frozenset()
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
@@ -177,6 +178,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         future_time=_set(cue("future_time")),
         containing=_set(cue("containing_preps")),
         outlet_verbs=_set(cue("outlet_verbs")),
+        summon_preps=_set(cue("summon_preps")),
     )
     _COMPILED[id(lexicon)] = (lexicon, compiled)
     return compiled
@@ -278,7 +280,7 @@ def _modal_aux(tok: Token, c: Compiled) -> tuple[Modality | None, bool]:
                 mod = mod or "hypothetical"
             elif low == "going" or lemma(ch) == "go":
                 mod = "planned"
-        if ch.dep_ == "neg" or (ch.dep_ == "advmod" and low in ("never",)):
+        if ch.dep_ == "neg" or (ch.dep_ == "advmod" and low in c.negation):
             neg = True
     return mod, neg
 
@@ -483,7 +485,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         modality = "hypothetical"
     if trigger.pos_ in ("NOUN", "PROPN"):
         for ch in trigger.children:
-            if ch.dep_ == "det" and ch.lower_ == "no":
+            if ch.dep_ == "det" and ch.lower_ in c.negation:
                 negative = True
     if modality == "actual" and (_headline_infinitive(trigger) or _future_dated(trigger, c)):
         modality = "planned"
@@ -564,7 +566,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     # "had no intention of travelling to X", "the plan of meeting X"
                     if modality == "actual":
                         modality = "planned"
-                    if any(ch.dep_ == "det" and ch.lower_ == "no" for ch in head.children):
+                    if any(ch.dep_ == "det" and ch.lower_ in c.negation for ch in head.children):
                         negative = not negative
                 if tok.lower_ in ("during", "while", "after", "before"):
                     # "dismissed the story ... during a visit": a circumstance, not the claim
@@ -629,7 +631,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
             elif open_clause and lemma(head) in c.planned_nouns:
                 if modality == "actual":
                     modality = "planned"
-                if any(ch.dep_ == "det" and ch.lower_ == "no" for ch in head.children):
+                if any(ch.dep_ == "det" and ch.lower_ in c.negation for ch in head.children):
                     negative = not negative
             else:
                 open_clause = False

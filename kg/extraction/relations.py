@@ -567,7 +567,11 @@ class _Extractor:
             if ch.dep_ == "xcomp" and ch.pos_ in ("NOUN", "ADJ", "PROPN"):
                 return False
             if ch.dep_ == "prt":
-                return ch.lower_ == "up"
+                return ch.lower_ not in self.c.call_not_preps
+        for holder in (tok, *_children(tok, "advmod", "prt")):
+            # "called the Liberal leader back to Downing Street": summoned, not phoned
+            if self._prep_objects(holder, self.c.summon_preps):
+                return False
         for o in objs:
             if lemma(o) in self.c.report_nouns:
                 return False
@@ -820,7 +824,7 @@ class _Extractor:
         """The noun *call* as an appeal: "a call for calm", "calls to resign"."""
         return bool(_children(tok, "acl")) or any(
             ch.dep_ == "prep"
-            and ch.lower_ in ("for", "on", "to")
+            and ch.lower_ in self.c.call_not_preps
             and not self._party_prep(ch)
             and not _dating_prep(ch)  # "a call on Monday" is dated, not an appeal
             for ch in tok.children
