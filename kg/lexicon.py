@@ -73,7 +73,7 @@ TYPE_FIELDS: dict[str, Kind] = {
 #: per-type options read by the extractor (kg/extraction/relations.py); see lexicon.yaml's header
 TYPE_OPTIONS: dict[str, Kind] = {
     "object_preps": "strings", "noun_object_preps": "strings", "agent_preps": "strings",
-    "direct_object": "bool", "stand_in": "bool", "place_object": "bool",
+    "direct_object": "bool", "stand_in": "bool", "place_object": "bool", "clause_only": "bool",
     "person_object_as": "str", "agent_nouns": "strings", "person_verbs": "strings",
     "motion_verbs": "strings", "departure_verbs": "strings", "standin_only_verbs": "strings",
     "modifier_nouns": "strings", "modifier_verbs": "strings", "context_verbs": "strings",

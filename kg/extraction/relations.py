@@ -34,6 +34,7 @@ from kg.extraction.context import (
     subject_of,
 )
 from kg.extraction.dates import normalise_date, parse_reference
+from kg.extraction.patterns import PatternMatch, match_patterns
 from kg.lexicon import Lexicon, load_lexicon
 from kg.model import UNNAMED_SOURCE, Entity, Evidence, RelationRecord
 
@@ -487,13 +488,10 @@ class _Extractor:
                 and f.object.token.dep_ in ("dobj", "nsubjpass", "conj")
                 and f.subject.token.pos_ != "PRON"
             )
-        if tok.dep_ == "amod":
-            # "Moscow-backed candidate X": a participle modifying its patient
-            return [f for rtype in types for f in self._hyphen_participle(tok, rtype)]
         for rtype in types:
             if rtype == "called" and lem == "call" and not self._is_phone_call(tok):
                 continue
-            if rtype == "denied":
+            if self.c.option(rtype, "clause_only"):
                 continue  # denials come from the clause context of what they deny
             if lem in self.c.option_set(rtype, "standin_only_verbs"):
                 found.extend(self._verb_frame(tok, rtype, conf=0.8, standin_only=True))
@@ -503,21 +501,40 @@ class _Extractor:
             found.extend(self._verb_frame(tok, rtype, conf=0.9))
         return found
 
-    def _hyphen_participle(self, tok: Token, rtype: str) -> list[_Found]:
-        """ "Moscow-backed candidate X", "a Kremlin-endorsed plan of Y": the name joined to the
-        participle by a hyphen is the agent, the noun it modifies (or its owner) the other."""
-        if tok.tag_ != "VBN" or not any(ch.tag_ == "HYPH" for ch in tok.children):
-            return []
-        agents = [
-            p
-            for ch in tok.children
-            if ch.dep_ in ("npadvmod", "compound", "nmod", "nsubj") and ch.i < tok.i
-            for p in self.parties(ch)
-        ]
-        noun = tok.head
-        while noun.dep_ == "compound" and noun.head.i != noun.i:
-            noun = noun.head  # "Moscow-backed candidate Viktor Lind": the name heads it
-        return self._pairs(tok, rtype, agents, self.parties(noun, rtype), 0.8)
+    # ---- argument patterns (ontology/patterns.yaml) -------------------------------------
+
+    def pattern_relations(self, matches: Iterable[PatternMatch]) -> list[_Found]:
+        """Relations of DependencyMatcher matches: the trigger's lexicon types (restricted to
+        the pattern's), the parties of the subject and object roles."""
+        out: list[_Found] = []
+        for m in matches:
+            p, trig = m.pattern, m.tokens["trigger"]
+            table = self.c.verbs if p.trigger == "verb" else self.c.nouns
+            types = dict.fromkeys((*table.get(lemma(trig), ()), *table.get(trig.lower_, ())))
+            if p.trigger == "verb" and trig.pos_ not in ("VERB", "AUX"):
+                continue
+            if any(self._role_parties(m.tokens[r], None) for r in p.not_party):
+                continue
+            for rtype in types:
+                if (p.types and rtype not in p.types) or self.c.option(rtype, "clause_only"):
+                    continue
+                if p.subject == "trigger":
+                    agents, _ = self._subjects(trig, rtype)
+                else:
+                    agents = self._role_parties(m.tokens[p.subject], None)
+                objects = self._role_parties(m.tokens[p.object], rtype)
+                out.extend(self._pairs(trig, rtype, agents, objects, p.confidence))
+        return out
+
+    def _role_parties(self, tok: Token, rtype: str | None) -> list[_Party]:
+        """The parties a role token names; a compound modifier names those of its head
+        ("Moscow-backed candidate Viktor Lind": the candidate is Lind)."""
+        for _ in range(4):
+            found = self.parties(tok, rtype)
+            if found or tok.dep_ != "compound" or tok.head.i == tok.i:
+                return found
+            tok = tok.head
+        return []
 
     def _in_person(self, tok: Token) -> bool:
         return any(p.lower_ == "person" for p in self._prep_objects(tok, ("in",))) or any(
@@ -684,16 +701,6 @@ class _Extractor:
                         if ch.dep_ in ("npadvmod", "appos") and ch.i == ob.right_edge.i + 1
                         for p in self.parties(ch, rtype)
                     ]
-                if not cand and self.c.option(rtype, "place_object"):
-                    # "visited a factory in Lyon", "will visit the community in Leeds": the
-                    # place the non-party object is in
-                    cand = [
-                        p
-                        for head in (*ob.subtree, tok)
-                        for pob in self._prep_objects(head, ("in",))
-                        for p in self.parties(pob)
-                        if p.entity.type in _PLACE_TYPES
-                    ][:1]
                 objects.extend(cand)
                 other_object = other_object or not cand
         preps = self.c.option_list(rtype, "object_preps")
@@ -789,7 +796,7 @@ class _Extractor:
             return []
         out: list[_Found] = []
         for rtype in types:
-            if rtype == "denied" or self.c.option(rtype, "standin_only_verbs"):
+            if self.c.option(rtype, "clause_only") or self.c.option(rtype, "standin_only_verbs"):
                 continue
             if rtype == "called" and tok.lower_.startswith("call"):
                 continue  # the sense of *call* needs a clean parse
@@ -810,7 +817,7 @@ class _Extractor:
             types.append(self.c.modifier_nouns[lem])
         found: list[_Found] = []
         for rtype in dict.fromkeys(types):
-            if rtype == "denied":
+            if self.c.option(rtype, "clause_only"):
                 continue
             if rtype == "called" and lem == "call" and self._call_for(tok):
                 continue
@@ -896,14 +903,6 @@ class _Extractor:
         )
         for pob in self._prep_objects(tok, obj_preps):
             objects.extend(self.parties(pob, rtype))
-        if not objects and tok.dep_ == "dobj" and tok.head.pos_ in ("VERB", "AUX"):
-            # "sent Braun his congratulations", "gave X its backing": the verb's recipient
-            objects = [
-                p
-                for d in _children(tok.head, "dative")
-                for x in (_children(d, "pobj") if d.pos_ == "ADP" else [d])
-                for p in self.parties(x, rtype)
-            ]
         between = [p for pob in self._prep_objects(tok, ("between",)) for p in self.parties(pob)]
         if len({p.entity.id for p in between}) >= 2 and self.c.types[rtype].symmetric:
             # "would host talks between A and B": the pair, not the host
@@ -1205,6 +1204,7 @@ def extract_sentence_relations(
             or any(h == lem for _, h, _r in c.phrases)
         ):
             found.extend(ex.verb_relations(tok))
+    found.extend(ex.pattern_relations(match_patterns(sent)))
     out: list[tuple[_Found, Context]] = []
     for f in found:
         ctx = _contextualise(f, s, c)

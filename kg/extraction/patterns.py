@@ -1,0 +1,242 @@
+"""Argument patterns as data: ``ontology/patterns.yaml`` run by spaCy's ``DependencyMatcher``.
+
+A pattern names the way a trigger finds its parties in the dependency tree ("Moscow-backed
+candidate X": the hyphenated name is the agent, the modified noun the other party). Each node of
+the matcher pattern is a *role*; the pattern says which role is the trigger (a verb or noun of
+the lexicon), which roles are the subject and the object, which must name no party, the relation
+types it may yield, a confidence and at least one example sentence (the examples are tests).
+Adding a construction is a data edit plus an example: the interpreter in
+:mod:`kg.extraction.relations` turns matches into relations and the clause-context walk gives
+them their status, exactly as for the hand-written frames.
+
+The file is checked on load: an unknown key, a role that is not a node of the pattern, a pattern
+spaCy rejects or one without an example is an error naming the file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+
+from kg.errors import KGError
+from kg.lexicon import ONTOLOGY_DIR, key_lines
+
+if TYPE_CHECKING:
+    from spacy.matcher import DependencyMatcher
+    from spacy.tokens import Span, Token
+    from spacy.vocab import Vocab
+
+PATTERNS_PATH = ONTOLOGY_DIR / "patterns.yaml"
+
+TriggerClass = Literal["verb", "noun"]
+_TRIGGER_CLASSES: tuple[TriggerClass, ...] = ("verb", "noun")
+_KEYS = {
+    "name", "doc", "trigger", "types", "confidence", "match", "subject", "object",
+    "not_party", "examples",
+}  # fmt: skip
+_REQUIRED = ("name", "doc", "trigger", "confidence", "match", "subject", "object", "examples")
+_EXAMPLE_KEYS = {"text", "relations"}
+
+
+@dataclass(frozen=True)
+class Example:
+    """A sentence and the (type, subject, object) relations the pattern must give for it."""
+
+    text: str
+    relations: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class ArgumentPattern:
+    """One named construction: a DependencyMatcher pattern whose nodes are roles."""
+
+    name: str
+    doc: str
+    trigger: TriggerClass
+    types: tuple[str, ...]
+    confidence: float
+    match: tuple[Mapping[str, Any], ...]
+    subject: str
+    object: str
+    not_party: tuple[str, ...]
+    examples: tuple[Example, ...]
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Node names in pattern order (the order of the token ids of a match)."""
+        return tuple(str(node["RIGHT_ID"]) for node in self.match)
+
+
+@dataclass(frozen=True)
+class PatternMatch:
+    """A match in one sentence: the pattern and the token of each role."""
+
+    pattern: ArgumentPattern
+    tokens: Mapping[str, Token]
+
+
+def _fail(where: str, message: str) -> KGError:
+    return KGError(f"{where}: {message}")
+
+
+def _parse_example(raw: Any, where: str) -> Example:
+    if not isinstance(raw, dict) or set(raw) - _EXAMPLE_KEYS or "text" not in raw:
+        raise _fail(where, "an example is a mapping with 'text' and 'relations'")
+    rels = raw.get("relations") or []
+    if not isinstance(rels, list) or not all(
+        isinstance(r, list) and len(r) == 3 and all(isinstance(x, str) for x in r) for r in rels
+    ):
+        raise _fail(where, "example relations are [type, subject, object] lists")
+    return Example(str(raw["text"]), tuple((r[0], r[1], r[2]) for r in rels))
+
+
+def parse_patterns(
+    data: Any,
+    source: str = "patterns",
+    lines: Mapping[tuple[str, ...], int] | None = None,
+    types: frozenset[str] | None = None,
+) -> tuple[ArgumentPattern, ...]:
+    """Check and build the patterns of a parsed ``patterns.yaml`` (``types``: the lexicon's
+    relation types, which a pattern's ``types`` must name)."""
+    lines = lines or {}
+    if not isinstance(data, dict) or set(data) - {"version", "patterns"}:
+        raise _fail(source, "expected a mapping with 'version' and 'patterns'")
+    items = data.get("patterns")
+    if not isinstance(items, list):
+        raise _fail(source, "'patterns' must be a list")
+    out: list[ArgumentPattern] = []
+    names: set[str] = set()
+    for n, raw in enumerate(items):
+        name = raw.get("name") if isinstance(raw, dict) else None
+        line = lines.get(("patterns", str(n)))
+        where = f"{source}:{line}" if line else f"{source} (pattern {n + 1})"
+        if not isinstance(raw, dict):
+            raise _fail(where, "a pattern must be a mapping")
+        unknown = sorted(set(raw) - _KEYS)
+        if unknown:
+            raise _fail(where, f"pattern {name!r}: unknown key {unknown[0]!r}; "
+                               f"known keys: {', '.join(sorted(_KEYS))}")
+        missing = [k for k in _REQUIRED if k not in raw]
+        if missing:
+            raise _fail(where, f"pattern {name!r} lacks {', '.join(missing)}")
+        if not isinstance(name, str) or name in names:
+            raise _fail(where, f"pattern name {name!r} must be a unique string")
+        names.add(name)
+        if raw["trigger"] not in _TRIGGER_CLASSES:
+            raise _fail(where, f"pattern {name!r}: trigger must be one of {_TRIGGER_CLASSES}")
+        match = raw["match"]
+        if not isinstance(match, list) or not match or not all(isinstance(m, dict) for m in match):
+            raise _fail(where, f"pattern {name!r}: match must be a non-empty list of nodes")
+        roles = [str(m.get("RIGHT_ID")) for m in match]
+        if roles[0] != "trigger":
+            raise _fail(where, f"pattern {name!r}: the first node must be 'trigger'")
+        not_party = raw.get("not_party") or []
+        for role in (raw["subject"], raw["object"], *not_party):
+            if role not in roles:
+                raise _fail(where, f"pattern {name!r}: role {role!r} is no node of the pattern")
+        rtypes = tuple(raw.get("types") or ())
+        if types is not None and any(t not in types for t in rtypes):
+            raise _fail(where, f"pattern {name!r}: unknown relation type in {list(rtypes)}")
+        conf = raw["confidence"]
+        if not isinstance(conf, (int, float)) or not 0 < conf <= 1:
+            raise _fail(where, f"pattern {name!r}: confidence must be in (0, 1]")
+        examples = raw["examples"]
+        if not isinstance(examples, list) or not examples:
+            raise _fail(where, f"pattern {name!r} has no example sentence")
+        out.append(
+            ArgumentPattern(
+                name=name,
+                doc=str(raw["doc"]),
+                trigger=raw["trigger"],
+                types=rtypes,
+                confidence=float(conf),
+                match=tuple(match),
+                subject=str(raw["subject"]),
+                object=str(raw["object"]),
+                not_party=tuple(str(r) for r in not_party),
+                examples=tuple(_parse_example(e, where) for e in examples),
+            )
+        )
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def load_patterns(path: Path = PATTERNS_PATH) -> tuple[ArgumentPattern, ...]:
+    """Read and check the pattern file once per process."""
+    from kg.lexicon import load_lexicon
+
+    text = path.read_text(encoding="utf-8")
+    return parse_patterns(
+        yaml.safe_load(text),
+        source=str(path),
+        lines=_item_lines(text),
+        types=frozenset(load_lexicon().types),
+    )
+
+
+def _item_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Lines of the list items under ``patterns`` (key paths use the item index)."""
+    lines = dict(key_lines(text))
+    root = yaml.compose(text)
+    if isinstance(root, yaml.MappingNode):
+        for k, v in root.value:
+            if k.value == "patterns" and isinstance(v, yaml.SequenceNode):
+                for i, item in enumerate(v.value):
+                    lines[("patterns", str(i))] = item.start_mark.line + 1
+    return lines
+
+
+_MATCHERS: dict[tuple[int, int], tuple[Vocab, DependencyMatcher]] = {}
+
+
+def _matcher(vocab: Vocab, patterns: tuple[ArgumentPattern, ...]) -> DependencyMatcher:
+    """A DependencyMatcher holding every pattern, built once per vocabulary."""
+    key = (id(vocab), id(patterns))
+    hit = _MATCHERS.get(key)
+    if hit is not None and hit[0] is vocab:
+        return hit[1]
+    from spacy.matcher import DependencyMatcher
+
+    matcher = DependencyMatcher(vocab)
+    for p in patterns:
+        try:
+            matcher.add(p.name, [[dict(node) for node in p.match]])
+        except (ValueError, KeyError) as exc:
+            raise KGError(f"{PATTERNS_PATH}: pattern {p.name!r} is not a valid spaCy "
+                          f"DependencyMatcher pattern: {exc}") from None
+    _MATCHERS[key] = (vocab, matcher)
+    return matcher
+
+
+def match_patterns(
+    sent: Span, patterns: tuple[ArgumentPattern, ...] | None = None
+) -> Iterator[PatternMatch]:
+    """Every match of every pattern in one sentence, in a stable order."""
+    patterns = load_patterns() if patterns is None else patterns
+    if not patterns:
+        return
+    by_name = {p.name: p for p in patterns}
+    matcher = _matcher(sent.doc.vocab, patterns)
+    vocab = sent.doc.vocab
+    found: list[tuple[str, tuple[int, ...], ArgumentPattern]] = []
+    for match_id, token_ids in matcher(sent):
+        pattern = by_name[vocab.strings[match_id]]
+        found.append((pattern.name, tuple(token_ids), pattern))
+    for _name, ids, pattern in sorted(found, key=lambda x: (x[0], x[1])):
+        yield PatternMatch(pattern, dict(zip(pattern.roles, (sent[i] for i in ids), strict=True)))
+
+
+__all__ = [
+    "PATTERNS_PATH",
+    "ArgumentPattern",
+    "Example",
+    "PatternMatch",
+    "load_patterns",
+    "match_patterns",
+    "parse_patterns",
+]

@@ -1,0 +1,95 @@
+"""Argument patterns (ontology/patterns.yaml): each pattern's examples are test cases, and the
+file is checked on load (unknown keys, roles that are no node, no example, bad spaCy patterns)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers_relations import extract_text, names_match
+
+from kg.errors import KGError
+from kg.extraction.patterns import _matcher, load_patterns, parse_patterns
+
+PATTERNS = load_patterns()
+EXAMPLES = [(p.name, ex) for p in PATTERNS for ex in p.examples]
+SYMMETRIC = {"met", "called"}
+
+
+def _has(recs: tuple, rtype: str, subject: str, obj: str) -> bool:
+    for r in recs:
+        if r.type != rtype:
+            continue
+        if names_match(r.subject, subject) and names_match(r.object, obj):
+            return True
+        if rtype in SYMMETRIC and names_match(r.subject, obj) and names_match(r.object, subject):
+            return True
+    return False
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("name", "example"), EXAMPLES, ids=[f"{n}:{e.text[:40]}" for n, e in EXAMPLES]
+)
+def test_pattern_examples(name: str, example: object) -> None:
+    recs = extract_text(example.text)  # type: ignore[attr-defined]
+    for rtype, subject, obj in example.relations:  # type: ignore[attr-defined]
+        assert _has(recs, rtype, subject, obj), (
+            f"{name}: {(rtype, subject, obj)} not in "
+            f"{[(r.type, r.subject, r.object) for r in recs]}"
+        )
+
+
+def test_every_pattern_compiles_and_has_an_example() -> None:
+    from spacy.vocab import Vocab
+
+    assert PATTERNS and all(p.examples for p in PATTERNS)
+    _matcher(Vocab(), PATTERNS)  # spaCy accepts every pattern
+    assert len({p.name for p in PATTERNS}) == len(PATTERNS)
+
+
+_GOOD = {
+    "name": "x",
+    "doc": "d",
+    "trigger": "noun",
+    "confidence": 0.7,
+    "match": [
+        {"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"POS": "NOUN"}},
+        {"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "a", "RIGHT_ATTRS": {"DEP": "poss"}},
+        {"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "b", "RIGHT_ATTRS": {"DEP": "prep"}},
+    ],
+    "subject": "a",
+    "object": "b",
+    "examples": [{"text": "A's talks with B.", "relations": [["met", "A", "B"]]}],
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"objekt": "b"}, r"unknown key 'objekt'"),
+        ({"object": "c"}, r"role 'c' is no node"),
+        ({"examples": []}, r"has no example"),
+        ({"trigger": "adverb"}, r"trigger must be one of"),
+        ({"types": ["befriended"]}, r"unknown relation type"),
+        ({"confidence": 3}, r"confidence must be in"),
+    ],
+)
+def test_bad_patterns_are_clear_errors_with_the_line(
+    tmp_path: Path, change: dict, message: str
+) -> None:
+    pattern = {**_GOOD, "name": "y", **change}
+    text = yaml.safe_dump({"version": 1, "patterns": [_GOOD, pattern]}, sort_keys=False)
+    path = tmp_path / "patterns.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KGError, match=message) as err:
+        load_patterns.__wrapped__(path)
+    line = text.splitlines().index("- name: y") + 1
+    assert str(err.value).startswith(f"{path}:{line}: ")
+
+
+def test_a_missing_field_names_the_pattern() -> None:
+    bad = {k: v for k, v in _GOOD.items() if k != "subject"}
+    with pytest.raises(KGError, match=r"pattern 'x' lacks subject"):
+        parse_patterns({"version": 1, "patterns": [bad]}, types=frozenset({"met"}))
