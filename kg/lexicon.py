@@ -77,6 +77,9 @@ TYPE_OPTIONS: dict[str, Kind] = {
     "person_object_as": "str", "agent_nouns": "strings", "person_verbs": "strings",
     "motion_verbs": "strings", "departure_verbs": "strings", "standin_only_verbs": "strings",
     "modifier_nouns": "strings", "modifier_verbs": "strings", "context_verbs": "strings",
+    "in_person_verbs": "strings", "phone_sense_verbs": "strings", "phone_sense_nouns": "strings",
+    "party_object_only": "bool", "agent_place_preps": "strings", "speech_act": "bool",
+    "location_object": "bool", "reaction": "bool",
 }  # fmt: skip
 REQUIRED_TYPE_FIELDS = ("class", "property", "label", "comment")
 #: cue lists read by the clause-context walk and the entities stage

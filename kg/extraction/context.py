@@ -61,6 +61,7 @@ class Compiled:
     motion_verbs: dict[str, str]
     person_verbs: dict[str, str]
     departure_verbs: dict[str, str]
+    in_person_verbs: dict[str, str]
     reporting: frozenset[str]
     report_nouns: frozenset[str]
     anonymous_sources: frozenset[str]
@@ -118,6 +119,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
     motion_verbs: dict[str, str] = {}
     person_verbs: dict[str, str] = {}
     departure_verbs: dict[str, str] = {}
+    in_person_verbs: dict[str, str] = {}
     for name in sorted(lexicon.types):
         spec = lexicon.types[name]
         for v in spec.verbs:
@@ -136,6 +138,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
             ("motion_verbs", motion_verbs),
             ("person_verbs", person_verbs),
             ("departure_verbs", departure_verbs),
+            ("in_person_verbs", in_person_verbs),
         ):
             for w in _set(spec.options.get(key, ())):
                 target.setdefault(w, name)
@@ -151,6 +154,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         motion_verbs=motion_verbs,
         person_verbs=person_verbs,
         departure_verbs=departure_verbs,
+        in_person_verbs=in_person_verbs,
         reporting=_set(cue("reporting")),
         report_nouns=_set(cue("report_nouns")),
         anonymous_sources=_set(cue("anonymous_sources")),
@@ -406,7 +410,7 @@ def _trailing_denial(ctx: Context, trigger: Token, lookup: Lookup, c: Compiled) 
     with a denying relative clause, denies what the clause says. Not for an accusation: "X
     accused Y of ..., an allegation Y denies" denies what X said, not that X said it."""
     kinds = (*c.verbs.get(lemma(trigger), ()), *c.nouns.get(lemma(trigger), ()))
-    if "accused" in kinds:
+    if any(c.option(k, "speech_act") for k in kinds):
         return ctx
     for noun in trigger.subtree:
         if noun.dep_ != "appos" or noun.i <= trigger.i or lemma(noun) not in c.report_nouns:

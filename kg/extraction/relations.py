@@ -53,8 +53,6 @@ _TIME_PREPS = frozenset(["during", "after", "before", "on", "since"])
 _ACTING_TYPES = frozenset(["Organization", "GeopoliticalEntity", "Group"])
 #: "hosted A and B for bilateral talks": each with the host, not with each other
 _SEPARATE = frozenset(["bilateral", "separate", "individual", "one-on-one", "private"])
-#: relation types that react to someone else's act ("accused X ... after a call with Y")
-_REACTION_TYPES = frozenset(["accused", "criticized", "supported", "warned", "urged"])
 _PRONOUNS = frozenset("he she him her his hers they them their its it".split())  # noqa: SIM905
 _GROUP_NOUNS = frozenset(
     "leader leaders men women presidents sides pair countries".split()  # noqa: SIM905
@@ -467,13 +465,14 @@ class _Extractor:
             and self._prep_objects(tok, ("to", "with"))
         ):
             found.extend(self._verb_frame(tok, self.c.context_verbs[lem], conf=0.6))
-        if lem in self.c.context_verbs and "met" in self.c.types and self._in_person(tok):
+        if lem in self.c.in_person_verbs and self._in_person(tok):
             # "has not spoken to X in person since May": a meeting, not a call
-            agents, _ = self._subjects(tok, "met")
+            in_person = self.c.in_person_verbs[lem]
+            agents, _ = self._subjects(tok, in_person)
             others = [
                 p for pob in self._prep_objects(tok, ("to", "with")) for p in self.parties(pob)
             ]
-            return self._pairs(tok, "met", agents, others, 0.8)
+            return self._pairs(tok, in_person, agents, others, 0.8)
         if lem in self.c.motion_verbs:
             found.extend(self._motion(tok, self.c.motion_verbs[lem]))
         if lem in self.c.departure_verbs:
@@ -489,15 +488,17 @@ class _Extractor:
                 and f.subject.token.pos_ != "PRON"
             )
         for rtype in types:
-            if rtype == "called" and lem == "call" and not self._is_phone_call(tok):
-                continue
+            if lem in self.c.option_set(rtype, "phone_sense_verbs") and not self._is_phone_call(
+                tok
+            ):
+                continue  # "called X a liar", "called for calm"
             if self.c.option(rtype, "clause_only"):
                 continue  # denials come from the clause context of what they deny
             if lem in self.c.option_set(rtype, "standin_only_verbs"):
                 found.extend(self._verb_frame(tok, rtype, conf=0.8, standin_only=True))
                 continue
-            if rtype == "criticized" and self._claim_object(tok):
-                continue
+            if self.c.option(rtype, "party_object_only") and self._claim_object(tok):
+                continue  # "slammed the reports": a denial of a claim, not of a party
             found.extend(self._verb_frame(tok, rtype, conf=0.9))
         return found
 
@@ -675,7 +676,7 @@ class _Extractor:
             or (w in _PREPS and not any(ch.dep_ == "prt" and ch.lower_ == w for ch in tok.children))
         ]
         direct_objects = _children(tok, "dobj", "dative")
-        if not direct_objects and rtype == "called":
+        if not direct_objects and lemma(tok) in self.c.option_set(rtype, "phone_sense_verbs"):
             # "Macron called Braun on Sunday" parsed like "called him Bob": a bare name as the
             # object predicate, with no object, is whom they called
             direct_objects = [ob for ob in _children(tok, "oprd") if ob.pos_ == "PROPN"]
@@ -726,7 +727,7 @@ class _Extractor:
         if not objects and other_object and not phrase:
             # "A and B hosted the conference": a non-party object, not a meeting of A and B
             return []
-        if rtype == "called" and lemma(tok) in self.c.context_verbs:
+        if self.c.context_verbs.get(lemma(tok)) == rtype:
             objects = [o for o in objects if o.token.dep_ == "pobj"] or objects
         found = self._pairs(tok, rtype, agents, objects, conf)
         guests = [o for o in objects if o.token.dep_ != "pobj"]
@@ -798,7 +799,7 @@ class _Extractor:
         for rtype in types:
             if self.c.option(rtype, "clause_only") or self.c.option(rtype, "standin_only_verbs"):
                 continue
-            if rtype == "called" and tok.lower_.startswith("call"):
+            if any(tok.lower_.startswith(v) for v in self.c.option_set(rtype, "phone_sense_verbs")):
                 continue  # the sense of *call* needs a clean parse
             # the right-hand name must be a whole name (the next token is not inside it)
             end = right.i
@@ -819,10 +820,10 @@ class _Extractor:
         for rtype in dict.fromkeys(types):
             if self.c.option(rtype, "clause_only"):
                 continue
-            if rtype == "called" and lem == "call" and self._call_for(tok):
-                continue
-            if rtype == "met" and lem in ("talk", "talks") and self._phone_noun(tok):
-                continue
+            if lem in self.c.option_set(rtype, "phone_sense_nouns") and self._call_for(tok):
+                continue  # "a call for calm"
+            if self.c.modifier_nouns.get(lem, rtype) != rtype and self._phone_noun(tok):
+                continue  # "telephone talks" are the phone type's, not a meeting
             conf = 0.75
             found.extend(self._noun_frame(tok, rtype, conf))
         return found
@@ -912,9 +913,9 @@ class _Extractor:
             for ch in tok.children:
                 if ch.i > tok.i and ch.dep_ in ("npadvmod", "dobj", "appos", "nmod", "compound"):
                     objects.extend(self.parties(ch, rtype))
-        if rtype == "supported" and not agents:
+        if not agents:
             # "continued strong support for Ukraine in the United States"
-            for pob in self._prep_objects(tok, ("in", "among")):
+            for pob in self._prep_objects(tok, self.c.option_list(rtype, "agent_place_preps")):
                 agents.extend(
                     p
                     for p in self.parties(pob)
@@ -946,7 +947,7 @@ class _Extractor:
             if (
                 all(a.token.pos_ == "PRON" for a in agents)
                 and gov.lower_ in ("after", "following", "over", "for")
-                and any(t in _REACTION_TYPES for t in self.c.verbs.get(lemma(verb), ()))
+                and any(self.c.option(t, "reaction") for t in self.c.verbs.get(lemma(verb), ()))
             ):
                 # "X accuses Y of ... after (his) call with Z": the reaction is to Y's act
                 agents = [p for d in _children(verb, "dobj") for p in self.parties(d)] or agents
@@ -963,7 +964,7 @@ class _Extractor:
             and all(a.token.pos_ == "PRON" for a in agents)
         ):
             agents = self.parties(subject_of(gov)) or agents
-        if not objects and rtype == "accused" and lemma(gov) not in self.c.denial:
+        if not objects and self.c.option(rtype, "speech_act") and lemma(gov) not in self.c.denial:
             # "accusations from A that C had lied": the one accused is the content's subject
             # (under "C rejected accusations ..." the sentence is C's denial, as in the gold)
             for cl in tok.children:
@@ -1007,7 +1008,7 @@ class _Extractor:
                     if not isinstance(alt, str) or alt not in self.c.types:
                         continue
                     kind = alt
-            elif o.entity.type == "Location" and rtype != "invaded":
+            elif o.entity.type == "Location" and not self.c.option(rtype, "location_object"):
                 continue
             place, place_id = self._place(trigger, (a, o), kind)
             out.append(
@@ -1026,7 +1027,7 @@ class _Extractor:
     def _place(
         self, trigger: Token, parties: tuple[_Party, _Party], kind: str
     ) -> tuple[str | None, str | None]:
-        if kind == "visited":
+        if self.c.option(kind, "place_object"):
             target = parties[1].entity
             return target.label, target.id
         party_ids = {parties[0].entity.id, parties[1].entity.id}
@@ -1585,7 +1586,7 @@ def extract_relations(
             drafts = [(f, _credited(ctx, outlet)) for f, ctx in drafts]
             for f, _ctx in drafts:
                 one, two = f.subject.entity, f.object.entity
-                if f.type in ("met", "called") and one.type == two.type == "Person":
+                if c.types[f.type].symmetric and one.type == two.type == "Person":
                     pairs.append((one, two))
             recs = _records_for_sentence(article.doc, text, start, end, drafts, base, reference)
             recs += _source_only_denials(sent, lookup, c, article.doc, start, end, base, recs)
