@@ -90,7 +90,9 @@ CUES = frozenset(
         "planned_objects", "hypothetical", "future_time", "containing_preps", "readiness",
         "representative_nouns", "stand_in_nouns", "actor_nouns", "phone_words", "place_nouns",
         "neighbour_words", "not_stand_in_nouns", "receiving", "thanking", "motion",
-        "call_not_preps", "summon_preps",
+        "call_not_preps", "summon_preps", "pair_nouns", "pair_words", "separate_words",
+        "collective_representatives", "in_person_words", "not_place_holders", "speaker_nouns",
+        "labelling_verbs",
     }
 )  # fmt: skip
 TOP_KEYS: dict[str, Kind] = {"version": "int", "types": "mapping", "cues": "mapping"}

@@ -33,12 +33,6 @@ __all__ = [
 Lookup = Callable[["Token"], "Entity | None"]
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
-_SPEAKER_NOUNS = frozenset(
-    [
-        "office", "spokesman", "spokeswoman", "spokesperson", "aide", "aides", "representative",
-        "lawyer", "camp", "team", "ministry", "press", "secretary", "adviser", "advisor",
-    ]
-)  # fmt: skip
 
 
 def _set(values: tuple[str, ...] | list[str] | object) -> frozenset[str]:
@@ -90,6 +84,14 @@ class Compiled:
     containing: frozenset[str] = frozenset()
     outlet_verbs: frozenset[str] = frozenset()
     summon_preps: frozenset[str] = frozenset()
+    pair_nouns: frozenset[str] = frozenset()
+    pair_words: frozenset[str] = frozenset()
+    separate_words: frozenset[str] = frozenset()
+    collective_representatives: frozenset[str] = frozenset()
+    in_person_words: frozenset[str] = frozenset()
+    not_place_holders: frozenset[str] = frozenset()
+    speaker_nouns: frozenset[str] = frozenset()
+    labelling_verbs: frozenset[str] = frozenset()
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
@@ -183,6 +185,14 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         containing=_set(cue("containing_preps")),
         outlet_verbs=_set(cue("outlet_verbs")),
         summon_preps=_set(cue("summon_preps")),
+        pair_nouns=_set(cue("pair_nouns")),
+        pair_words=_set(cue("pair_words")),
+        separate_words=_set(cue("separate_words")),
+        collective_representatives=_set(cue("collective_representatives")),
+        in_person_words=_set(cue("in_person_words")),
+        not_place_holders=_set(cue("not_place_holders")),
+        speaker_nouns=_set(cue("speaker_nouns")),
+        labelling_verbs=_set(cue("labelling_verbs")),
     )
     _COMPILED[id(lexicon)] = (lexicon, compiled)
     return compiled
@@ -317,7 +327,7 @@ def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) 
     low = lemma(tok)
     if tok.lower_ == "it" and tok.dep_ == "nsubjpass":
         return Source(UNNAMED_SOURCE, report=True)
-    if tok.pos_ == "NOUN" or low in _SPEAKER_NOUNS or low in c.anonymous_sources:
+    if tok.pos_ == "NOUN" or low in c.speaker_nouns or low in c.anonymous_sources:
         for ch in tok.children:
             if ch.dep_ == "appos":
                 # "spokesperson Lin Wei", "its leader Maja Kvist", "the ministry's spokesman,
@@ -325,7 +335,7 @@ def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) 
                 named = lookup(ch)
                 if named is not None:
                     return Source(named.label, named)
-    if low in _SPEAKER_NOUNS or low in c.anonymous_sources:
+    if low in c.speaker_nouns or low in c.anonymous_sources:
         for ch in tok.children:
             if ch.dep_ in ("poss", "compound"):
                 owner = lookup(ch)
@@ -333,7 +343,7 @@ def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) 
                     return Source(owner.label, owner)
         for ch in tok.children:
             # "a spokesperson for Mr Obama" (not "sources close to X": they are not X)
-            if low in _SPEAKER_NOUNS and ch.dep_ == "prep" and ch.lower_ in ("for", "of"):
+            if low in c.speaker_nouns and ch.dep_ == "prep" and ch.lower_ in ("for", "of"):
                 for p in ch.children:
                     if p.dep_ == "pobj":
                         owner = lookup(p)
@@ -438,7 +448,7 @@ def _report_noun_parent(noun: Token, ctx: Context, lookup: Lookup, c: Compiled) 
         verb = gov.head if noun.dep_ == "pobj" else gov
         if lemma(verb) in c.denial:
             return replace(_deny_context(ctx, verb, lookup, c), denied_source=named)
-        if lemma(verb) == "call" and _has_fiction(verb, c, skip=None):
+        if lemma(verb) in c.labelling_verbs and _has_fiction(verb, c, skip=None):
             return replace(_deny_context(ctx, verb, lookup, c), denied_source=named)
     if noun.dep_ in ("nsubj",) and gov.i != noun.i and _has_fiction(gov, c, skip=noun):
         # "reports that ... were pure invention", typically under "X said"

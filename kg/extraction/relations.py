@@ -14,7 +14,7 @@ is a call only when the article itself talks about a phone call (a phone word or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
@@ -51,12 +51,7 @@ _PREPS = frozenset(["with", "to", "behind", "on", "upon", "at", "by", "for", "ag
 _TIME_PREPS = frozenset(["during", "after", "before", "on", "since"])
 #: entity types that people can act for ("Hamas officials", "the Russian delegation")
 _ACTING_TYPES = frozenset(["Organization", "GeopoliticalEntity", "Group"])
-#: "hosted A and B for bilateral talks": each with the host, not with each other
-_SEPARATE = frozenset(["bilateral", "separate", "individual", "one-on-one", "private"])
 _PRONOUNS = frozenset("he she him her his hers they them their its it".split())  # noqa: SIM905
-_GROUP_NOUNS = frozenset(
-    "leader leaders men women presidents sides pair countries".split()  # noqa: SIM905
-)
 
 
 class EntityIndex(Protocol):
@@ -194,9 +189,9 @@ class _Sentence:
                 return list(members)
         if tok.lower_ == "they" and tok.dep_ in ("nsubj", "nsubjpass"):
             return self._speakers(tok)
-        if lemma(tok) not in _GROUP_NOUNS and tok.lower_ not in _GROUP_NOUNS:
+        if lemma(tok) not in self.c.pair_nouns and tok.lower_ not in self.c.pair_nouns:
             return []
-        if not any(ch.lower_ in ("two", "both") for ch in tok.children):
+        if not any(ch.lower_ in self.c.pair_words for ch in tok.children):
             return []
         seen: list[Entity] = []
         for t in self.sent:
@@ -296,7 +291,7 @@ class _Extractor:
         collective noun) acting for an organisation or country act as that party."""
         if t.pos_ != "NOUN" or lemma(t) not in self.c.representatives:
             return None
-        if t.tag_ != "NNS" and lemma(t) not in ("delegation", "team"):
+        if t.tag_ != "NNS" and lemma(t) not in self.c.collective_representatives:
             return None  # "the Labour leader" is a person, not the party
         if any(
             ch.dep_ == "nummod" or ch.lower_ in ("other", "some", "several", "many", "few")
@@ -538,9 +533,9 @@ class _Extractor:
         return []
 
     def _in_person(self, tok: Token) -> bool:
-        return any(p.lower_ == "person" for p in self._prep_objects(tok, ("in",))) or any(
-            ch.lower_ in ("face-to-face", "in-person") for ch in tok.children
-        )
+        return any(
+            p.lower_ in self.c.in_person_words for p in self._prep_objects(tok, ("in",))
+        ) or any(ch.lower_ in self.c.in_person_words for ch in tok.children)
 
     def _claim_object(self, tok: Token) -> bool:
         return any(
@@ -561,7 +556,7 @@ class _Extractor:
     def _phone_modified(self, tok: Token) -> bool:
         for ch in tok.children:
             if ch.dep_ in ("prep", "agent", "npadvmod", "advmod") or ch.dep_ == "dobj":
-                if lemma(ch) in self.c.phone_words or ch.lower_ in ("telephonically",):
+                if lemma(ch) in self.c.phone_words or ch.lower_ in self.c.phone_words:
                     return True
                 for g in ch.children:
                     if g.dep_ == "pobj" and lemma(g) in self.c.phone_words:
@@ -736,7 +731,9 @@ class _Extractor:
             and len({g.entity.id for g in guests}) >= 2
             and any(
                 rtype in self.c.nouns.get(lemma(p), ())
-                and not any(m.lower_ in _SEPARATE for m in p.children if m.dep_ == "amod")
+                and not any(
+                    m.lower_ in self.c.separate_words for m in p.children if m.dep_ == "amod"
+                )
                 for p in self._prep_objects(tok, ("for",))
             )
         ):
@@ -778,8 +775,9 @@ class _Extractor:
     def headline_motion(self, tok: Token) -> list[_Found]:
         """Headline "Xi heads to Serbia": *heads* tagged as a noun with the traveller as its
         compound."""
-        rtype = self.c.motion_verbs.get("head")
-        if rtype is None or tok.lower_ != "heads" or tok.dep_ != "ROOT":
+        stem = _verb_form_stem(tok.lower_, self.c.motion_verbs)
+        rtype = self.c.motion_verbs.get(stem) if stem else None
+        if rtype is None or tok.dep_ != "ROOT":
             return []
         agents = [p for ch in _children(tok, "compound") for p in self.parties(ch)]
         return self._motion_pairs(tok, rtype, agents)
@@ -1079,7 +1077,7 @@ class _Extractor:
                                         ent is not None
                                         and ent.type in _PLACE_TYPES
                                         and ent.id not in party_ids
-                                        and pob.lower_ not in ("war", "conflict")
+                                        and lemma(pob) not in self.c.not_place_holders
                                     ):
                                         return ent.label, ent.id
         return None, None
@@ -1128,6 +1126,11 @@ def _verb_lemma_guess(word: str, c: Compiled) -> str | None:
     return None
 
 
+def _verb_form_stem(word: str, verbs: Mapping[str, str]) -> str | None:
+    """The verb of a third-person form the tagger took for a plural noun ("heads" -> head)."""
+    return word[:-1] if word.endswith("s") and word[:-1] in verbs else None
+
+
 def _phone_context(docs: Iterable[Doc], c: Compiled) -> bool:
     for doc in docs:
         for t in doc:
@@ -1135,7 +1138,7 @@ def _phone_context(docs: Iterable[Doc], c: Compiled) -> bool:
             if lo in c.phone_words and t.pos_ in ("NOUN", "ADJ", "VERB"):
                 return True
             if (
-                lo == "call"
+                any(lo in c.option_set(k, "phone_sense_nouns") for k in c.types)
                 and t.pos_ == "NOUN"
                 and not any(ch.dep_ == "prep" and ch.lower_ == "for" for ch in t.children)
             ):
@@ -1180,7 +1183,7 @@ def extract_sentence_relations(
         nominal = tok.pos_ in ("NOUN", "PROPN") or (
             lem in c.nouns and tok.pos_ not in ("VERB", "AUX")
         )
-        if nominal and tok.lower_ == "heads":
+        if nominal and tok.dep_ == "ROOT" and _verb_form_stem(tok.lower_, c.motion_verbs):
             found.extend(ex.headline_motion(tok))
             continue
         if nominal and (lem in c.nouns or tok.lower_ in c.nouns or lem in c.modifier_nouns):
