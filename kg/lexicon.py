@@ -109,11 +109,19 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         return parse_lexicon(yaml.safe_load(fh), source=str(path))
 
 
+def object_optional(rtype: str, lexicon: Lexicon | None = None) -> bool:
+    """Whether a relation of this type may lack an object (``object_optional`` in the lexicon:
+    a denial of a statement that names no claimant)."""
+    spec = (lexicon or load_lexicon()).types.get(rtype)
+    return spec is not None and bool(spec.options.get("object_optional", False))
+
+
 __all__ = [
     "LEXICON_PATH",
     "ONTOLOGY_DIR",
     "Lexicon",
     "RelationType",
     "load_lexicon",
+    "object_optional",
     "parse_lexicon",
 ]
