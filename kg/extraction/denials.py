@@ -235,7 +235,14 @@ def _verb_claim(verb: Token, d: DenialCues) -> tuple[list[Token], Token | None] 
             return None
         if lemma(ob) in d.not_objects or ob.lower_ in d.not_objects:
             return None
-        tokens = list(ob.subtree)
+        # "dismissed the story as nonsense": the label is the denial's, not the claim's
+        label = {
+            t.i
+            for p in _children(ob, "prep")
+            if any(lemma(g) in d.fiction or g.lower_ in d.fiction for g in p.subtree)
+            for t in p.subtree
+        }
+        tokens = [t for t in ob.subtree if t.i not in label]
         # "denied the ban had led to ...": the object is the subject of a clause the parser
         # hung off the verb beside it
         for comp in _children(verb, "ccomp", "advcl"):
@@ -498,7 +505,9 @@ def _noun_denial(
                     claim_noun = p
     if not tokens:
         return None
-    return _make(noun, deniers, tokens, claim_noun, sent, lookup, c, memory, offset)
+    # the denial was made whatever the sentence says of it ("X's denial ... did not convince")
+    ctx = replace(clause_context(noun, lookup, c), negative=False, modality="actual")
+    return _make(noun, deniers, tokens, claim_noun, sent, lookup, c, memory, offset, ctx=ctx)
 
 
 def _headline_denial(
@@ -620,7 +629,17 @@ def _fiction_denial(
     claim: Token | None = None
     if lemma(verb) == "call":
         objs = [o for o in _children(verb, "dobj") if lemma(o) in d.claim_nouns]
-        if objs and any(
+        for label in _children(verb, "oprd", "xcomp", "ccomp"):
+            if label.lower_ in d.fiction or lemma(label) in d.fiction:
+                # "called the story false" parsed with "story" under "false"
+                objs += [
+                    o
+                    for o in label.children
+                    if o.dep_ in ("compound", "nmod", "nsubj") and lemma(o) in d.claim_nouns
+                ]
+                if objs:
+                    claim = objs[0]
+        if claim is None and objs and any(
             t.lower_ in d.fiction or lemma(t) in d.fiction
             for t in verb.subtree
             if t.i > objs[0].i and t.head.i != objs[0].i
