@@ -66,6 +66,10 @@ class DenialCues:
     fiction: frozenset[str]
     negation: frozenset[str]
     representatives: frozenset[str]
+    agent_preps: frozenset[str]
+    content_preps: frozenset[str]
+    truth_preps: frozenset[str]
+    labelling: frozenset[str]
     type_name: str
 
 
@@ -111,6 +115,10 @@ def _build_cues(lexicon: Lexicon) -> DenialCues:
         fiction=_lower(cue("fiction_words")),
         negation=_lower(cue("negation")),
         representatives=_lower(cue("representative_nouns")),
+        agent_preps=_lower(cue("denial_agent_preps")),
+        content_preps=_lower(cue("denial_content_preps")),
+        truth_preps=_lower(cue("truth_preps")),
+        labelling=_lower(cue("labelling_verbs")),
         type_name=type_name,
     )
 
@@ -143,6 +151,21 @@ class DenialFrame:
 
 def _children(tok: Token, *deps: str) -> list[Token]:
     return [c for c in tok.children if c.dep_ in deps]
+
+
+def _definite(det: Token) -> bool:
+    """ "the", "this", "that" (morphology, not a word list)."""
+    return "Def" in det.morph.get("Definite") or "Dem" in det.morph.get("PronType")
+
+
+def _thing_pronoun(tok: Token) -> bool:
+    """ "it", "this", "that", "they": a pronoun that can stand for a claim or a thing."""
+    morph = tok.morph
+    return (
+        "Dem" in morph.get("PronType")
+        or "Neut" in morph.get("Gender")
+        or ("Plur" in morph.get("Number") and "3" in morph.get("Person"))
+    )
 
 
 def _negated(tok: Token, d: DenialCues) -> bool:
@@ -182,7 +205,7 @@ def _party_entities(
         if (
             ent is None
             and t.pos_ == "NOUN"
-            and any(ch.dep_ == "det" and ch.lower_ == "the" for ch in t.children)
+            and any(ch.dep_ == "det" and _definite(ch) for ch in t.children)
         ):
             ent = memory.speakers.get(lemma(t))
         if ent is not None and all(ent.id != o.id for o in out):
@@ -203,15 +226,13 @@ def _span(tokens: Iterable[Token]) -> tuple[int, int] | None:
 def _trim(doc_tokens: Sequence[Token], first: int, last: int, sent: Span) -> tuple[int, int] | None:
     """Drop a leading "that", stop at a dash or semicolon, drop trailing punctuation."""
     doc = sent.doc
-    while first <= last and (
-        doc[first].lower_ in ("that", "whether") and doc[first].dep_ == "mark"
-    ):
+    while first <= last and doc[first].dep_ == "mark":
         first += 1
     for i in range(first, last + 1):
         if doc[i].text in _CLAUSE_BREAKS:
             last = i - 1
             break
-    while last >= first and (doc[last].is_punct or doc[last].lower_ in ("and", "but")):
+    while last >= first and (doc[last].is_punct or doc[last].pos_ == "CCONJ"):
         last -= 1
     while first <= last and doc[first].is_punct and doc[first].text not in ('"', "'", "“", "‘"):
         first += 1
@@ -251,8 +272,8 @@ def _verb_claim(verb: Token, d: DenialCues) -> tuple[list[Token], Token | None] 
         claim_noun = ob if lemma(ob) in d.claim_nouns or ob.lower_ in d.claim_nouns else None
         if claim_noun is None and lem not in d.any_object:
             return None
-        if ob.pos_ == "PRON" and ob.lower_ not in ("this", "that", "it"):
-            return None
+        if ob.pos_ == "PRON" and not _thing_pronoun(ob):
+            return None  # "denied him": not a statement
         return tokens, claim_noun
     if comps:
         comp = comps[0]
@@ -293,7 +314,7 @@ def find_denials(
             frame = _no_truth(tok, sent, lookup, c, d, memory, group, offset)
         elif lem in d.plea_verbs:
             frame = _plea(tok, sent, lookup, c, d, memory, group, offset)
-        elif lem in d.reporting or lem == "call":
+        elif lem in d.reporting or lem in d.labelling:
             frame = _fiction_denial(tok, sent, lookup, c, d, memory, group, offset)
         if frame is not None:
             frames.append(frame)
@@ -353,8 +374,10 @@ def _claimant(
     offset: int,
     trigger: Token,
 ) -> Entity | None:
-    """Who made the claim when named; else the first other party of the denied words; else,
-    for a bare "the report" / "that quote", the maker of the claim an earlier sentence named."""
+    """Who made the claim: named with the claim noun ("the Courier's report"), or for a claim
+    noun with no content of its own ("the report", "that quote", "the talk of splits") the
+    maker of the claim an earlier sentence named; else the first other party of the denied
+    words; else none."""
     ids = {e.id for e in deniers}
     if claim_noun is not None:
         named = _named_report_source(claim_noun, lookup)
@@ -366,25 +389,46 @@ def _claimant(
                         break
         if named is not None and named.id not in ids:
             return named
+        if not any(ch.dep_ in ("acl", "relcl", "ccomp") for ch in claim_noun.children):
+            here = offset + trigger.idx
+            for pos, ent in reversed(memory.claimants):
+                if here - pos > _CLAIMANT_REACH:
+                    break
+                if ent.id not in ids and pos < here:
+                    return ent
     doc = sent.doc
     for i in range(span[0], span[1] + 1):
-        ent = lookup(doc[i])
+        tok = doc[i]
+        ent = lookup(tok)
+        if ent is None and tok.pos_ == "PRON" and _thing_pronoun(tok):
+            ent = _joined_subject(trigger, lookup)
         if ent is not None and ent.id not in ids:
             return ent
-    if claim_noun is not None and _bare(claim_noun):
-        here = offset + trigger.idx
-        for pos, ent in reversed(memory.claimants):
-            if here - pos > _CLAIMANT_REACH:
-                break
-            if ent.id not in ids:
-                return ent
+    return None
+
+
+def _joined_subject(trigger: Token, lookup: Lookup) -> Entity | None:
+    """ "A's subsidiary had sold chips but [X] denied that it was dumping them": "it" is the
+    subject of the clause the denial is joined to."""
+    if trigger.dep_ != "conj":
+        return None
+    subj = subject_of(trigger.head)
+    if subj is None:
+        return None
+    ent = lookup(subj)
+    if ent is not None:
+        return ent
+    for t in subj.subtree:
+        if t.dep_ in ("poss", "compound") and t.head.i == subj.i:
+            owner = lookup(t)
+            if owner is not None:
+                return owner
     return None
 
 
 def _bare(noun: Token) -> bool:
     """ "the report", "that quote", "the claim": definite, with no content or source of its own."""
-    if not any(ch.dep_ == "det" and ch.lower_ in ("the", "this", "that", "these", "those")
-               for ch in noun.children):
+    if not any(ch.dep_ == "det" and _definite(ch) for ch in noun.children):
         return False
     return not any(ch.dep_ in ("acl", "relcl", "prep", "poss", "compound") for ch in noun.children)
 
@@ -484,7 +528,7 @@ def _noun_denial(
     for ch in noun.children:
         if ch.dep_ == "poss":
             deniers = _party_entities(ch, lookup, group, c, memory, None)
-        elif ch.dep_ in ("prep", "agent") and ch.lower_ in ("by", "from"):
+        elif ch.dep_ in ("prep", "agent") and ch.lower_ in d.agent_preps:
             for p in _children(ch, "pobj"):
                 deniers = _party_entities(p, lookup, group, c, memory, None)
     if not deniers and noun.dep_ == "dobj" and lemma(noun.head) in d.support_verbs:
@@ -498,7 +542,7 @@ def _noun_denial(
     for ch in noun.children:
         if ch.dep_ in ("acl", "relcl", "ccomp"):
             tokens += list(ch.subtree)
-        elif ch.dep_ == "prep" and ch.lower_ in ("of", "about"):
+        elif ch.dep_ == "prep" and ch.lower_ in d.content_preps:
             for p in _children(ch, "pobj", "pcomp"):
                 tokens += list(p.subtree)
                 if lemma(p) in d.claim_nouns:
@@ -571,7 +615,7 @@ def _no_truth(
     targets: list[Token] = []
     for anchor in (noun, holder, holder.head):
         for ch in anchor.children:
-            if ch.dep_ == "prep" and ch.lower_ in ("in", "to", "for", "behind"):
+            if ch.dep_ == "prep" and ch.lower_ in d.truth_preps:
                 targets += _children(ch, "pobj")
     if not targets:
         return None
@@ -608,12 +652,12 @@ def _plea(
     tokens: list[Token] = []
     for anchor in (word, verb):
         for ch in anchor.children:
-            if ch.dep_ == "prep" and ch.lower_ in ("to", "over", "on"):
+            if ch.dep_ == "prep" and ch.i > word.i:
                 tokens += list(ch.subtree)
     if not tokens:
         tokens = [word, *word.subtree]
     frame = _make(verb, deniers, tokens, None, sent, lookup, c, memory, offset)
-    if frame is not None and tokens and tokens[0].lower_ in ("to", "over", "on"):
+    if frame is not None and tokens and tokens[0].dep_ == "prep":
         first, last = frame.claim
         if first == tokens[0].i and first < last:
             frame = replace(frame, claim=(first + 1, last))
@@ -627,7 +671,7 @@ def _fiction_denial(
     """ "said the reports were untrue", "called the story false": a claim noun labelled with a
     fiction word by the speaker."""
     claim: Token | None = None
-    if lemma(verb) == "call":
+    if lemma(verb) in d.labelling:
         objs = [o for o in _children(verb, "dobj") if lemma(o) in d.claim_nouns]
         for label in _children(verb, "oprd", "xcomp", "ccomp"):
             if label.lower_ in d.fiction or lemma(label) in d.fiction:
@@ -683,11 +727,18 @@ def remember(
     d = _cues_for(lexicon)
     for tok in sent:
         lem = lemma(tok)
-        if lem in d.claiming_verbs and tok.pos_ == "VERB":
+        if tok.pos_ == "VERB" and (
+            lem in d.claiming_verbs or lem in d.denial or lem in d.reporting
+        ):
+            # who claims: "The Times said ...", "X alleged ...", and a denier (a denial is a
+            # claim too: "Bush's advisers denied warming is taking place" ... "Europe, which
+            # disputes the claim"); a person merely saying something makes no report
             subj = subject_of(tok)
             if subj is not None:
                 src = resolve_source(subj, lookup, c, tok).entity
-                if src is not None:
+                if src is not None and (
+                    lem in d.claiming_verbs or lem in d.denial or src.type != "Person"
+                ):
                     memory.claimants.append((offset + tok.idx, src))
         elif lem in d.claim_nouns and tok.pos_ == "NOUN":
             named = _named_report_source(tok, lookup)
