@@ -155,16 +155,16 @@ def _children(tok: Token, *deps: str) -> list[Token]:
 
 def _definite(det: Token) -> bool:
     """ "the", "this", "that" (morphology, not a word list)."""
-    return "Def" in det.morph.get("Definite") or "Dem" in det.morph.get("PronType")
+    return "Def" in det.morph.get("Definite", []) or "Dem" in det.morph.get("PronType", [])
 
 
 def _thing_pronoun(tok: Token) -> bool:
     """ "it", "this", "that", "they": a pronoun that can stand for a claim or a thing."""
     morph = tok.morph
     return (
-        "Dem" in morph.get("PronType")
-        or "Neut" in morph.get("Gender")
-        or ("Plur" in morph.get("Number") and "3" in morph.get("Person"))
+        "Dem" in morph.get("PronType", [])
+        or "Neut" in morph.get("Gender", [])
+        or ("Plur" in morph.get("Number", []) and "3" in morph.get("Person", []))
     )
 
 
@@ -399,11 +399,11 @@ def _claimant(
     doc = sent.doc
     for i in range(span[0], span[1] + 1):
         tok = doc[i]
-        ent = lookup(tok)
-        if ent is None and tok.pos_ == "PRON" and _thing_pronoun(tok):
-            ent = _joined_subject(trigger, lookup)
-        if ent is not None and ent.id not in ids:
-            return ent
+        found = lookup(tok)
+        if found is None and tok.pos_ == "PRON" and _thing_pronoun(tok):
+            found = _joined_subject(trigger, lookup)
+        if found is not None and found.id not in ids:
+            return found
     return None
 
 
