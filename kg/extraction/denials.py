@@ -202,6 +202,8 @@ def _party_entities(
                     if owner is not None and owner.type != "Person":
                         ent = owner
                         break
+        if ent is None and t.pos_ == "NOUN":
+            ent = _same_words(t, lookup)
         if (
             ent is None
             and t.pos_ == "NOUN"
@@ -211,6 +213,24 @@ def _party_entities(
         if ent is not None and all(ent.id != o.id for o in out):
             out.append(ent)
     return out
+
+
+def _same_words(tok: Token, lookup: Lookup) -> Entity | None:
+    """ "the Seltrian government" left unresolved where the parse differs: the entity the same
+    words name elsewhere in the sentence."""
+    words = [
+        t for t in tok.subtree
+        if t.i <= tok.i and (t.i == tok.i or (t.dep_ in ("amod", "compound") and t.head.i == tok.i))
+    ]  # fmt: skip
+    if len(words) < 2:
+        return None
+    phrase = iris.normalise_name(" ".join(t.text for t in words))
+    for t in tok.sent:
+        ent = lookup(t)
+        names = () if ent is None else (ent.label, *ent.aliases)
+        if ent is not None and phrase in {iris.normalise_name(n) for n in names}:
+            return ent
+    return None
 
 
 # ---- the denied words -------------------------------------------------------------------------
@@ -310,6 +330,14 @@ def find_denials(
             frame = _noun_denial(tok, sent, lookup, c, d, memory, group, offset)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "ROOT" and _headline_verb(tok, d):
             frame = _headline_denial(tok, sent, lookup, c, d, memory, group, offset)
+        elif (
+            tok.pos_ == "NOUN"
+            and tok.dep_ in ("acl", "relcl")
+            and lemma(tok.head) in d.claim_nouns
+            and _headline_verb(tok, d)
+        ):
+            # "an allegation the government rejects" with "rejects" taken for a noun
+            frame = _summing_denial(tok, sent, lookup, c, memory, group, offset)
         elif lem in d.truth_nouns:
             frame = _no_truth(tok, sent, lookup, c, d, memory, group, offset)
         elif lem in d.plea_verbs:
@@ -453,22 +481,8 @@ def _verb_denial(
     subj = _reported_conj_speaker(verb, c) or subject_of(verb)
     # "X, who denied ...", "Europe, which disputes the claim": subject_of gives the antecedent
     deniers = _party_entities(subj, lookup, group, c, memory, verb) if subj is not None else []
-    if verb.dep_ == "relcl" and lemma(verb.head) in d.claim_nouns:
-        # "..., an allegation the government rejects": the clause the noun sums up
-        noun = verb.head
-        if _children(verb, "dobj") and not all(
-            o.tag_ in ("WDT", "WP") for o in _children(verb, "dobj")
-        ):
-            return None
-        subj_tok = _children(verb, "nsubj")
-        deniers = (
-            _party_entities(subj_tok[0], lookup, group, c, memory, verb) if subj_tok else []
-        )
-        left = noun.left_edge.i
-        tokens = [t for t in sent if t.i < left]
-        claimant = _clause_subject(noun, lookup, deniers)
-        frame = _make(verb, deniers, tokens, None, sent, lookup, c, memory, offset)
-        return replace(frame, claimant=claimant or frame.claimant) if frame else None
+    if verb.dep_ in ("relcl", "acl") and lemma(verb.head) in d.claim_nouns:
+        return _summing_denial(verb, sent, lookup, c, memory, group, offset)
     got = _verb_claim(verb, d)
     if got is None:
         return _misparsed_report(verb, sent, lookup, c, d, memory, group, offset, deniers)
@@ -478,6 +492,30 @@ def _verb_denial(
         # "denied Mr Yeo, his spokesman, said ...": misparse, see below
         return _misparsed_report(verb, sent, lookup, c, d, memory, group, offset, deniers)
     return _make(verb, deniers, tokens, claim_noun, sent, lookup, c, memory, offset)
+
+
+def _summing_denial(
+    verb: Token, sent: Span, lookup: Lookup, c: Compiled, memory: DenialMemory,
+    group: GroupLookup | None, offset: int,
+) -> DenialFrame | None:
+    """ "X accused Y of ..., an allegation Y rejects": the denial of a claim noun put after the
+    clause it sums up denies that clause; whoever made it (the clause's subject) is the
+    claimant."""
+    noun = verb.head
+    if _children(verb, "dobj") and not all(
+        o.tag_ in ("WDT", "WP") for o in _children(verb, "dobj")
+    ):
+        return None
+    # the subject; "the government rejects" read as a noun phrase leaves it a compound
+    subj_tok = _children(verb, "nsubj") or [
+        ch for ch in verb.children if ch.dep_ == "compound" and ch.i < verb.i
+    ]
+    deniers = _party_entities(subj_tok[0], lookup, group, c, memory, verb) if subj_tok else []
+    left = noun.left_edge.i
+    tokens = [t for t in sent if t.i < left]
+    claimant = _clause_subject(noun, lookup, deniers)
+    frame = _make(verb, deniers, tokens, None, sent, lookup, c, memory, offset, ctx=Context())
+    return replace(frame, claimant=claimant or frame.claimant) if frame else None
 
 
 def _misparsed_report(
@@ -504,18 +542,15 @@ def _misparsed_report(
 
 def _clause_subject(noun: Token, lookup: Lookup, deniers: Sequence[Entity]) -> Entity | None:
     """The subject of the clause a summing-up noun is put after ("X accused Y ..., an
-    allegation Y rejects" -> X): who made the claim."""
-    cur = noun
-    for _ in range(4):
-        if cur.head.i == cur.i:
-            break
-        cur = cur.head
-        if cur.pos_ in ("VERB", "AUX"):
-            subj = subject_of(cur)
-            ent = lookup(subj) if subj is not None else None
-            if ent is not None and all(ent.id != e.id for e in deniers):
-                return ent
-            return None
+    allegation Y rejects" -> X): who made the claim. The noun closes the sentence's main
+    clause, so that is the sentence root's subject."""
+    root = noun.sent.root
+    if root.i > noun.i or root.pos_ not in ("VERB", "AUX"):
+        return None
+    subj = subject_of(root)
+    ent = lookup(subj) if subj is not None else None
+    if ent is not None and all(ent.id != e.id for e in deniers):
+        return ent
     return None
 
 
@@ -689,7 +724,7 @@ def _fiction_denial(
             if t.i > objs[0].i and t.head.i != objs[0].i
         ):
             claim = objs[0]
-        speaker = subject_of(verb)
+        speaker = _reported_conj_speaker(verb, c) or subject_of(verb)
         deniers = (
             _party_entities(speaker, lookup, group, c, memory, verb) if speaker is not None else []
         )
