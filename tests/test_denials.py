@@ -84,6 +84,18 @@ def summary(text: str) -> set[tuple[str, str | None]]:
          {("Anna Holt", "Daily Courier")}, "the Daily Courier's report"),
         # "pleaded not guilty"
         ("Karl Brandt pleaded not guilty to fraud.", {("Karl Brandt", None)}, "fraud"),
+        # parsed as "[X denied Y], his spokesman, said ...": Y said it, X denies it
+        ('Karl Brandt denied Piet Varga, his spokesman, said the plans "stink".',
+         {("Karl Brandt", "Piet Varga")}, 'said the plans "stink"'),
+        # a state of affairs nobody is said to claim: no claimant looked up
+        ("Piet Varga said the tax would stay and rejected the threat of a recession.",
+         {("Piet Varga", None)}, "the threat of a recession"),
+        # "an allegation X rejects" sums up the clause before it: its subject made the claim
+        ("Karl Brandt accused Anna Holt of lying to parliament, a claim Anna Holt rejected.",
+         {("Anna Holt", "Karl Brandt")}, "Karl Brandt accused Anna Holt of lying"),
+        # a hyphen inside a word is no clause break
+        ("Anna Holt denied that the firm was selling chips at rock-bottom prices.",
+         {("Anna Holt", None)}, "selling chips at rock-bottom prices"),
         # "issued a denial of ..."
         ("Karl Brandt issued a denial of the allegations on Monday.",
          {("Karl Brandt", None)}, "the allegations"),
@@ -108,6 +120,14 @@ def test_denied_relation_keeps_its_pointer_and_gains_the_claim_text() -> None:
     claim = {r.id: r for r in recs}[den.denies or ""]
     assert claim.type == "accused" and not claim.is_plain_fact
     assert den.claim_text and den.claim_text.startswith("accusing Kestland")
+
+
+def test_a_bare_report_is_the_claim_an_earlier_sentence_named() -> None:
+    text = (
+        "The Daily Courier said the budget of Anna Holt had a hole of two billion. "
+        "Piet Varga said there was no truth in the report. Holt dismissed the story too."
+    )
+    assert summary(text) == {("Piet Varga", "Daily Courier"), ("Anna Holt", "Daily Courier")}
 
 
 def test_a_reported_denial_is_attributed() -> None:

@@ -62,6 +62,7 @@ class DenialCues:
     guilt_words: frozenset[str]
     innocence_words: frozenset[str]
     claiming_verbs: frozenset[str]
+    said_nouns: frozenset[str]
     reporting: frozenset[str]
     fiction: frozenset[str]
     negation: frozenset[str]
@@ -102,7 +103,10 @@ def _build_cues(lexicon: Lexicon) -> DenialCues:
     return DenialCues(
         denial=denial | verbs,
         any_object=_lower(cue("denial_any_object")),
-        claim_nouns=_lower(cue("claim_nouns")) | _lower(cue("report_nouns")),
+        claim_nouns=(
+            _lower(cue("claim_nouns")) | _lower(cue("report_nouns")) | _lower(cue("state_nouns"))
+        ),
+        said_nouns=_lower(cue("claim_nouns")) | _lower(cue("report_nouns")),
         not_objects=_lower(cue("denial_not_objects")),
         nouns=_lower(cue("denial_nouns")) | nouns,
         support_verbs=_lower(cue("denial_support_verbs")),
@@ -135,6 +139,8 @@ class DenialMemory:
 
     claimants: list[tuple[int, Entity]] = field(default_factory=list)
     speakers: dict[str, Entity] = field(default_factory=dict)
+    #: the lexicon's denial cues (set by :func:`find_denials`)
+    cues: DenialCues | None = None
 
 
 @dataclass(frozen=True)
@@ -249,10 +255,13 @@ def _trim(doc_tokens: Sequence[Token], first: int, last: int, sent: Span) -> tup
     while first <= last and doc[first].dep_ == "mark":
         first += 1
     for i in range(first, last + 1):
-        if doc[i].text in _CLAUSE_BREAKS:
+        # a dash between words ("rock-bottom") is no break
+        if doc[i].text in _CLAUSE_BREAKS and (i == 0 or doc[i - 1].whitespace_):
             last = i - 1
             break
     while last >= first and (doc[last].is_punct or doc[last].pos_ == "CCONJ"):
+        if doc[last].is_quote and any(doc[i].is_quote for i in range(first, last)):
+            break  # the closing quote of a quote inside the claim stays
         last -= 1
     while first <= last and doc[first].is_punct and doc[first].text not in ('"', "'", "“", "‘"):
         first += 1
@@ -320,6 +329,7 @@ def find_denials(
     """Every denial of a statement in one sentence (``offset``: the sentence's article offset
     minus its offset in its doc, to place remembered claimants)."""
     d = _cues_for(lexicon)
+    memory.cues = d
     frames: list[DenialFrame] = []
     for tok in sent:
         lem = lemma(tok)
@@ -388,7 +398,10 @@ def _make(
         ch.dep_ == "aux" and ch.tag_ == "MD" for ch in trigger.children
     ):
         ctx = replace(ctx, modality="actual")  # "denied ...": done, whatever governs it
-    claimant = _claimant(claim_noun, trimmed, sent, lookup, deniers, memory, offset, trigger)
+    assert memory.cues is not None
+    claimant = _claimant(
+        claim_noun, trimmed, sent, lookup, deniers, memory, offset, trigger, memory.cues
+    )
     return DenialFrame(trigger, tuple(deniers), trimmed, claimant, ctx)
 
 
@@ -401,6 +414,7 @@ def _claimant(
     memory: DenialMemory,
     offset: int,
     trigger: Token,
+    d: DenialCues,
 ) -> Entity | None:
     """Who made the claim: named with the claim noun ("the Courier's report"), or for a claim
     noun with no content of its own ("the report", "that quote", "the talk of splits") the
@@ -417,7 +431,9 @@ def _claimant(
                         break
         if named is not None and named.id not in ids:
             return named
-        if not any(ch.dep_ in ("acl", "relcl", "ccomp") for ch in claim_noun.children):
+        if lemma(claim_noun) in d.said_nouns and not any(
+            ch.dep_ in ("acl", "relcl", "ccomp") for ch in claim_noun.children
+        ):
             here = offset + trigger.idx
             for pos, ent in reversed(memory.claimants):
                 if here - pos > _CLAIMANT_REACH:
@@ -483,14 +499,13 @@ def _verb_denial(
     deniers = _party_entities(subj, lookup, group, c, memory, verb) if subj is not None else []
     if verb.dep_ in ("relcl", "acl") and lemma(verb.head) in d.claim_nouns:
         return _summing_denial(verb, sent, lookup, c, memory, group, offset)
+    misparsed = _misparsed_report(verb, sent, lookup, c, d, memory, group, offset, deniers)
+    if misparsed is not None:
+        return misparsed
     got = _verb_claim(verb, d)
     if got is None:
-        return _misparsed_report(verb, sent, lookup, c, d, memory, group, offset, deniers)
+        return None
     tokens, claim_noun = got
-    if claim_noun is None and tokens and all(lookup(t) is not None for t in tokens
-                                             if not t.is_punct and t.pos_ != "DET"):
-        # "denied Mr Yeo, his spokesman, said ...": misparse, see below
-        return _misparsed_report(verb, sent, lookup, c, d, memory, group, offset, deniers)
     return _make(verb, deniers, tokens, claim_noun, sent, lookup, c, memory, offset)
 
 
