@@ -76,14 +76,22 @@ def relation_iri(
     doc: str,
     rel_type: str,
     subject_id: str,
-    object_id: str,
+    object_id: str | None,
     start: int,
     end: int,
     base: str = DEFAULT_BASE,
     qualifier: str = "",
+    claim: tuple[int, int] | None = None,
 ) -> str:
-    """IRI of a relation node: a hash of article, sentence offsets, type and parties."""
-    key = _digest(doc, rel_type, subject_id, object_id, str(start), str(end), qualifier)
+    """IRI of a relation node: a hash of article, sentence offsets, type and parties.
+
+    A denial with no object is told apart from another denial by the same denier in the same
+    sentence by the offsets of the words it denies (``claim``), so it stays unique and stable.
+    """
+    parts = [doc, rel_type, subject_id, object_id or "", str(start), str(end), qualifier]
+    if claim is not None:
+        parts.append(f"claim:{claim[0]}-{claim[1]}")
+    key = _digest(*parts)
     return f"{base}relation/{slug(rel_type)}-{key}"
 
 

@@ -79,7 +79,7 @@ TYPE_OPTIONS: dict[str, Kind] = {
     "modifier_nouns": "strings", "modifier_verbs": "strings", "context_verbs": "strings",
     "in_person_verbs": "strings", "phone_sense_verbs": "strings", "phone_sense_nouns": "strings",
     "party_object_only": "bool", "agent_place_preps": "strings", "speech_act": "bool",
-    "location_object": "bool", "reaction": "bool",
+    "location_object": "bool", "reaction": "bool", "object_optional": "bool",
 }  # fmt: skip
 REQUIRED_TYPE_FIELDS = ("class", "property", "label", "comment")
 #: cue lists read by the clause-context walk and the entities stage
@@ -92,7 +92,10 @@ CUES = frozenset(
         "neighbour_words", "not_stand_in_nouns", "receiving", "thanking", "motion",
         "call_not_preps", "summon_preps", "pair_nouns", "pair_words", "separate_words",
         "collective_representatives", "in_person_words", "not_place_holders", "speaker_nouns",
-        "labelling_verbs",
+        "labelling_verbs", "denial_any_object", "claim_nouns", "state_nouns",
+        "denial_not_objects", "denial_nouns", "denial_agent_preps", "denial_content_preps",
+        "truth_preps", "denial_support_verbs", "truth_nouns", "plea_verbs", "guilt_words",
+        "innocence_words", "claiming_verbs",
     }
 )  # fmt: skip
 TOP_KEYS: dict[str, Kind] = {"version": "int", "types": "mapping", "cues": "mapping"}
@@ -215,6 +218,13 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     return parse_lexicon(yaml.safe_load(text), source=str(path), lines=key_lines(text))
 
 
+def object_optional(rtype: str, lexicon: Lexicon | None = None) -> bool:
+    """Whether a relation of this type may lack an object (``object_optional`` in the lexicon:
+    a denial of a statement that names no claimant)."""
+    spec = (lexicon or load_lexicon()).types.get(rtype)
+    return spec is not None and bool(spec.options.get("object_optional", False))
+
+
 __all__ = [
     "CUES",
     "LEXICON_PATH",
@@ -223,5 +233,6 @@ __all__ = [
     "RelationType",
     "key_lines",
     "load_lexicon",
+    "object_optional",
     "parse_lexicon",
 ]

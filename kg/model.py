@@ -117,6 +117,9 @@ class RelationRecord:
     """One relation found in (or imported for) one article; the JSONL contract of DESIGN.md.
 
     ``start``/``end`` are character offsets of ``sentence`` in the article text.
+    A denial of a statement ("denied his cabinet was split") may have no object (no named
+    claimant) and carries the denied words in ``claim_text``, at ``claim_start``/``claim_end``
+    in the article text, so a reader sees what was denied even when it is no relation.
     ``extra_evidence`` holds further sentences stating the very same relation (a caption
     printed twice), so one relation node can rest on several pieces of evidence.
     """
@@ -126,8 +129,8 @@ class RelationRecord:
     type: str
     subject: str
     subject_id: str
-    object: str
-    object_id: str
+    object: str | None
+    object_id: str | None
     polarity: Polarity = "positive"
     modality: Modality = "actual"
     attributed_to: str | None = None
@@ -142,6 +145,14 @@ class RelationRecord:
     end: int = 0
     confidence: float = 1.0
     extra_evidence: tuple[Evidence, ...] = field(default=())
+    claim_text: str | None = None
+    claim_start: int | None = None
+    claim_end: int | None = None
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """Subject and, when there is one, object (labels)."""
+        return (self.subject,) if self.object is None else (self.subject, self.object)
 
     @property
     def status(self) -> Status:
@@ -150,7 +161,7 @@ class RelationRecord:
             self.polarity,
             self.modality,
             self.attributed_to,
-            (self.subject, self.object),
+            self.parties,
             bool(self.denied_by),
         )
 
@@ -164,7 +175,7 @@ class RelationRecord:
             self.polarity == "positive"
             and self.modality == "actual"
             and not self.denied_by
-            and self.attributed_to in (None, self.subject, self.object)
+            and self.attributed_to in (None, *self.parties)
         )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from kg.errors import InputError
+from kg.lexicon import object_optional
 from kg.model import (
     ENTITY_TYPES,
     MODALITIES,
@@ -66,6 +67,10 @@ def relation_to_json(rel: RelationRecord) -> dict[str, Any]:
         out["attributed_to_id"] = rel.attributed_to_id
     if rel.place_id:
         out["place_id"] = rel.place_id
+    if rel.claim_text is not None:
+        out["claim_text"] = rel.claim_text
+        out["claim_start"] = rel.claim_start
+        out["claim_end"] = rel.claim_end
     if rel.extra_evidence:
         out["evidence"] = [
             {"sentence": e.sentence, "start": e.start, "end": e.end} for e in rel.extra_evidence
@@ -132,8 +137,10 @@ def relation_from_json(obj: dict[str, Any], *, base: str | None = None) -> Relat
     doc = _str(obj, "doc", required=True)
     rtype = _str(obj, "type", required=True)
     subject = _str(obj, "subject", required=True)
-    obj_name = _str(obj, "object", required=True)
-    assert doc is not None and rtype is not None and subject is not None and obj_name is not None
+    assert doc is not None and rtype is not None and subject is not None
+    obj_name = _str(obj, "object", required=not object_optional(rtype))
+    if obj_name is not None and not obj_name.strip():
+        raise ValueError("field 'object' is empty")
     polarity = obj.get("polarity") or "positive"
     if polarity not in POLARITIES:
         raise ValueError(f"polarity {polarity!r} is not one of {', '.join(POLARITIES)}")
@@ -152,7 +159,16 @@ def relation_from_json(obj: dict[str, Any], *, base: str | None = None) -> Relat
     if end < start:
         raise ValueError("field 'end' is before 'start'")
     subject_id = _str(obj, "subject_id") or iris.entity_iri(subject, b)
-    object_id = _str(obj, "object_id") or iris.entity_iri(obj_name, b)
+    object_id = (_str(obj, "object_id") or iris.entity_iri(obj_name, b)) if obj_name else None
+    claim_text = _str(obj, "claim_text")
+    claim_start = _opt_int(obj, "claim_start")
+    claim_end = _opt_int(obj, "claim_end")
+    if (claim_start is None) != (claim_end is None):
+        raise ValueError("fields 'claim_start' and 'claim_end' go together")
+    if claim_start is not None and claim_end is not None and claim_end < claim_start:
+        raise ValueError("field 'claim_end' is before 'claim_start'")
+    if obj_name is None and not claim_text and not obj.get("denies"):
+        raise ValueError("a relation without 'object' needs 'claim_text' or 'denies'")
     evidence_raw = obj.get("evidence") or []
     if not isinstance(evidence_raw, list):
         raise ValueError("field 'evidence' must be a list")
@@ -165,6 +181,7 @@ def relation_from_json(obj: dict[str, Any], *, base: str | None = None) -> Relat
     rel_id = _str(obj, "id") or iris.relation_iri(
         doc, rtype, subject_id, object_id, start, end, b,
         qualifier=f"{polarity}|{modality}|{obj.get('attributed_to') or ''}",
+        claim=_claim_key(object_id, claim_start, claim_end, start, end),
     )
     pol: Polarity = polarity
     mod: Modality = modality
@@ -190,7 +207,25 @@ def relation_from_json(obj: dict[str, Any], *, base: str | None = None) -> Relat
         end=end,
         confidence=float(confidence),
         extra_evidence=tuple(extra),
+        claim_text=claim_text,
+        claim_start=claim_start,
+        claim_end=claim_end,
     )
+
+
+def _opt_int(obj: dict[str, Any], key: str) -> int | None:
+    return None if obj.get(key) is None else _int(obj, key)
+
+
+def _claim_key(
+    object_id: str | None, claim_start: int | None, claim_end: int | None, start: int, end: int
+) -> tuple[int, int] | None:
+    """What tells an object-less denial apart in its IRI: the span of the denied words."""
+    if object_id is not None:
+        return None
+    if claim_start is not None and claim_end is not None:
+        return (claim_start, claim_end)
+    return (start, end)
 
 
 def entity_from_json(obj: dict[str, Any], *, base: str | None = None) -> Entity:

@@ -141,6 +141,40 @@ def test_disputed_claims_on_dev(dev_graph: Path) -> None:
     assert all(r["claimSentence"] and r["denialSentence"] for r in rows)
 
 
+def test_disputed_claims_with_and_without_a_relation(tmp_path: Path) -> None:
+    """A denied relation keeps its row; a denied statement (no relation, maybe no object) gets
+    one too, with its words in `claimText` and whom it names in `claimant`."""
+    rel = f"{iris.DEFAULT_BASE}relation/"
+    met = "Anna Holt met Piet Varga, the Courier reported."
+    denial = "Holt denied it. Varga denied his party was split over the budget."
+    records = [
+        {"id": rel + "m1", "doc": "d1", "type": "met", "subject": "Anna Holt",
+         "object": "Piet Varga", "attributed_to": "Daily Courier", "sentence": met,
+         "start": 0, "end": len(met)},
+        {"id": rel + "d1", "doc": "d1", "type": "denied", "subject": "Anna Holt",
+         "object": "Piet Varga", "denies": rel + "m1", "claim_text": "it",
+         "claim_start": 60, "claim_end": 62, "sentence": denial, "start": 48, "end": 64},
+        {"doc": "d1", "type": "denied", "subject": "Piet Varga", "object": None,
+         "claim_text": "his party was split over the budget", "claim_start": 78,
+         "claim_end": 113, "sentence": denial, "start": 48, "end": 114},
+        {"doc": "d1", "type": "denied", "subject": "Piet Varga", "object": "Daily Courier",
+         "claim_text": "the Courier's story", "claim_start": 0, "claim_end": 19,
+         "sentence": denial, "start": 48, "end": 114},
+    ]  # fmt: skip
+    rows = run(build_graph(records, tmp_path), "disputed-claims.rq")
+    got = pick(rows, "claimType", "subject", "object", "reportedBy", "deniedBy", "claimText",
+               "claimant")  # fmt: skip
+    assert got == {
+        ("Meeting", "Anna Holt", "Piet Varga", "Daily Courier", "Anna Holt", "it", "Piet Varga"),
+        ("Statement", None, None, None, "Piet Varga", "his party was split over the budget",
+         None),
+        ("Statement", None, None, None, "Piet Varga", "the Courier's story", "Daily Courier"),
+    }  # fmt: skip
+    statements = [r for r in rows if r["claimType"] == "Statement"]
+    assert all(r["claimSentence"] == r["denialSentence"] == denial for r in statements)
+    assert all(r["claimArticle"] == "d1" and r["claim"] is None for r in statements)
+
+
 # -- support network --------------------------------------------------------------------------
 
 

@@ -1135,7 +1135,9 @@ def test_the_report_of_the_sentence_before_is_denied(
 
 def test_a_plain_fact_before_is_not_the_report() -> None:
     recs = extract_text("Anna Holt met Piet Varga on Monday. Karl Brandt dismissed the report.")
-    assert [r.type for r in recs] == ["met"] and recs[0].is_plain_fact
+    assert [r.type for r in recs] == ["met", "denied"] and recs[0].is_plain_fact
+    # the denial of "the report" stands alone: it neither points at nor names the meeting
+    assert (recs[1].object, recs[1].denies, recs[1].claim_text) == (None, None, "the report")
 
 
 # -- real-news trigger coverage (CAMEO-aligned) and modality; sentences written for the project

@@ -34,6 +34,7 @@ from kg.extraction.context import (
     subject_of,
 )
 from kg.extraction.dates import normalise_date, parse_reference
+from kg.extraction.denials import DenialMemory, add_statement_denials, find_denials, remember
 from kg.extraction.patterns import PatternMatch, match_patterns
 from kg.lexicon import Lexicon, load_lexicon
 from kg.model import UNNAMED_SOURCE, Entity, Evidence, RelationRecord
@@ -1555,7 +1556,9 @@ def extract_relations(
     base: str = iris.DEFAULT_BASE,
 ) -> tuple[RelationRecord, ...]:
     """All relation records of one parsed article, in text order, deterministic."""
-    c = compile_lexicon(lexicon or load_lexicon())
+    lex = lexicon or load_lexicon()
+    c = compile_lexicon(lex)
+    memory = DenialMemory()
     article = parsed.article
     reference = parse_reference(article.date)
     phone = _phone_context((ps.doc for ps in parsed.segments), c)
@@ -1595,6 +1598,14 @@ def extract_relations(
             recs += _source_only_denials(sent, lookup, c, article.doc, start, end, base, recs)
             if not any(r.type == "denied" for r in recs):
                 recs += _anaphoric_denials(sent, lookup, c, start, end, base, records)
+            # denials of any statement: claim text for the ones above, records for the rest
+            s_lookup = _Sentence(sent, lookup, history, c, group).lookup
+            frames = find_denials(sent, s_lookup, c, lex, memory, group, seg_start)
+            recs = add_statement_denials(
+                frames, recs, doc_id=article.doc, sentence=text, start=start, end=end,
+                offset=seg_start, base=base, lexicon=lex,
+            )
+            remember(sent, lookup, c, lex, memory, seg_start)
             records.extend(recs)
             for tok in sent:
                 ent = lookup(tok)

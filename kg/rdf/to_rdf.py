@@ -98,7 +98,8 @@ def index_entities(graph: ArticleGraph, base: str) -> EntityIndex:
     index = EntityIndex(graph.entities, base)
     for rel in graph.relations:
         index.resolve(rel.subject, rel.subject_id, "Group")
-        index.resolve(rel.object, rel.object_id, "Group")
+        if rel.object is not None:
+            index.resolve(rel.object, rel.object_id, "Group")
         if rel.attributed_to and not is_unnamed(rel.attributed_to):
             index.resolve(rel.attributed_to, rel.attributed_to_id, "Group")
         if rel.place:
@@ -126,13 +127,21 @@ class MergedRelation:
     denied_by: tuple[str, ...]
 
 
-def relation_node_iri(rec: RelationRecord, subject: str, obj: str, base: str) -> str:
+def relation_node_iri(rec: RelationRecord, subject: str, obj: str | None, base: str) -> str:
     """Keep a record id that is a plain relation IRI under ``base``; mint one otherwise."""
     if is_safe_data_iri(rec.id, base + "relation/"):
         return rec.id
+    claim = None
+    if obj is None:
+        claim = (
+            (rec.claim_start, rec.claim_end)
+            if rec.claim_start is not None and rec.claim_end is not None
+            else (rec.start, rec.end)
+        )
     return iris.relation_iri(
         rec.doc, rec.type, subject, obj, rec.start, rec.end, base,
         qualifier=f"{rec.polarity}|{rec.modality}|{rec.attributed_to or ''}|{rec.id}",
+        claim=claim,
     )
 
 
@@ -147,7 +156,11 @@ def merge_relations(
     for recs in groups.values():
         first = recs[0]
         subject = index.resolve(first.subject, first.subject_id, "Group")
-        obj = index.resolve(first.object, first.object_id, "Group")
+        obj = (
+            None
+            if first.object is None
+            else index.resolve(first.object, first.object_id, "Group")
+        )
         evidence: set[tuple[int, int, str]] = set()
         denied_by: list[str] = []
         for rec in recs:
@@ -216,15 +229,22 @@ def _relation_quads(
     rtype = lexicon.type(rec.type)
     node = NamedNode(m.iri)
     subject = NamedNode(index.resolve(rec.subject, rec.subject_id, "Group"))
-    obj = NamedNode(index.resolve(rec.object, rec.object_id, "Group"))
+    obj = (
+        None
+        if rec.object is None
+        else NamedNode(index.resolve(rec.object, rec.object_id, "Group"))
+    )
     out = [
         Quad(node, _TYPE, kg(rtype.class_name), g),
         Quad(node, kg("subject"), subject, g),
-        Quad(node, kg("object"), obj, g),
         Quad(node, kg("polarity"), _POLARITY[rec.polarity], g),
         Quad(node, kg("modality"), _MODALITY[rec.modality], g),
         Quad(node, kg("confidence"), decimal(rec.confidence), g),
     ]
+    if obj is not None:
+        out.append(Quad(node, kg("object"), obj, g))
+    if rec.claim_text:
+        out.append(Quad(node, kg("claimText"), text(rec.claim_text), g))
     if rec.attributed_to:
         source = (
             kg("UnnamedSource")
@@ -260,10 +280,10 @@ def _relation_quads(
         else index.resolve(rec.attributed_to, rec.attributed_to_id, "Group")
     )
     as_stated = replace(rec, denied_by=m.denied_by)
-    if source_iri is not None and source_iri in (subject.value, obj.value):
+    if source_iri is not None and source_iri in (subject.value, obj and obj.value):
         as_stated = replace(as_stated, attributed_to=None)
     plain = as_stated.is_plain_fact and rec.id not in denied
-    if plain:
+    if plain and obj is not None:
         out.append(Quad(subject, kg(rtype.property), obj, g))
     return out
 

@@ -94,7 +94,7 @@ class RelationInfo:
     id: str
     type: str
     subject: str
-    object: str
+    object: str | None
     polarity: str = "positive"
     modality: str = "actual"
     attributed_to: str | None = None
@@ -105,6 +105,13 @@ class RelationInfo:
     confidence: float | None = None
     evidence: tuple[EvidenceInfo, ...] = ()
     status: Status = "asserted"
+    #: what a denial denies, in the article's words (kg:claimText)
+    claim_text: str | None = None
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """Subject and, when there is one, object."""
+        return (self.subject,) if self.object is None else (self.subject, self.object)
 
     @property
     def articles(self) -> tuple[str, ...]:
@@ -282,7 +289,7 @@ def assemble(
     symmetric = frozenset(symmetric_types)
     # entities referenced by relations but not typed in the store still get a node
     for r in rels.values():
-        for party in (r.subject, r.object):
+        for party in r.parties:
             if party not in ents:
                 ents[party] = EntityInfo(id=party, label=_local_name(party), type="Entity")
     denied_by: dict[str, set[str]] = defaultdict(set)
@@ -291,7 +298,7 @@ def assemble(
             denied_by[target].add(r.id)
     finished: dict[str, RelationInfo] = {}
     for rid, r in rels.items():
-        parties = (r.subject, r.object)
+        parties = r.parties
         names: list[str] = []
         for p in parties:
             names.append(ents[p].label)
@@ -325,10 +332,11 @@ def _edge_groups(
         ends: list[tuple[str, str]]
         targets = [rels[t] for t in r.denies if t in rels]
         if targets:
-            parties = sorted({p for t in targets for p in (t.subject, t.object)} - {r.subject})
-            ends = [(r.subject, p) for p in parties] or [(r.subject, r.object)]
+            parties = sorted({p for t in targets for p in t.parties} - {r.subject})
+            ends = [(r.subject, p) for p in parties] or [(r.subject, r.object or r.subject)]
         else:
-            ends = [(r.subject, r.object)]
+            # a denial of a statement that names no other party: a loop on the denier
+            ends = [(r.subject, r.object or r.subject)]
         for src, dst in ends:
             if r.type in symmetric and dst < src:
                 src, dst = dst, src
@@ -436,7 +444,7 @@ def filter_projection(
             continue
         if not in_date_range(relation_date(r, proj.articles), since, until):
             continue
-        if ent_types and not all(proj.entities[p].type in ent_types for p in (r.subject, r.object)):
+        if ent_types and not all(proj.entities[p].type in ent_types for p in r.parties):
             continue
         keep[rid] = r
     if type_set and "denied" not in type_set:
@@ -454,7 +462,7 @@ def filter_projection(
         import networkx as nx
 
         near = set(nx.single_source_shortest_path_length(g, center, cutoff=hops))
-        keep = {rid: r for rid, r in keep.items() if r.subject in near and r.object in near}
+        keep = {rid: r for rid, r in keep.items() if all(p in near for p in r.parties)}
         sub = _subset(proj, keep, near)
     return sub
 
@@ -464,7 +472,7 @@ def _subset(
 ) -> Projection:
     ids = set(nodes or ())
     for r in keep.values():
-        ids.update((r.subject, r.object))
+        ids.update(r.parties)
     arts = {a for r in keep.values() for a in r.articles}
     raw = [replace(r, denied_by=tuple(d for d in r.denied_by if d in keep)) for r in keep.values()]
     # statuses come from the full graph: a claim filtered away from its denial stays disputed
@@ -621,7 +629,8 @@ def load_projection(store: SparqlSource) -> Projection:
             rtype = _local_name(cls).lower()
         subject = _first(ps.get(KG + "subject", []))
         obj = _first(ps.get(KG + "object", []))
-        if subject is None or obj is None:
+        claim = _first(ps.get(KG + "claimText", []))
+        if subject is None or (obj is None and claim is None and KG + "denies" not in ps):
             continue
         conf = _first(ps.get(KG + "confidence", []))
         relations.append(
@@ -639,6 +648,7 @@ def load_projection(store: SparqlSource) -> Projection:
                 date=_first(ps.get(KG + "date", [])),
                 place=_first(ps.get(KG + "place", [])),
                 confidence=_float(conf),
+                claim_text=claim,
                 evidence=tuple(
                     EvidenceInfo(sentence=s, start=st, end=en, article=art)
                     for s, st, en, art in sorted(

@@ -388,6 +388,7 @@ def _relation_json(proj: Projection, rel: RelationInfo) -> dict[str, Any]:
         "type": rel.type,
         "subject": rel.subject,
         "object": rel.object,
+        "claim": rel.claim_text,
         "status": rel.status,
         "polarity": rel.polarity,
         "modality": rel.modality,

@@ -283,9 +283,11 @@
     var box = el("div", { className: "kg-rel", "data-relation": rid });
     box.appendChild(el("div", null, [
       el("span", { className: "kg-status " + r.status, text: r.status }),
-      " " + label(r.subject) + " \u2014 " + r.type + " \u2192 " + label(r.object)
+      " " + label(r.subject) + " \u2014 " + r.type +
+        (r.object ? " \u2192 " + label(r.object) : "")
     ]));
     box.appendChild(dl([
+      ["denied claim", r.claim ? "\u201c" + r.claim + "\u201d" : null],
       ["reported by", r.attributedTo],
       ["denied by", r.deniedBy.map(function (d) {
         return relations[d] ? label(relations[d].subject) : d;
@@ -302,7 +304,8 @@
       r.denies.forEach(function (d) {
         var c = relations[d];
         box.appendChild(el("p", {
-          text: c ? label(c.subject) + " \u2014 " + c.type + " \u2192 " + label(c.object) : d
+          text: c ? label(c.subject) + " \u2014 " + c.type +
+            (c.object ? " \u2192 " + label(c.object) : "") : d
         }));
       });
     }

@@ -1,0 +1,890 @@
+"""Denials of any statement: who denied what, and whose claim it was.
+
+Most denials in the news deny a statement, not a relation: "X denied his cabinet was split",
+"the spokesman denied the cancellation was linked to the turmoil", "deny collecting votes",
+"despite denials by X that ...", "rejected accusations by Y", "said the reports were untrue",
+"there was no truth in the report", "pleaded not guilty". Each yields one denial record per
+denier with ``claim_text`` (the denied words and their offsets) and as object, following
+ANNOTATION.md, the party that made the claim when it is named, else the first other named
+party of the denied words, else none. A denial whose words hold a relation already got its
+record (pointing at that relation) from the clause context in relations.py: here it only gains
+its claim text.
+
+Every word list comes from the lexicon cues (``denial``, ``denial_any_object``,
+``claim_nouns``, ``denial_not_objects``, ``denial_nouns``, ``truth_nouns``, ``plea_verbs`` ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from kg import iris
+from kg.extraction.context import (
+    Compiled,
+    Context,
+    Lookup,
+    _named_report_source,
+    clause_context,
+    lemma,
+    resolve_source,
+    subject_of,
+)
+from kg.lexicon import Lexicon, object_optional
+from kg.model import Entity, RelationRecord
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+__all__ = ["DenialCues", "DenialFrame", "DenialMemory", "add_statement_denials", "find_denials"]
+
+GroupLookup = Callable[["Token"], "tuple[Entity, ...]"]
+
+_CLAUSE_BREAKS = frozenset(["-", "–", "—", ";", ":", "--"])
+#: how far back (characters) a bare "the report" / "that quote" looks for who made the claim
+_CLAIMANT_REACH = 1500
+
+
+@dataclass(frozen=True)
+class DenialCues:
+    """The lexicon cues this module reads, as sets."""
+
+    denial: frozenset[str]
+    any_object: frozenset[str]
+    claim_nouns: frozenset[str]
+    not_objects: frozenset[str]
+    nouns: frozenset[str]
+    support_verbs: frozenset[str]
+    truth_nouns: frozenset[str]
+    plea_verbs: frozenset[str]
+    guilt_words: frozenset[str]
+    innocence_words: frozenset[str]
+    claiming_verbs: frozenset[str]
+    said_nouns: frozenset[str]
+    reporting: frozenset[str]
+    fiction: frozenset[str]
+    negation: frozenset[str]
+    representatives: frozenset[str]
+    agent_preps: frozenset[str]
+    content_preps: frozenset[str]
+    truth_preps: frozenset[str]
+    labelling: frozenset[str]
+    type_name: str
+
+
+def _lower(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(v.lower() for v in values)
+
+
+_CUES: dict[int, tuple[Lexicon, DenialCues]] = {}
+
+
+def _cues_for(lexicon: Lexicon) -> DenialCues:
+    """The cues of ``lexicon``, built once per Lexicon object (it is immutable)."""
+    hit = _CUES.get(id(lexicon))
+    if hit is not None and hit[0] is lexicon:
+        return hit[1]
+    cues = _build_cues(lexicon)
+    _CUES[id(lexicon)] = (lexicon, cues)
+    return cues
+
+
+def _build_cues(lexicon: Lexicon) -> DenialCues:
+    cue = lexicon.cue
+    denial = _lower(cue("denial"))
+    # the relation type of denials: the one whose object may be absent (object_optional)
+    type_name = next(
+        (n for n in sorted(lexicon.types) if object_optional(n, lexicon)), "denied"
+    )
+    verbs = _lower(lexicon.types[type_name].verbs) if type_name in lexicon.types else frozenset()
+    nouns = _lower(lexicon.types[type_name].nouns) if type_name in lexicon.types else frozenset()
+    return DenialCues(
+        denial=denial | verbs,
+        any_object=_lower(cue("denial_any_object")),
+        claim_nouns=(
+            _lower(cue("claim_nouns")) | _lower(cue("report_nouns")) | _lower(cue("state_nouns"))
+        ),
+        said_nouns=_lower(cue("claim_nouns")) | _lower(cue("report_nouns")),
+        not_objects=_lower(cue("denial_not_objects")),
+        nouns=_lower(cue("denial_nouns")) | nouns,
+        support_verbs=_lower(cue("denial_support_verbs")),
+        truth_nouns=_lower(cue("truth_nouns")),
+        plea_verbs=_lower(cue("plea_verbs")),
+        guilt_words=_lower(cue("guilt_words")),
+        innocence_words=_lower(cue("innocence_words")),
+        claiming_verbs=_lower(cue("claiming_verbs")),
+        reporting=_lower(cue("reporting")),
+        fiction=_lower(cue("fiction_words")),
+        negation=_lower(cue("negation")),
+        representatives=_lower(cue("representative_nouns")),
+        agent_preps=_lower(cue("denial_agent_preps")),
+        content_preps=_lower(cue("denial_content_preps")),
+        truth_preps=_lower(cue("truth_preps")),
+        labelling=_lower(cue("labelling_verbs")),
+        type_name=type_name,
+    )
+
+
+@dataclass
+class DenialMemory:
+    """What earlier sentences of the article said that a later denial refers back to.
+
+    ``claimants``: (article offset, entity) of each named maker of a claim ("The Times
+    reported", "Mr Peston's book claimed"), for a bare "the report" / "that quote" denied later.
+    ``speakers``: the owner last named for a speaker noun ("a Treasury spokesman"), for a later
+    "the spokesman denied ...".
+    """
+
+    claimants: list[tuple[int, Entity]] = field(default_factory=list)
+    speakers: dict[str, Entity] = field(default_factory=dict)
+    #: the lexicon's denial cues (set by :func:`find_denials`)
+    cues: DenialCues | None = None
+
+
+@dataclass(frozen=True)
+class DenialFrame:
+    """One denial found in a sentence: deniers, the denied words, whose claim it was."""
+
+    trigger: Token
+    deniers: tuple[Entity, ...]
+    #: token indices [first, last] (inclusive) of the denied words in the sentence's doc
+    claim: tuple[int, int]
+    claimant: Entity | None
+    ctx: Context
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _definite(det: Token) -> bool:
+    """ "the", "this", "that" (morphology, not a word list)."""
+    return "Def" in det.morph.get("Definite", []) or "Dem" in det.morph.get("PronType", [])
+
+
+def _thing_pronoun(tok: Token) -> bool:
+    """ "it", "this", "that", "they": a pronoun that can stand for a claim or a thing."""
+    morph = tok.morph
+    return (
+        "Dem" in morph.get("PronType", [])
+        or "Neut" in morph.get("Gender", [])
+        or ("Plur" in morph.get("Number", []) and "3" in morph.get("Person", []))
+    )
+
+
+def _negated(tok: Token, d: DenialCues) -> bool:
+    return any(
+        ch.dep_ == "neg" or (ch.dep_ in ("advmod", "det") and ch.lower_ in d.negation)
+        for ch in tok.children
+    )
+
+
+# ---- deniers --------------------------------------------------------------------------------
+
+
+def _party_entities(
+    tok: Token, lookup: Lookup, group: GroupLookup | None, c: Compiled, memory: DenialMemory,
+    verb: Token | None,
+) -> list[Entity]:
+    """The entities a denier phrase stands for: names, coordinations, "the two men", a
+    spokesman for X ("the spokesman" -> whom the article last said a spokesman spoke for),
+    officials of X."""
+    out: list[Entity] = []
+    for t in [tok, *tok.conjuncts]:
+        ent = lookup(t)
+        if ent is None and group is not None:
+            members = group(t)
+            if len(members) >= 2:
+                out.extend(members)
+                continue
+        if ent is None:
+            ent = resolve_source(t, lookup, c, verb).entity
+        if ent is None and t.pos_ == "NOUN" and lemma(t) in c.representatives:
+            for ch in t.children:
+                if ch.dep_ in ("compound", "poss", "amod") and ch.i < t.i:
+                    owner = lookup(ch)
+                    if owner is not None and owner.type != "Person":
+                        ent = owner
+                        break
+        if ent is None and t.pos_ == "NOUN":
+            ent = _same_words(t, lookup)
+        if (
+            ent is None
+            and t.pos_ == "NOUN"
+            and any(ch.dep_ == "det" and _definite(ch) for ch in t.children)
+        ):
+            ent = memory.speakers.get(lemma(t))
+        if ent is not None and all(ent.id != o.id for o in out):
+            out.append(ent)
+    return out
+
+
+def _same_words(tok: Token, lookup: Lookup) -> Entity | None:
+    """ "the Seltrian government" left unresolved where the parse differs: the entity the same
+    words name elsewhere in the sentence."""
+    words = [
+        t for t in tok.subtree
+        if t.i <= tok.i and (t.i == tok.i or (t.dep_ in ("amod", "compound") and t.head.i == tok.i))
+    ]  # fmt: skip
+    if len(words) < 2:
+        return None
+    phrase = iris.normalise_name(" ".join(t.text for t in words))
+    for t in tok.sent:
+        ent = lookup(t)
+        names = () if ent is None else (ent.label, *ent.aliases)
+        if ent is not None and phrase in {iris.normalise_name(n) for n in names}:
+            return ent
+    return None
+
+
+# ---- the denied words -------------------------------------------------------------------------
+
+
+def _span(tokens: Iterable[Token]) -> tuple[int, int] | None:
+    idx = sorted(t.i for t in tokens)
+    if not idx:
+        return None
+    return idx[0], idx[-1]
+
+
+def _trim(doc_tokens: Sequence[Token], first: int, last: int, sent: Span) -> tuple[int, int] | None:
+    """Drop a leading "that", stop at a dash or semicolon, drop trailing punctuation."""
+    doc = sent.doc
+    while first <= last and doc[first].dep_ == "mark":
+        first += 1
+    for i in range(first, last + 1):
+        # a dash between words ("rock-bottom") is no break
+        if doc[i].text in _CLAUSE_BREAKS and (i == 0 or doc[i - 1].whitespace_):
+            last = i - 1
+            break
+    while last >= first and (doc[last].is_punct or doc[last].pos_ == "CCONJ"):
+        if doc[last].is_quote and any(doc[i].is_quote for i in range(first, last)):
+            break  # the closing quote of a quote inside the claim stays
+        last -= 1
+    while first <= last and doc[first].is_punct and doc[first].text not in ('"', "'", "“", "‘"):
+        first += 1
+    if first > last:
+        return None
+    return first, last
+
+
+def _verb_claim(verb: Token, d: DenialCues) -> tuple[list[Token], Token | None] | None:
+    """The denied words under a denial verb and the claim noun among them (if any)."""
+    objs = _children(verb, "dobj")
+    comps = _children(verb, "ccomp", "xcomp")
+    if _children(verb, "dative") or _children(verb, "nsubjpass", "auxpass"):
+        return None  # "denied him a visa", "was denied entry": a refusal
+    if len(objs) > 1:
+        return None
+    lem = lemma(verb)
+    if objs:
+        ob = objs[0]
+        if ob.tag_ in ("WDT", "WP"):
+            return None
+        if lemma(ob) in d.not_objects or ob.lower_ in d.not_objects:
+            return None
+        # "dismissed the story as nonsense": the label is the denial's, not the claim's
+        label = {
+            t.i
+            for p in _children(ob, "prep")
+            if any(lemma(g) in d.fiction or g.lower_ in d.fiction for g in p.subtree)
+            for t in p.subtree
+        }
+        tokens = [t for t in ob.subtree if t.i not in label]
+        # "denied the ban had led to ...": the object is the subject of a clause the parser
+        # hung off the verb beside it
+        for comp in _children(verb, "ccomp", "advcl"):
+            if comp.i > ob.i and not _children(comp, "nsubj", "nsubjpass", "mark"):
+                tokens += list(comp.subtree)
+        claim_noun = ob if lemma(ob) in d.claim_nouns or ob.lower_ in d.claim_nouns else None
+        if claim_noun is None and lem not in d.any_object:
+            return None
+        if ob.pos_ == "PRON" and not _thing_pronoun(ob):
+            return None  # "denied him": not a statement
+        return tokens, claim_noun
+    if comps:
+        comp = comps[0]
+        if comp.dep_ == "xcomp" and comp.pos_ not in ("VERB", "AUX"):
+            return None
+        if lem not in d.any_object and comp.dep_ == "xcomp":
+            return None  # "rejected to ..." is no denial of a statement
+        return list(comp.subtree), None
+    return None
+
+
+# ---- finding denials ----------------------------------------------------------------------------
+
+
+def find_denials(
+    sent: Span,
+    lookup: Lookup,
+    c: Compiled,
+    lexicon: Lexicon,
+    memory: DenialMemory,
+    group: GroupLookup | None = None,
+    offset: int = 0,
+) -> list[DenialFrame]:
+    """Every denial of a statement in one sentence (``offset``: the sentence's article offset
+    minus its offset in its doc, to place remembered claimants)."""
+    d = _cues_for(lexicon)
+    memory.cues = d
+    frames: list[DenialFrame] = []
+    for tok in sent:
+        lem = lemma(tok)
+        frame: DenialFrame | None = None
+        if lem in d.denial and tok.pos_ in ("VERB", "AUX"):
+            frame = _verb_denial(tok, sent, lookup, c, d, memory, group, offset)
+        elif tok.pos_ in ("NOUN", "PROPN") and (lem in d.nouns or tok.lower_ in d.nouns):
+            frame = _noun_denial(tok, sent, lookup, c, d, memory, group, offset)
+        elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "ROOT" and _headline_verb(tok, d):
+            frame = _headline_denial(tok, sent, lookup, c, d, memory, group, offset)
+        elif (
+            tok.pos_ == "NOUN"
+            and tok.dep_ in ("acl", "relcl")
+            and lemma(tok.head) in d.claim_nouns
+            and _headline_verb(tok, d)
+        ):
+            # "an allegation the government rejects" with "rejects" taken for a noun
+            frame = _summing_denial(tok, sent, lookup, c, memory, group, offset)
+        elif lem in d.truth_nouns:
+            frame = _no_truth(tok, sent, lookup, c, d, memory, group, offset)
+        elif lem in d.plea_verbs:
+            frame = _plea(tok, sent, lookup, c, d, memory, group, offset)
+        elif lem in d.reporting or lem in d.labelling:
+            frame = _fiction_denial(tok, sent, lookup, c, d, memory, group, offset)
+        if frame is not None:
+            frames.append(frame)
+    return frames
+
+
+def _headline_verb(tok: Token, d: DenialCues) -> bool:
+    """ "Falconer rebuts 'charade' claims": a headline verb the tagger took for a noun."""
+    low = tok.lower_
+    for stem in (low[:-1], low[:-2], low[:-3] + "y" if low.endswith("ies") else ""):
+        if stem and stem in d.denial and low.endswith("s"):
+            return True
+    return False
+
+
+def _make(
+    trigger: Token,
+    deniers: list[Entity],
+    tokens: list[Token],
+    claim_noun: Token | None,
+    sent: Span,
+    lookup: Lookup,
+    c: Compiled,
+    memory: DenialMemory,
+    offset: int,
+    ctx: Context | None = None,
+) -> DenialFrame | None:
+    if not deniers:
+        return None
+    span = _span(t for t in tokens if t.i != trigger.i)
+    if span is None:
+        return None
+    trimmed = _trim(list(sent), span[0], span[1], sent)
+    if trimmed is None:
+        return None
+    if ctx is None:
+        ctx = clause_context(trigger, lookup, c)
+        if _reported_conj_speaker(trigger, c) is not None:
+            ctx = replace(ctx, source=None)
+    if ctx.negative or ctx.question:
+        return None  # "did not deny", "refused to deny", "whether he would deny"
+    if trigger.tag_ in ("VBD", "VBZ", "VBP") and not any(
+        ch.dep_ == "aux" and ch.tag_ == "MD" for ch in trigger.children
+    ):
+        ctx = replace(ctx, modality="actual")  # "denied ...": done, whatever governs it
+    assert memory.cues is not None
+    claimant = _claimant(
+        claim_noun, trimmed, sent, lookup, deniers, memory, offset, trigger, memory.cues
+    )
+    return DenialFrame(trigger, tuple(deniers), trimmed, claimant, ctx)
+
+
+def _claimant(
+    claim_noun: Token | None,
+    span: tuple[int, int],
+    sent: Span,
+    lookup: Lookup,
+    deniers: Sequence[Entity],
+    memory: DenialMemory,
+    offset: int,
+    trigger: Token,
+    d: DenialCues,
+) -> Entity | None:
+    """Who made the claim: named with the claim noun ("the Courier's report"), or for a claim
+    noun with no content of its own ("the report", "that quote", "the talk of splits") the
+    maker of the claim an earlier sentence named; else the first other party of the denied
+    words; else none."""
+    ids = {e.id for e in deniers}
+    if claim_noun is not None:
+        named = _named_report_source(claim_noun, lookup)
+        if named is None:
+            for ch in claim_noun.children:
+                if ch.dep_ == "compound" and ch.i < claim_noun.i:
+                    named = lookup(ch)
+                    if named is not None:
+                        break
+        if named is not None and named.id not in ids:
+            return named
+        if lemma(claim_noun) in d.said_nouns and not any(
+            ch.dep_ in ("acl", "relcl", "ccomp") for ch in claim_noun.children
+        ):
+            here = offset + trigger.idx
+            for pos, ent in reversed(memory.claimants):
+                if here - pos > _CLAIMANT_REACH:
+                    break
+                if ent.id not in ids and pos < here:
+                    return ent
+    doc = sent.doc
+    for i in range(span[0], span[1] + 1):
+        tok = doc[i]
+        found = lookup(tok)
+        if found is None and tok.pos_ == "PRON" and _thing_pronoun(tok):
+            found = _joined_subject(trigger, lookup)
+        if found is not None and found.id not in ids:
+            return found
+    return None
+
+
+def _joined_subject(trigger: Token, lookup: Lookup) -> Entity | None:
+    """ "A's subsidiary had sold chips but [X] denied that it was dumping them": "it" is the
+    subject of the clause the denial is joined to."""
+    if trigger.dep_ != "conj":
+        return None
+    subj = subject_of(trigger.head)
+    if subj is None:
+        return None
+    ent = lookup(subj)
+    if ent is not None:
+        return ent
+    for t in subj.subtree:
+        if t.dep_ in ("poss", "compound") and t.head.i == subj.i:
+            owner = lookup(t)
+            if owner is not None:
+                return owner
+    return None
+
+
+def _bare(noun: Token) -> bool:
+    """ "the report", "that quote", "the claim": definite, with no content or source of its own."""
+    if not any(ch.dep_ == "det" and _definite(ch) for ch in noun.children):
+        return False
+    return not any(ch.dep_ in ("acl", "relcl", "prep", "poss", "compound") for ch in noun.children)
+
+
+def _reported_conj_speaker(verb: Token, c: Compiled) -> Token | None:
+    """ "X said Y had sold chips but denied that ...", "X has said there would be no change and
+    rejected ...": a subjectless denial verb the parser joined to the reported clause is the
+    speaker's own act, so its subject is the reporting verb's."""
+    if verb.dep_ != "conj" or _children(verb, "nsubj", "nsubjpass"):
+        return None
+    head = verb.head
+    if head.dep_ != "ccomp" or lemma(head.head) not in c.reporting:
+        return None
+    subj = _children(head.head, "nsubj")
+    return subj[0] if subj else None
+
+
+def _verb_denial(
+    verb: Token, sent: Span, lookup: Lookup, c: Compiled, d: DenialCues, memory: DenialMemory,
+    group: GroupLookup | None, offset: int,
+) -> DenialFrame | None:
+    subj = _reported_conj_speaker(verb, c) or subject_of(verb)
+    # "X, who denied ...", "Europe, which disputes the claim": subject_of gives the antecedent
+    deniers = _party_entities(subj, lookup, group, c, memory, verb) if subj is not None else []
+    if verb.dep_ in ("relcl", "acl") and lemma(verb.head) in d.claim_nouns:
+        return _summing_denial(verb, sent, lookup, c, memory, group, offset)
+    misparsed = _misparsed_report(verb, sent, lookup, c, d, memory, group, offset, deniers)
+    if misparsed is not None:
+        return misparsed
+    got = _verb_claim(verb, d)
+    if got is None:
+        return None
+    tokens, claim_noun = got
+    return _make(verb, deniers, tokens, claim_noun, sent, lookup, c, memory, offset)
+
+
+def _summing_denial(
+    verb: Token, sent: Span, lookup: Lookup, c: Compiled, memory: DenialMemory,
+    group: GroupLookup | None, offset: int,
+) -> DenialFrame | None:
+    """ "X accused Y of ..., an allegation Y rejects": the denial of a claim noun put after the
+    clause it sums up denies that clause; whoever made it (the clause's subject) is the
+    claimant."""
+    noun = verb.head
+    if _children(verb, "dobj") and not all(
+        o.tag_ in ("WDT", "WP") for o in _children(verb, "dobj")
+    ):
+        return None
+    # the subject; "the government rejects" read as a noun phrase leaves it a compound
+    subj_tok = _children(verb, "nsubj") or [
+        ch for ch in verb.children if ch.dep_ == "compound" and ch.i < verb.i
+    ]
+    deniers = _party_entities(subj_tok[0], lookup, group, c, memory, verb) if subj_tok else []
+    left = noun.left_edge.i
+    tokens = [t for t in sent if t.i < left]
+    claimant = _clause_subject(noun, lookup, deniers)
+    frame = _make(verb, deniers, tokens, None, sent, lookup, c, memory, offset, ctx=Context())
+    return replace(frame, claimant=claimant or frame.claimant) if frame else None
+
+
+def _misparsed_report(
+    verb: Token, sent: Span, lookup: Lookup, c: Compiled, d: DenialCues, memory: DenialMemory,
+    group: GroupLookup | None, offset: int, deniers: list[Entity],
+) -> DenialFrame | None:
+    """ "Howard denied Mr Yeo, his spokesman, said the plans stink", parsed as "[Howard denied
+    Mr Yeo] said ...": a named object followed by the reporting verb that governs the denial
+    verb; the denied words run from the object to the end of that verb's clause."""
+    head = verb.head
+    objs = _children(verb, "dobj")
+    if (
+        verb.dep_ not in ("ccomp", "parataxis")
+        or lemma(head) not in d.reporting
+        or head.i < verb.i
+        or len(objs) != 1
+        or lookup(objs[0]) is None
+        or lemma(verb) not in d.any_object
+    ):
+        return None
+    tokens = [t for t in sent if t.i >= objs[0].left_edge.i and t.i <= head.right_edge.i]
+    return _make(verb, deniers, tokens, None, sent, lookup, c, memory, offset, ctx=Context())
+
+
+def _clause_subject(noun: Token, lookup: Lookup, deniers: Sequence[Entity]) -> Entity | None:
+    """The subject of the clause a summing-up noun is put after ("X accused Y ..., an
+    allegation Y rejects" -> X): who made the claim. The noun closes the sentence's main
+    clause, so that is the sentence root's subject."""
+    root = noun.sent.root
+    if root.i > noun.i or root.pos_ not in ("VERB", "AUX"):
+        return None
+    subj = subject_of(root)
+    ent = lookup(subj) if subj is not None else None
+    if ent is not None and all(ent.id != e.id for e in deniers):
+        return ent
+    return None
+
+
+def _noun_denial(
+    noun: Token, sent: Span, lookup: Lookup, c: Compiled, d: DenialCues, memory: DenialMemory,
+    group: GroupLookup | None, offset: int,
+) -> DenialFrame | None:
+    """ "despite denials by X that ...", "X's denial of the report", "X issued a denial"."""
+    deniers: list[Entity] = []
+    for ch in noun.children:
+        if ch.dep_ == "poss":
+            deniers = _party_entities(ch, lookup, group, c, memory, None)
+        elif ch.dep_ in ("prep", "agent") and ch.lower_ in d.agent_preps:
+            for p in _children(ch, "pobj"):
+                deniers = _party_entities(p, lookup, group, c, memory, None)
+    if not deniers and noun.dep_ == "dobj" and lemma(noun.head) in d.support_verbs:
+        subj = subject_of(noun.head)
+        if subj is not None:
+            deniers = _party_entities(subj, lookup, group, c, memory, noun.head)
+    if not deniers:
+        return None  # "a state of denial"
+    tokens: list[Token] = []
+    claim_noun: Token | None = None
+    for ch in noun.children:
+        if ch.dep_ in ("acl", "relcl", "ccomp"):
+            tokens += list(ch.subtree)
+        elif ch.dep_ == "prep" and ch.lower_ in d.content_preps:
+            for p in _children(ch, "pobj", "pcomp"):
+                tokens += list(p.subtree)
+                if lemma(p) in d.claim_nouns:
+                    claim_noun = p
+    if not tokens:
+        return None
+    # the denial was made whatever the sentence says of it ("X's denial ... did not convince")
+    ctx = replace(clause_context(noun, lookup, c), negative=False, modality="actual")
+    return _make(noun, deniers, tokens, claim_noun, sent, lookup, c, memory, offset, ctx=ctx)
+
+
+def _headline_denial(
+    tok: Token, sent: Span, lookup: Lookup, c: Compiled, d: DenialCues, memory: DenialMemory,
+    group: GroupLookup | None, offset: int,
+) -> DenialFrame | None:
+    """ "Falconer rebuts 'charade' claims": the name before the verb denies the words after."""
+    before = [t for t in sent if t.i < tok.i and not t.is_punct]
+    deniers: list[Entity] = []
+    for t in before:
+        ent = lookup(t)
+        if ent is not None and all(ent.id != e.id for e in deniers):
+            deniers.append(ent)
+    if len(deniers) != 1:
+        return None
+    after = [t for t in sent if t.i > tok.i]
+    nouns = [t for t in after if lemma(t) in d.claim_nouns]
+    claim_noun = nouns[0] if nouns else None
+    if claim_noun is None and lemma_guess(tok, d) not in d.any_object:
+        return None
+    return _make(tok, deniers, after, claim_noun, sent, lookup, c, memory, offset, ctx=Context())
+
+
+def lemma_guess(tok: Token, d: DenialCues) -> str | None:
+    low = tok.lower_
+    for stem in (low[:-3] + "y" if low.endswith("ies") else "", low[:-1], low[:-2]):
+        if stem and stem in d.denial:
+            return stem
+    return None
+
+
+def _speaker_of(verb: Token, lookup: Lookup, c: Compiled, memory: DenialMemory,
+                group: GroupLookup | None) -> list[Entity]:
+    """Who says the words below ``verb`` (a reporting verb): its subject's entities."""
+    cur = verb
+    for _ in range(4):
+        if lemma(cur) in c.reporting:
+            subj = subject_of(cur)
+            if subj is not None:
+                return _party_entities(subj, lookup, group, c, memory, cur)
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+    return []
+
+
+def _no_truth(
+    noun: Token, sent: Span, lookup: Lookup, c: Compiled, d: DenialCues, memory: DenialMemory,
+    group: GroupLookup | None, offset: int,
+) -> DenialFrame | None:
+    """ "there was not one iota of truth in the report", "no basis for the claims"."""
+    head = noun.head
+    negated = _negated(noun, d) or (noun.dep_ in ("attr", "dobj", "nsubj") and _negated(head, d))
+    # "one iota of truth": the negation sits on "iota", the phrase on the copula
+    holder = noun
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("NOUN", "NUM"):
+        holder = head.head
+        negated = negated or _negated(holder, d) or _negated(holder.head, d)
+    if not negated:
+        return None
+    targets: list[Token] = []
+    for anchor in (noun, holder, holder.head):
+        for ch in anchor.children:
+            if ch.dep_ == "prep" and ch.lower_ in d.truth_preps:
+                targets += _children(ch, "pobj")
+    if not targets:
+        return None
+    target = targets[0]
+    verb = holder.head if holder.head.pos_ in ("VERB", "AUX") else noun.head
+    deniers = _speaker_of(verb, lookup, c, memory, group)
+    claim_noun = target if lemma(target) in d.claim_nouns else None
+    return _make(
+        verb, deniers, list(target.subtree), claim_noun, sent, lookup, c, memory, offset,
+        ctx=Context(),
+    )
+
+
+def _plea(
+    verb: Token, sent: Span, lookup: Lookup, c: Compiled, d: DenialCues, memory: DenialMemory,
+    group: GroupLookup | None, offset: int,
+) -> DenialFrame | None:
+    """ "pleaded not guilty to fraud", "pleaded innocent": a denial of the charge."""
+    word = next(
+        (
+            t
+            for t in verb.children
+            if (t.lower_ in d.guilt_words and _negated(t, d))
+            or (t.lower_ in d.guilt_words and any(
+                s.lower_ in d.negation and s.i == t.i - 1 for s in sent))
+            or t.lower_ in d.innocence_words
+        ),
+        None,
+    )
+    if word is None:
+        return None
+    subj = subject_of(verb)
+    deniers = _party_entities(subj, lookup, group, c, memory, verb) if subj is not None else []
+    tokens: list[Token] = []
+    for anchor in (word, verb):
+        for ch in anchor.children:
+            if ch.dep_ == "prep" and ch.i > word.i:
+                tokens += list(ch.subtree)
+    if not tokens:
+        tokens = [word, *word.subtree]
+    frame = _make(verb, deniers, tokens, None, sent, lookup, c, memory, offset)
+    if frame is not None and tokens and tokens[0].dep_ == "prep":
+        first, last = frame.claim
+        if first == tokens[0].i and first < last:
+            frame = replace(frame, claim=(first + 1, last))
+    return frame
+
+
+def _fiction_denial(
+    verb: Token, sent: Span, lookup: Lookup, c: Compiled, d: DenialCues, memory: DenialMemory,
+    group: GroupLookup | None, offset: int,
+) -> DenialFrame | None:
+    """ "said the reports were untrue", "called the story false": a claim noun labelled with a
+    fiction word by the speaker."""
+    claim: Token | None = None
+    if lemma(verb) in d.labelling:
+        objs = [o for o in _children(verb, "dobj") if lemma(o) in d.claim_nouns]
+        for label in _children(verb, "oprd", "xcomp", "ccomp"):
+            if label.lower_ in d.fiction or lemma(label) in d.fiction:
+                # "called the story false" parsed with "story" under "false"
+                objs += [
+                    o
+                    for o in label.children
+                    if o.dep_ in ("compound", "nmod", "nsubj") and lemma(o) in d.claim_nouns
+                ]
+                if objs:
+                    claim = objs[0]
+        if claim is None and objs and any(
+            t.lower_ in d.fiction or lemma(t) in d.fiction
+            for t in verb.subtree
+            if t.i > objs[0].i and t.head.i != objs[0].i
+        ):
+            claim = objs[0]
+        speaker = _reported_conj_speaker(verb, c) or subject_of(verb)
+        deniers = (
+            _party_entities(speaker, lookup, group, c, memory, verb) if speaker is not None else []
+        )
+    else:
+        deniers = []
+        for comp in _children(verb, "ccomp"):
+            subj = _children(comp, "nsubj", "nsubjpass")
+            if not subj or lemma(subj[0]) not in d.claim_nouns:
+                continue
+            if any(
+                ch.dep_ in ("attr", "acomp") and (ch.lower_ in d.fiction or lemma(ch) in d.fiction
+                or any(g.dep_ == "amod" and g.lower_ in d.fiction for g in ch.children))
+                for ch in comp.children
+            ) and not _negated(comp, d):
+                claim = subj[0]
+                speaker = subject_of(verb)
+                deniers = (
+                    _party_entities(speaker, lookup, group, c, memory, verb)
+                    if speaker is not None
+                    else []
+                )
+                break
+    if claim is None:
+        return None
+    return _make(verb, deniers, list(claim.subtree), claim, sent, lookup, c, memory, offset)
+
+
+# ---- memory -----------------------------------------------------------------------------------
+
+
+def remember(
+    sent: Span, lookup: Lookup, c: Compiled, lexicon: Lexicon, memory: DenialMemory, offset: int
+) -> None:
+    """Note the named makers of claims and the owners of speaker nouns in this sentence."""
+    d = _cues_for(lexicon)
+    for tok in sent:
+        lem = lemma(tok)
+        if tok.pos_ == "VERB" and (
+            lem in d.claiming_verbs or lem in d.denial or lem in d.reporting
+        ):
+            # who claims: "The Times said ...", "X alleged ...", and a denier (a denial is a
+            # claim too: "Bush's advisers denied warming is taking place" ... "Europe, which
+            # disputes the claim"); a person merely saying something makes no report
+            subj = subject_of(tok)
+            if subj is not None:
+                src = resolve_source(subj, lookup, c, tok).entity
+                if src is not None and (
+                    lem in d.claiming_verbs or lem in d.denial or src.type != "Person"
+                ):
+                    memory.claimants.append((offset + tok.idx, src))
+        elif lem in d.claim_nouns and tok.pos_ == "NOUN":
+            named = _named_report_source(tok, lookup)
+            if named is None:
+                for ch in tok.children:
+                    if ch.dep_ == "compound" and ch.i < tok.i:
+                        named = lookup(ch)
+            if named is not None:
+                memory.claimants.append((offset + tok.idx, named))
+        if tok.pos_ == "NOUN" and lookup(tok) is None:
+            owner = None
+            for ch in tok.children:
+                if ch.dep_ in ("compound", "poss") and ch.i < tok.i:
+                    owner = lookup(ch)
+                    if owner is not None:
+                        break
+            src = resolve_source(tok, lookup, c, None).entity if owner is None else owner
+            if src is not None and src.type != "Person" and lem in c.speaker_nouns:
+                memory.speakers[lem] = src
+
+
+# ---- records ----------------------------------------------------------------------------------
+
+
+def add_statement_denials(
+    frames: Sequence[DenialFrame],
+    records: list[RelationRecord],
+    *,
+    doc_id: str,
+    sentence: str,
+    start: int,
+    end: int,
+    offset: int,
+    base: str,
+    lexicon: Lexicon,
+) -> list[RelationRecord]:
+    """The sentence's records with each denial frame applied: a denial record of the same
+    denier already made from the clause context gains the claim text; any other denier gets a
+    new denial record. ``offset`` maps a doc character offset to the article."""
+    d = _cues_for(lexicon)
+    out = list(records)
+    for fr in frames:
+        doc = fr.trigger.doc
+        first, last = fr.claim
+        c_start = offset + doc[first].idx
+        c_end = offset + doc[last].idx + len(doc[last].text)
+        text = doc.text[doc[first].idx : doc[last].idx + len(doc[last].text)]
+        # the denial is the article's own report unless someone else reports it
+        src = fr.ctx.source
+        attributed = None
+        attributed_id = None
+        ids = {e.id for e in fr.deniers}
+        if src is not None and (src.entity is None or src.entity.id not in ids):
+            attributed = src.label
+            attributed_id = src.entity.id if src.entity is not None else None
+        for denier in fr.deniers:
+            hits = [
+                i for i, r in enumerate(out) if r.type == d.type_name and r.subject_id == denier.id
+            ]
+            if hits:
+                for i in hits:
+                    if out[i].claim_text is None:
+                        out[i] = replace(
+                            out[i], claim_text=text, claim_start=c_start, claim_end=c_end
+                        )
+                continue
+            obj = fr.claimant if fr.claimant is not None and fr.claimant.id != denier.id else None
+            rid = iris.relation_iri(
+                doc_id,
+                d.type_name,
+                denier.id,
+                obj.id if obj is not None else None,
+                start,
+                end,
+                base,
+                qualifier=f"positive|{fr.ctx.modality}|{attributed or ''}|",
+                claim=(c_start, c_end) if obj is None else None,
+            )
+            out.append(
+                RelationRecord(
+                    id=rid,
+                    doc=doc_id,
+                    type=d.type_name,
+                    subject=denier.label,
+                    subject_id=denier.id,
+                    object=obj.label if obj is not None else None,
+                    object_id=obj.id if obj is not None else None,
+                    modality=fr.ctx.modality,
+                    attributed_to=attributed,
+                    attributed_to_id=attributed_id,
+                    sentence=sentence,
+                    start=start,
+                    end=end,
+                    confidence=0.7,
+                    claim_text=text,
+                    claim_start=c_start,
+                    claim_end=c_end,
+                )
+            )
+    return out

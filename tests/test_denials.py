@@ -1,0 +1,257 @@
+"""Denials of any statement: extraction (kg/extraction/denials.py) and the data model end to end.
+
+Sentences are about fictional people and places. A denial of a statement yields one ``denied``
+record per denier, with the denied words as ``claim_text`` and as object the party that made
+the claim (when named), else the first other party of the denied words, else none.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers_rdf import write_jsonl
+from helpers_relations import extract_text
+
+from kg import iris
+from kg.importer import import_records
+from kg.model import Article, ArticleGraph, RelationRecord
+from kg.rdf.to_rdf import article_quads
+from kg.records import relation_from_json, relation_to_json
+from kg.store import open_store
+from kg.validate import validate_dir
+from kg.view.project import load_projection
+from kg.view.render import page_data, script_json
+
+KG = iris.KG
+
+
+def denials(text: str) -> list[RelationRecord]:
+    return [r for r in extract_text(text) if r.type == "denied"]
+
+
+def summary(text: str) -> set[tuple[str, str | None]]:
+    return {(r.subject, r.object) for r in denials(text)}
+
+
+# ---------------------------------------------------------------------------------------------
+# extraction: each construction
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "claim"),
+    [
+        # a denied clause with no other party: no object
+        ("Anna Holt denied her cabinet was split over the budget.",
+         {("Anna Holt", None)}, "her cabinet was split over the budget"),
+        # the first other named party of the denied clause
+        ("Anna Holt denied that Veridia would suggest to Kestland that the treaty had been "
+         "forgotten.", {("Anna Holt", "Veridia")}, "Veridia would suggest to Kestland"),
+        # a gerund: "deny collecting votes"; coordinated deniers give one record each
+        ("Karl Brandt and Piet Varga deny collecting votes fraudulently.",
+         {("Karl Brandt", None), ("Piet Varga", None)}, "collecting votes"),
+        # a spokesman for X speaks for X
+        ("A spokesman for the Veridian Treasury denied the cancellation was linked to the "
+         "market turmoil.", {("Veridian Treasury", None)}, "the cancellation was linked"),
+        # the noun: "despite denials by X that ..."
+        ("This was despite denials by Karl Brandt that Veridia was on the verge of a trade war.",
+         {("Karl Brandt", "Veridia")}, "Veridia was on the verge of a trade war"),
+        # "X's denial that ..."
+        ("Kestland's denial that its troops had crossed the border did not convince Veridia.",
+         {("Kestland", None)}, "its troops had crossed the border"),
+        # the claimant is named: the accuser or the outlet
+        ("Felix Braun rejected accusations by the Green Party that he had misled parliament.",
+         {("Felix Braun", "Green Party")}, "accusations by the Green Party"),
+        ("Marta Kolar dismissed the Daily Courier's story as nonsense.",
+         {("Marta Kolar", "Daily Courier")}, "the Daily Courier's story"),
+        # rebut, refute with a claim noun
+        ("Anna Holt rebutted claims that she had lied about her expenses.",
+         {("Anna Holt", None)}, "claims that she had lied about her expenses"),
+        # a relative clause: the antecedent denies
+        ("Kestland, which disputes the claim, has asked for talks.",
+         {("Kestland", None)}, "the claim"),
+        # a headline: "X denies split over Y"
+        ("Holt denies split over budget", {("Holt", None)}, "split over budget"),
+        # adjectival forms: "said the reports were untrue", "called the story false"
+        ("Piet Varga said the reports were untrue.", {("Piet Varga", None)}, "the reports"),
+        ("Anna Holt called the Daily Courier's story false.",
+         {("Anna Holt", "Daily Courier")}, "the Daily Courier's story"),
+        ("Piet Varga insisted that the reports by the Daily Courier were pure fiction.",
+         {("Piet Varga", "Daily Courier")}, "the reports by the Daily Courier"),
+        # "no truth in"
+        ("Anna Holt said there was no truth in the Daily Courier's report.",
+         {("Anna Holt", "Daily Courier")}, "the Daily Courier's report"),
+        # "pleaded not guilty"
+        ("Karl Brandt pleaded not guilty to fraud.", {("Karl Brandt", None)}, "fraud"),
+        # parsed as "[X denied Y], his spokesman, said ...": Y said it, X denies it
+        ('Karl Brandt denied Piet Varga, his spokesman, said the plans "stink".',
+         {("Karl Brandt", "Piet Varga")}, 'said the plans "stink"'),
+        # a state of affairs nobody is said to claim: no claimant looked up
+        ("Piet Varga said the tax would stay and rejected the threat of a recession.",
+         {("Piet Varga", None)}, "the threat of a recession"),
+        # "an allegation X rejects" sums up the clause before it: its subject made the claim
+        ("Karl Brandt accused Anna Holt of lying to parliament, a claim Anna Holt rejected.",
+         {("Anna Holt", "Karl Brandt")}, "Karl Brandt accused Anna Holt of lying"),
+        # a hyphen inside a word is no clause break
+        ("Anna Holt denied that the firm was selling chips at rock-bottom prices.",
+         {("Anna Holt", None)}, "selling chips at rock-bottom prices"),
+        # "issued a denial of ..."
+        ("Karl Brandt issued a denial of the allegations on Monday.",
+         {("Karl Brandt", None)}, "the allegations"),
+    ],
+)  # fmt: skip
+def test_denial_of_a_statement(text: str, expected: set, claim: str) -> None:
+    found = denials(text)
+    assert {(r.subject, r.object) for r in found} == expected
+    for r in found:
+        assert r.claim_text is not None and claim in r.claim_text
+        assert r.claim_start is not None and r.claim_end is not None
+        assert text[r.claim_start : r.claim_end] == r.claim_text
+        assert r.polarity == "positive" and r.modality == "actual"
+        assert r.attributed_to is None  # the article's own report
+
+
+def test_denied_relation_keeps_its_pointer_and_gains_the_claim_text() -> None:
+    text = "Piet Varga denied accusing Kestland of using the union as cover."
+    recs = extract_text(text)
+    (den,) = [r for r in recs if r.type == "denied"]
+    assert (den.subject, den.object) == ("Piet Varga", "Kestland")
+    claim = {r.id: r for r in recs}[den.denies or ""]
+    assert claim.type == "accused" and not claim.is_plain_fact
+    assert den.claim_text and den.claim_text.startswith("accusing Kestland")
+
+
+def test_a_bare_report_is_the_claim_an_earlier_sentence_named() -> None:
+    text = (
+        "The Daily Courier said the budget of Anna Holt had a hole of two billion. "
+        "Piet Varga said there was no truth in the report. Holt dismissed the story too."
+    )
+    assert summary(text) == {("Piet Varga", "Daily Courier"), ("Anna Holt", "Daily Courier")}
+
+
+def test_a_reported_denial_is_attributed() -> None:
+    (den,) = denials("The Daily Courier reported that Anna Holt denied her cabinet was split.")
+    assert den.subject == "Anna Holt" and den.attributed_to == "Daily Courier"
+
+
+def test_the_speaker_denies_a_joined_clause() -> None:
+    # "X said ... and rejected ...": the parser may hang the denial under the reported clause
+    text = ("Piet Varga said there would be no change in the policy and rejected the threat "
+            "of a recession.")  # fmt: skip
+    assert summary(text) == {("Piet Varga", None)}
+
+
+# ---------------------------------------------------------------------------------------------
+# extraction: not denials
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anna Holt declined to comment on the report.",
+        "Karl Brandt refused to accept a proposal from Piet Varga.",
+        "Karl Brandt rejected a proposal from Piet Varga.",
+        "Critics say Anna Holt is in a state of denial about the economy.",
+        "Piet Varga said he does not recall meeting Karl Brandt.",
+        "Anna Holt admitted that she had misled parliament.",
+        "Anna Holt did not deny that she had lied about her expenses.",
+        "Veridia denied Karl Brandt a visa.",
+        "Karl Brandt was denied entry to Kestland.",
+        "Marta Kolar dismissed the minister on Friday.",
+    ],
+)
+def test_not_a_denial(text: str) -> None:
+    assert denials(text) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# the data model: records, import, RDF, SHACL, IRIs, view
+
+
+DOC = "holt-denies"
+SENTENCE = 'Anna Holt denied her cabinet was "split" <over> the budget & taxes.'
+CLAIM = 'her cabinet was "split" <over> the budget & taxes'
+
+
+def objectless(**kw: object) -> dict:
+    start = SENTENCE.index(CLAIM)
+    return {
+        "doc": DOC, "type": "denied", "subject": "Anna Holt", "object": None,
+        "sentence": SENTENCE, "start": 0, "end": len(SENTENCE),
+        "claim_text": CLAIM, "claim_start": start, "claim_end": start + len(CLAIM), **kw,
+    }  # fmt: skip
+
+
+def test_record_round_trip_without_object() -> None:
+    rec = relation_from_json(objectless())
+    assert rec.object is None and rec.object_id is None and rec.claim_text == CLAIM
+    again = relation_from_json(json.loads(json.dumps(relation_to_json(rec))))
+    assert again == rec
+    assert relation_to_json(rec)["claim_text"] == CLAIM
+
+
+def test_objectless_iri_is_stable_and_told_apart_by_the_claim() -> None:
+    a = relation_from_json(objectless())
+    assert relation_from_json(objectless()).id == a.id
+    b = relation_from_json(objectless(claim_start=0, claim_end=9))
+    assert a.id != b.id
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        ({"type": "met"}, "object"),  # only a denial may lack its object
+        ({"claim_text": None}, "claim_text"),  # and then it says what it denies
+        ({"claim_start": None}, "claim_start"),
+    ],
+)
+def test_objectless_records_that_are_refused(change: dict, needle: str) -> None:
+    with pytest.raises(ValueError, match=needle):
+        relation_from_json(objectless(**change))
+
+
+def test_rdf_has_claim_text_and_no_object() -> None:
+    rec = relation_from_json(objectless())
+    graph = ArticleGraph(Article(doc=DOC, text=SENTENCE), (), (rec,))
+    quads = article_quads(graph)
+    node = [q for q in quads if q.predicate.value == KG + "claimText"]
+    assert len(node) == 1 and node[0].object.value == CLAIM
+    own = [q.predicate.value for q in quads if q.subject == node[0].subject]
+    assert KG + "object" not in own
+    assert not [q for q in quads if q.predicate.value == KG + "denied"]  # no direct edge
+
+
+def test_import_validate_and_view(tmp_path: Path) -> None:
+    with_object = objectless(
+        object="Daily Courier", claim_text="the report", claim_start=0, claim_end=4
+    )
+    src = write_jsonl(tmp_path / "d.jsonl", [objectless(), with_object])
+    out = tmp_path / "out"
+    report = import_records([src], out)
+    assert report.ok, report.failures
+    assert validate_dir(out).conforms
+    with open_store(out, read_only=True) as store:
+        proj = load_projection(store)
+    rels = [r for r in proj.relations.values() if r.claim_text == CLAIM]
+    assert len(rels) == 1 and rels[0].object is None and rels[0].status == "asserted"
+    data = page_data(proj, max_nodes=50, title="t")
+    panel = [r for r in data["relations"].values() if r["claim"] == CLAIM]
+    assert len(panel) == 1 and panel[0]["object"] is None
+    block = script_json(data)
+    assert "<over>" not in block and "\\u003cover\\u003e" in block and "& taxes" not in block
+
+
+def test_shacl_refuses_a_denial_with_nothing_denied(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from rdflib import Graph
+
+    from kg.validate import validate_graph
+
+    rec = replace(relation_from_json(objectless()), claim_text=None)
+    quads = article_quads(ArticleGraph(Article(doc=DOC, text=SENTENCE), (), (rec,)))
+    g = Graph()
+    for q in quads:
+        g.parse(data=f"{q.subject} {q.predicate} {q.object} .", format="nt")
+    assert not validate_graph(g).conforms
