@@ -151,6 +151,7 @@ class AliasData:
     #: (a person too: "Braun's spokesman")
     representatives: Mapping[str, Representing] = field(default_factory=dict)
     partial_words: frozenset[str] = frozenset()
+    other_office_prefixes: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
@@ -277,6 +278,7 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         portfolio_roles=_norm_set(data, "portfolio_roles", source),
         representatives=representatives,
         partial_words=_norm_set(data, "partial_words", source),
+        other_office_prefixes=_norm_set(data, "other_office_prefixes", source),
     )
 
 
@@ -624,6 +626,13 @@ class _Resolver:
                 country = country or self._country_of(words[i - found : i])
                 i -= found
                 continue
+            if roles and w in self.data.other_office_prefixes and words[i:i + 1] and (
+                words[i] == roles[-1].split()[0]
+            ):
+                # "shadow chancellor", "deputy secretary": another office than the chancellor's
+                roles[-1] = f"{w} {roles[-1]}"
+                i -= 1
+                continue
             if w in self.data.role_modifiers or w in ("'s", "-", "the"):
                 i -= 1
                 continue
@@ -760,7 +769,7 @@ class _Resolver:
         if title.titled or label == "PERSON":
             # what the article says the person is: "King Fahd of Saudi Arabia", "Mr Yeo, his
             # transport spokesman", "Prince Abdullah, who is deputy prime minister of ..."
-            title = title.plus(self._described_as(doc, toks[-1]))
+            title = title.plus(self._described_as(doc, toks[-1], bool(title.roles)))
         roles, country, gender, titled = list(title.roles), title.country, title.gender, title.titled
         if titled and label not in ("PERSON",):
             label = "PERSON" if label in ("ORG", "GPE", "NORP") else label
@@ -928,16 +937,17 @@ class _Resolver:
                     mods = replace(mods, affiliations=mods.affiliations | {aff})
         return mods
 
-    def _described_as(self, doc: Doc, head: Token) -> _Title:
+    def _described_as(self, doc: Doc, head: Token, titled: bool) -> _Title:
         """Roles the sentence gives a name beside its title: a postmodifier ("King Fahd of Saudi
         Arabia"), an apposition either way ("Mr Yeo, his spokesman"; "Australia's PM, John
         Howard") or a copular relative clause ("Prince Abdullah, who is deputy prime minister
         of Saudi Arabia and commander of ...")."""
         out = _Title()
-        for prep in head.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
+        for prep in head.children if titled else ():
+            # only right after a titled name: "warned Putin of the US' force" gives no country
+            if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i == head.i + 1:
                 for pob in prep.children:
-                    if pob.dep_ == "pobj":
+                    if pob.dep_ == "pobj" and not any(c.dep_ == "case" for c in pob.children):
                         words = self._words(t for t in doc[pob.left_edge.i : pob.i + 1]
                                             if t.dep_ != "det")
                         country = self._country_of(words)
@@ -1494,7 +1504,7 @@ class _Resolver:
         cands = [
             c.index for c in self.clusters
             if c.entity is not None and c.entity.type == "Person" and c.index != owner
-            and heads & {self._role_head(r) for r in c.roles}
+            and any(self._holds(r, heads) for r in c.roles)
             and (country is None or country in c.countries)
             and mods.affiliations <= c.affiliations
         ]
@@ -1602,6 +1612,18 @@ class _Resolver:
             ) and any(r.kind != "role" for r in c.raws):
                 return c.index
         return None
+
+    def _holds(self, role: str, heads: set[str]) -> bool:
+        """A holder of ``role`` answers to a description naming one of ``heads``: the same
+        office, or a more specific one of its kind ("defence minister" is "the minister";
+        "prime minister", "vice president" and "shadow chancellor" are other offices)."""
+        head = self._role_head(role)
+        if head in heads:
+            return True
+        words = head.split()
+        return len(words) > 1 and words[0] not in self.data.other_office_prefixes and not (
+            head in {self._role_head(r) for r in self.data.leader_roles}
+        ) and any(h == words[-1] for h in heads)
 
     @staticmethod
     def _role_head(role: str) -> str:
