@@ -1646,7 +1646,8 @@ class _Resolver:
     def _pair(
         self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
     ) -> tuple[int, MentionKind, tuple[int, ...]] | None:
-        """'the two leaders', 'both men': the two persons of the previous sentence."""
+        """'the two leaders', 'both men': the two persons last named together (in this sentence
+        or one of the three before)."""
         lefts = list(tok.lefts)
         words = [t.lower_ for t in lefts]
         if not ("two" in words or "both" in words):
@@ -1654,8 +1655,13 @@ class _Resolver:
         kind = self.data.pair_nouns[_norm(tok.text)]
         start = lefts[0].i if lefts else tok.i
         leaders = {self._role_head(r) for r in self.data.leader_roles}
-        for sent in reversed(sentences[-3:]):
-            found: list[int] = []
+        # "the two leaders" may look further back, gathering the heads of state or government
+        # named one by one ("... Gen X said ... next to Mr Y ... Mr Y said the two leaders")
+        gather = kind == "leader"
+        found: list[int] = []
+        for sent in reversed(sentences[-5:] if gather else sentences[-3:]):
+            if not gather:
+                found = []
             for _seg, t, clusters, quoted in sent:
                 if quoted or len(clusters) != 1 or (t.i >= tok.i and t.doc is tok.doc):
                     continue
@@ -1666,8 +1672,10 @@ class _Resolver:
                     continue
                 if c.index not in found:
                     found.append(c.index)
-            if found:
-                return (start, "role", tuple(sorted(found))) if len(found) == 2 else None
+            if len(found) == 2:
+                return (start, "role", tuple(sorted(found)))
+            if len(found) > 2:
+                return None
         return None
 
     def _unique_or_recent(
@@ -1739,7 +1747,10 @@ class _Resolver:
             if anc.head.i == anc.i:
                 break
             anc = anc.head
-        before = [cl for i, cl in token_cluster.items() if i < tok.i]
+        # only people before it count: "During his stay in Washington, he ..." looks back
+        before = [
+            cl for i, cl in token_cluster.items() if i < tok.i and self.clusters[cl].maybe_person
+        ]
         if self._unknown_names_before(tok):
             return None
         if before:
