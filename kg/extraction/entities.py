@@ -522,6 +522,10 @@ class _Resolver:
         self.spoke_for: list[tuple[str, int]] = []
         self.derived_demonyms = _derive_demonyms(self.docs, data)
         self.demonym_countries = frozenset(_norm(v) for v in self.derived_demonyms.values())
+        #: places the article names, by normalised text ("west germany" -> "West Germany")
+        self.article_gpes = {
+            _norm(e.text): e.text for d in self.docs for e in d.ents if e.label_ == "GPE"
+        }
         #: country names the alias data or this article's nationality words point at
         self.country_names = {
             _norm(v): v
@@ -584,7 +588,14 @@ class _Resolver:
         canon = self.data.alias_to_canon.get(text)
         if canon and canon[1] == "GeopoliticalEntity":
             return canon[0]
-        return self.country_names.get(text)
+        if text in self.country_names:
+            return self.country_names[text]
+        if len(words) > 1 and all(w.isalpha() for w in words):
+            # "West German" when the article names West Germany: prefix + the last word's country
+            last = self._country_of(words[-1:])
+            if last is not None:
+                return self.article_gpes.get(" ".join([*words[:-1], _norm(last)]))
+        return None
 
     def _analyse_modifiers(self, words: list[str], caps: frozenset[str] = frozenset()) -> _Title | None:
         """Split title words into roles, country, gender and affiliation; None if not all known.
