@@ -476,6 +476,9 @@ def _derive_demonyms(docs: Sequence[Doc], data: AliasData) -> dict[str, str]:
         for ent in doc.ents:
             if ent.label_ in ("GPE", "ORG", "PERSON", "LOC", "NORP") and len(ent) == 1:
                 names.setdefault(_norm(ent.text), ent.text)
+            elif ent.label_ == "GPE" and ent[-1].is_title:
+                # "West Ostria": "West Ostrian" is built on "Ostrian"
+                names.setdefault(_norm(ent[-1].text), ent[-1].text)
     words: set[str] = set()
     for doc in docs:
         for tok in doc:
@@ -1601,6 +1604,13 @@ class _Resolver:
             c = self.clusters[cl]
             if c.entity is None:
                 return None
+            if tok.pos_ == "ADJ" or len(c.raws) == 1 and (
+                _norm(c.entity.label) in self.data.demonyms
+                or _norm(c.entity.label) in self.derived_demonyms
+            ):
+                # "Ostrian officials" with "Ostrian" taken for a name: the country, if named
+                country = self._country_of([_norm(c.entity.label)])
+                return self._named_country(country) if country is not None else None
             if c.entity.type == "Person":
                 return cl if scope == "any" else None
             if c.entity.type in ("GeopoliticalEntity", "Location"):
@@ -1611,14 +1621,17 @@ class _Resolver:
         if tok.pos_ not in ("ADJ", "PROPN") or not tok.text[:1].isupper():
             return None
         words = self._words(tok.doc[tok.left_edge.i : tok.i + 1])
-        country = self._country_of(words) or self._country_of(words[-1:])
+        country = (
+            self._country_of(words) or self._country_of(words[-1:])
+            or self.data.capitals.get(words[-1] if words else "")
+        )
         return self._named_country(country) if country is not None else None
 
     def _named_country(self, name: str) -> int | None:
         """The cluster of a country the article names (by label), else ``None``."""
         key = _norm(name)
         for c in self.clusters:
-            if c.entity is not None and c.entity.type == "GeopoliticalEntity" and (
+            if c.entity is not None and c.entity.type != "Person" and (
                 _norm(c.entity.label) == key
             ) and any(r.kind != "role" for r in c.raws):
                 return c.index
