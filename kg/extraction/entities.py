@@ -600,7 +600,9 @@ class _Resolver:
                 return self.article_gpes.get(" ".join([*words[:-1], _norm(last)]))
         return None
 
-    def _analyse_modifiers(self, words: list[str], caps: frozenset[str] = frozenset()) -> _Title | None:
+    def _analyse_modifiers(
+        self, words: list[str], caps: frozenset[str] = frozenset()
+    ) -> _Title | None:
         """Split title words into roles, country, gender and affiliation; None if not all known.
 
         ``words`` are normalised tokens ("russian", "president") with "'s" and hyphens joined;
@@ -784,7 +786,8 @@ class _Resolver:
             # what the article says the person is: "King Fahd of Saudi Arabia", "Mr Yeo, his
             # transport spokesman", "Prince Abdullah, who is deputy prime minister of ..."
             title = title.plus(self._described_as(doc, toks[-1], bool(title.roles)))
-        roles, country, gender, titled = list(title.roles), title.country, title.gender, title.titled
+        roles, country, gender = list(title.roles), title.country, title.gender
+        titled = title.titled
         if titled and label not in ("PERSON",):
             label = "PERSON" if label in ("ORG", "GPE", "NORP") else label
         surfaces = [text]
@@ -926,7 +929,9 @@ class _Resolver:
         if noun.pos_ not in ("NOUN", "PROPN") or noun.ent_type_ == "PERSON":
             return None
         toks = list(noun.doc[noun.left_edge.i : noun.i + 1])
-        while toks and (toks[0].dep_ == "det" or (toks[0].dep_ == "poss" and toks[0].pos_ == "PRON")):
+        while toks and (
+            toks[0].dep_ == "det" or (toks[0].dep_ == "poss" and toks[0].pos_ == "PRON")
+        ):
             toks.pop(0)
         toks = [t for t in toks if not t.is_punct or t.text in ("-", "'s", "’s")]
         if not toks:
@@ -1604,10 +1609,10 @@ class _Resolver:
             c = self.clusters[cl]
             if c.entity is None:
                 return None
-            if tok.pos_ == "ADJ" or len(c.raws) == 1 and (
+            if tok.pos_ == "ADJ" or (len(c.raws) == 1 and (
                 _norm(c.entity.label) in self.data.demonyms
                 or _norm(c.entity.label) in self.derived_demonyms
-            ):
+            )):
                 # "Ostrian officials" with "Ostrian" taken for a name: the country, if named
                 country = self._country_of([_norm(c.entity.label)])
                 return self._named_country(country) if country is not None else None
@@ -1645,9 +1650,11 @@ class _Resolver:
         if head in heads:
             return True
         words = head.split()
-        return len(words) > 1 and words[0] not in self.data.other_office_prefixes and not (
-            head in {self._role_head(r) for r in self.data.leader_roles}
-        ) and any(h == words[-1] for h in heads)
+        leaders = {self._role_head(r) for r in self.data.leader_roles}
+        return (
+            len(words) > 1 and words[0] not in self.data.other_office_prefixes
+            and head not in leaders and words[-1] in heads
+        )
 
     @staticmethod
     def _role_head(role: str) -> str:
