@@ -284,32 +284,9 @@ class _Extractor:
             if grp:
                 out.extend(_Party(e, t, 0.1) for e in grp)
                 continue
-            acting = self._represented(t)
-            if acting is not None:
-                out.append(acting)
-                continue
             if t.pos_ in ("NOUN", "PROPN") and rtype is not None:
                 out.extend(self._stand_in(t, rtype, depth))
         return out
-
-    def _represented(self, t: Token) -> _Party | None:
-        """ "Hamas officials", "its negotiators", "the Russian delegation": people (plural, or a
-        collective noun) acting for an organisation or country act as that party."""
-        if t.pos_ != "NOUN" or lemma(t) not in self.c.representatives:
-            return None
-        if t.tag_ != "NNS" and lemma(t) not in ("delegation", "team"):
-            return None  # "the Labour leader" is a person, not the party
-        if any(
-            ch.dep_ == "nummod" or ch.lower_ in ("other", "some", "several", "many", "few")
-            for ch in t.children
-        ):
-            return None  # "other EU leaders", "two officials": some of them, not the party
-        for ch in t.children:
-            if ch.dep_ in ("compound", "poss", "amod") and ch.i < t.i:
-                ent = self.s.lookup(ch)
-                if ent is not None and ent.type in _ACTING_TYPES:
-                    return _Party(ent, ch, 0.1)
-        return None
 
     def _described(self, t: Token) -> _Party | None:
         """The entity a common noun is put in apposition with: "the city's mayor, Hanne
