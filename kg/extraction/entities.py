@@ -749,6 +749,7 @@ class _Resolver:
             if only is not None and only.roles:
                 return  # "High Commissioner", "Crown Prince" tagged as a name: a title alone
         title = _Title()
+        span_start = toks[0].i
         # titles inside the span ("President Trump" tagged as one PERSON)
         if label in ("PERSON", "ORG") and len(toks) > 1:
             for cut in range(len(toks) - 1, 0, -1):
@@ -775,7 +776,7 @@ class _Resolver:
             return  # "Defense | Secretary Caspar Weinberger": the office's name, not a party
         # titles before the span, in the same noun phrase ("Russian President | Vladimir Putin")
         pre = self._premodifiers(doc, toks[0].i, toks[-1].i)
-        surface_start = toks[0].i
+        surface_start = span_start  # "Gen Musharraf": the titled form is an alias
         if pre:
             before = doc[pre[0] : toks[0].i]
             mods = self._analyse_modifiers(self._words(before), self._caps(before))
@@ -1433,8 +1434,8 @@ class _Resolver:
 
     def _add_alias(self, cl: int, span: Span, kind: MentionKind) -> None:
         c = self.clusters[cl]
-        if kind != "role" or c.entity is None:
-            return
+        if kind != "role" or c.entity is None or span[0].dep_ == "poss":
+            return  # "his minister" is no name of the minister
         text = span.text
         if text.endswith(("'s", "’s")):
             text = text[:-2].rstrip()
