@@ -740,6 +740,12 @@ def test_titled_names(text: str, label: str, alias: str | None, absent: str) -> 
     assert absent not in labels(r)
 
 
+def test_first_name_title_joins_only_a_person_titled_so() -> None:
+    r = resolve_text("Charles Penn met Lena Vos. King Charles received them later.")
+    assert "King Charles" not in find(r, "Charles Penn").aliases
+    assert "Charles" in labels(r)
+
+
 def test_titled_first_names_spacy_missed() -> None:
     r = resolve_text("Ostria's Princess Ilsa and Prince Edvin went to Talmark in November.")
     assert {"Ilsa", "Edvin"} <= set(labels(r))

@@ -378,7 +378,7 @@ class _Raw:
     cluster: int = -1
     kind: MentionKind = "name"
     affiliations: set[str] = field(default_factory=set)
-    #: a single name after a title used with first names ("Sir Edward"): a first name
+    #: after a title used with first names ("Sir Edward", "Sir Edward Heath")
     first_name: bool = False
 
 
@@ -811,7 +811,7 @@ class _Resolver:
             _Raw(seg, toks[0].i, toks[-1].i + 1, text, label, surfaces, roles, country, gender,
                  canon=canon, titled=titled, kind="alias" if canon and _norm(canon[0]) != norm
                  else "name", affiliations=set(title.affiliations),
-                 first_name=title.first_name and len(toks) == 1)
+                 first_name=title.first_name)
         )
 
     @staticmethod
@@ -1100,10 +1100,12 @@ class _Resolver:
                     # "hosted Dragan" tagged GPE: the surname of a person named in full
                     target = self._pick(by_last.get(words[0], []), raw)
             if target is None and raw.first_name and len(words) == 1:
-                # "Sir Edward" after "Sir Edward Heath": a title used with the first name
+                # "Sir Edward" after "Sir Edward Heath": a title used with the first name, of a
+                # person the article titles so too (King Charles is not Charles Kennedy)
                 target = self._pick([
                     c for c in persons
                     if _norm(c.canon[0] if c.canon else c.raws[0].text).split()[0] == words[0]
+                    and any(r.first_name for r in c.raws)
                 ], raw)
             if target is None and len(words) == 1 and raw.label in ("PERSON", "ORG", None):
                 cands = by_last.get(words[0]) or [
