@@ -593,6 +593,8 @@ class _Resolver:
             return canon[0]
         if text in self.country_names:
             return self.country_names[text]
+        if text in self.article_gpes:
+            return self.article_gpes[text]  # "Ostria's Crown Prince": a place the text names
         if len(words) > 1 and all(w.isalpha() for w in words):
             # "West German" when the article names West Germany: prefix + the last word's country
             last = self._country_of(words[-1:])
@@ -775,7 +777,7 @@ class _Resolver:
         if label in ("ORG", "GPE") and not title.titled and self._portfolio(doc, toks[-1]):
             return  # "Defense | Secretary Caspar Weinberger": the office's name, not a party
         # titles before the span, in the same noun phrase ("Russian President | Vladimir Putin")
-        pre = self._premodifiers(doc, toks[0].i, toks[-1].i)
+        pre = self._premodifiers(seg, doc, toks[0].i, toks[-1].i)
         surface_start = span_start  # "Gen Musharraf": the titled form is an alias
         if pre:
             before = doc[pre[0] : toks[0].i]
@@ -874,7 +876,7 @@ class _Resolver:
         self.covered.update(keys)
         self.raws.append(raw)
 
-    def _premodifiers(self, doc: Doc, start: int, last: int) -> list[int]:
+    def _premodifiers(self, seg: int, doc: Doc, start: int, last: int) -> list[int]:
         """Indices of tokens left of a name that modify it within its noun phrase."""
         out: list[int] = []
         j = start - 1
@@ -887,9 +889,9 @@ class _Resolver:
             head = tok.head.i
             if not (j < head <= last) and not (tok.text in ("'s", "’s") and head == j - 1):
                 break
-            if tok.ent_type_ == "PERSON" or (
-                tok.ent_type_ == "ORG" and not self._portfolio(doc, tok)
-            ):
+            if tok.ent_type_ in ("PERSON", "ORG") and (seg, j) in self.covered:
+                # another name; a title tagged as one ("Crown Prince") or an office's name
+                # ("Defense Secretary") was not taken as a name
                 break
             out.insert(0, j)
             j -= 1
