@@ -91,7 +91,7 @@ CUES = frozenset(
         "representative_nouns", "stand_in_nouns", "actor_nouns", "phone_words", "place_nouns",
         "neighbour_words", "not_stand_in_nouns", "receiving", "thanking", "motion",
         "call_not_preps", "summon_preps", "pair_nouns", "pair_words", "separate_words",
-        "collective_representatives", "in_person_words", "not_place_holders", "speaker_nouns",
+        "in_person_words", "not_place_holders", "speaker_nouns",
         "labelling_verbs", "denial_any_object", "claim_nouns", "state_nouns",
         "denial_not_objects", "denial_nouns", "denial_agent_preps", "denial_content_preps",
         "truth_preps", "denial_support_verbs", "truth_nouns", "plea_verbs", "guilt_words",

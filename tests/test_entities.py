@@ -625,3 +625,220 @@ def test_known_people_data_errors_name_the_part() -> None:
     data = parse_alias_data({"known_people": spec})
     assert data.alias_to_canon["lee"] == ("Ann Lee", "Person")
     assert data.people["ann lee"].roles == frozenset({"mayor"})
+
+
+# ---- issue 12: roles, titles and officials learned from the article itself -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "nth", "expected"),
+    [
+        # a nationality + role names the person the article titles with that country, however
+        # it said so: "President X of Ostria", "King X of Talmark", "Ostria's Y"
+        (
+            "President Dara Velkov of Ostria arrived in Velmar. Aides waited. Guests left. "
+            "The Ostrian president met Lena Vos.",
+            "president", -1, "Dara Velkov",
+        ),
+        (
+            "King Orwin of Ostria began a state visit on Monday. Aides waited. Guests left. "
+            "The Ostrian leader will hold talks with Lena Vos.",
+            "leader", -1, "Orwin",
+        ),
+        # a role learned from a copular relative clause or an apposition
+        (
+            "Prince Edvin Sarr, who is deputy prime minister of Ostria, met Lena Vos. Aides "
+            "waited. The Ostrian deputy prime minister praised her.",
+            "minister", -1, "Edvin Sarr",
+        ),
+        (
+            "The talks were led by Mara Quill, chairman of Brenco. Aides waited. "
+            "The Brenco chairman said little.",
+            "chairman", -1, "Mara Quill",
+        ),
+        # a capitalised qualifier is an affiliation: only a holder with it answers
+        (
+            "Liberal leader Jan Morrow met Harald Penn. Aides waited. Guests left. "
+            "Penn later called the Liberal leader back.",
+            "leader", -1, "Jan Morrow",
+        ),
+        (
+            "Liberal leader Jan Morrow met Harald Penn. Aides waited. Guests left. "
+            "The Conservative leader's own role was the obstacle.",
+            "leader", -1, None,
+        ),
+        (
+            "Tory leader Jan Morrow met Harald Penn. Aides waited. Guests left. "
+            "The Conservative leader spoke first.",
+            "leader", -1, "Jan Morrow",
+        ),
+        # a possessive description: the holder, never the possessor
+        (
+            "Chancellor Ivo Brandt presented the budget. Prime Minister Lena Vos praised her "
+            "chancellor for his work.",
+            "chancellor", -1, "Ivo Brandt",
+        ),
+        (
+            "Culture Minister Ivo Brandt spoke on Monday. Lord Penn praised his minister for "
+            "an excellent job.",
+            "minister", -1, "Ivo Brandt",
+        ),
+        # a more specific office answers to the general description ...
+        (
+            "Defence Minister Rune Halvik toured the base. Aides waited. Guests left. "
+            "The minister said nothing.",
+            "minister", -1, "Rune Halvik",
+        ),
+        # ... but a shadow, vice or deputy office is another office
+        (
+            "Shadow chancellor Piet Drost attacked Chancellor Ivo Brandt. Aides waited. Guests "
+            "left. Observers cheered. The chancellor replied on Friday.",
+            "chancellor", -1, "Ivo Brandt",
+        ),
+    ],
+)
+def test_roles_learned_in_the_article(
+    text: str, word: str, nth: int, expected: str | None
+) -> None:
+    assert _label_at(text, word, nth) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "alias", "absent"),
+    [
+        # titles used with a first name join the full name
+        (
+            "Sir Alfred Benning lost the vote. Sir Alfred said he would stay on.",
+            "Alfred Benning", "Sir Alfred", "Alfred",
+        ),
+        (
+            "Ostria's Crown Prince Tomas bin Harun met Lena Vos. Prince Tomas praised her.",
+            "Tomas bin Harun", "Tomas", "Tomas",
+        ),
+        # the office's name in a title is no party
+        (
+            "Lena Vos met Deputy Secretary of State Mara Quill and Trade Secretary Olaf Renn.",
+            "Olaf Renn", "Trade Secretary Olaf Renn", "State",
+        ),
+        (
+            "Lena Vos met Deputy Secretary of State Mara Quill and Trade Secretary Olaf Renn.",
+            "Mara Quill", None, "Trade",
+        ),
+        # a title alone is not a name
+        (
+            "Lena Vos met Ostria's High Commissioner to Talmark on Monday.",
+            "Lena Vos", None, "High Commissioner",
+        ),
+    ],
+)
+def test_titled_names(text: str, label: str, alias: str | None, absent: str) -> None:
+    r = resolve_text(text)
+    ent = find(r, label)
+    assert ent.type == "Person"
+    if alias is not None:
+        assert alias in (ent.label, *ent.aliases)
+    assert absent not in labels(r)
+
+
+def test_first_name_title_joins_only_a_person_titled_so() -> None:
+    r = resolve_text("Charles Penn met Lena Vos. King Charles received them later.")
+    assert "King Charles" not in find(r, "Charles Penn").aliases
+    assert "Charles" in labels(r)
+
+
+def test_titled_first_names_spacy_missed() -> None:
+    r = resolve_text("Ostria's Princess Ilsa and Prince Edvin went to Talmark in November.")
+    assert {"Ilsa", "Edvin"} <= set(labels(r))
+    assert find(r, "Edvin").type == "Person"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "nth", "expected"),
+    [
+        # people acting for a body the article names act as it
+        ("Ostria closed its border. Ostrian officials met Lena Vos.", "officials", 0, "Ostria"),
+        (
+            "West Ostria closed its border. Lena Vos met West Ostrian trade officials.",
+            "officials", 0, "West Ostria",
+        ),
+        (
+            "The Brenco Group issued results. Brenco Group negotiators met Lena Vos.",
+            "negotiators", 0, "Brenco Group",
+        ),
+        (
+            "Ostria closed its border. Ostria's delegation met Lena Vos on Monday.",
+            "delegation", 0, "Ostria",
+        ),
+        ("Lena Vos arrived. Vos's office said she was tired.", "office", 0, "Lena Vos"),
+        # quantified or partial groups are not the body
+        ("Ostria closed its border. Two Ostrian officials met Lena Vos.", "officials", 0, None),
+        ("Ostria closed its border. Some Ostrian officials met Lena Vos.", "officials", 0, None),
+        # a nationality of a country the article never names makes no party
+        ("Russian officials met Lena Vos on Monday.", "officials", 0, None),
+        # "leaders" of a country is no representative noun ("rarely spoke to Ostrian leaders")
+        ("Ostria closed its border. Lena Vos met Ostrian leaders.", "leaders", 0, None),
+        # a named spokeswoman speaks for herself (the apposition is hers, not the body's)
+        (
+            "The Green Alliance met. Lena Vos, a spokeswoman for the Green Alliance, said so.",
+            "spokeswoman", 0, None,
+        ),
+        # "the spokesman" after "a Treasury spokesman": the body it spoke for
+        (
+            "Lena Vos cancelled a trip, a Treasury spokesman said. The spokesman denied that "
+            "the cancellation was linked to the markets.",
+            "spokesman", 1, "Treasury",
+        ),
+    ],
+)
+def test_representatives_act_as_their_body(
+    text: str, word: str, nth: int, expected: str | None
+) -> None:
+    assert _label_at(text, word, nth) == expected
+
+
+def test_capital_ministers_are_the_country() -> None:
+    from dataclasses import replace
+
+    data = replace(load_alias_data(), capitals={"velmar": "Ostria"})
+    text = "Ostria closed its border. Lena Vos held talks with Velmar ministers."
+    r = resolve_entities(parse_article(Article("t", text), load_model()), data=data)
+    doc = parse_article(Article("t", text), load_model()).segments[0].doc
+    tok = next(t for t in doc if t.text == "ministers")
+    ent = r.entity_at(0, tok.i)
+    assert ent is not None and ent.label == "Ostria"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "nth", "expected"),
+    [
+        # a subject pronoun looks back when only places precede it in its sentence
+        (
+            "Prime Minister Ivo Brandt arrived on Monday. During his stay in Velmar, he met "
+            "Lena Vos.",
+            "he", 0, "Ivo Brandt",
+        ),
+    ],
+)
+def test_pronouns_past_places(text: str, word: str, nth: int, expected: str | None) -> None:
+    assert _label_at(text, word, nth) == expected
+
+
+def test_two_leaders_named_one_by_one() -> None:
+    text = (
+        "President Dara Velkov of Ostria met Prime Minister Ivo Brandt on Monday. "
+        "Speaking in Velmar, President Velkov said the border was open. "
+        "But standing next to Mr Brandt he added that trade mattered. "
+        "Mr Brandt said the two leaders had talked about the border."
+    )
+    r = resolve_text(text)
+    doc = parse_article(Article("t", text), load_model()).segments[0].doc
+    tok = next(t for t in doc if t.text == "leaders")
+    assert {e.label for e in r.entities_at(0, tok.i)} == {"Dara Velkov", "Ivo Brandt"}
+
+
+def test_representatives_data_errors_name_the_part() -> None:
+    with pytest.raises(KGError, match=r"representatives\.officials"):
+        parse_alias_data({"representatives": {"officials": "everyone"}})
+    data = parse_alias_data({"representatives": {"Officials": "body"}, "partial_words": ["Two"]})
+    assert data.representatives == {"officials": "body"}
+    assert data.partial_words == frozenset({"two"})

@@ -87,7 +87,6 @@ class Compiled:
     pair_nouns: frozenset[str] = frozenset()
     pair_words: frozenset[str] = frozenset()
     separate_words: frozenset[str] = frozenset()
-    collective_representatives: frozenset[str] = frozenset()
     in_person_words: frozenset[str] = frozenset()
     not_place_holders: frozenset[str] = frozenset()
     speaker_nouns: frozenset[str] = frozenset()
@@ -188,7 +187,6 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         pair_nouns=_set(cue("pair_nouns")),
         pair_words=_set(cue("pair_words")),
         separate_words=_set(cue("separate_words")),
-        collective_representatives=_set(cue("collective_representatives")),
         in_person_words=_set(cue("in_person_words")),
         not_place_holders=_set(cue("not_place_holders")),
         speaker_nouns=_set(cue("speaker_nouns")),

@@ -47,7 +47,8 @@ if TYPE_CHECKING:
 
 ALIASES_PATH = ONTOLOGY_DIR / "entity_aliases.yaml"
 
-MentionKind = Literal["name", "alias", "role", "pronoun"]
+MentionKind = Literal["name", "alias", "role", "pronoun", "representative"]
+Representing = Literal["body", "any"]
 Gender = Literal["male", "female"]
 
 _LABEL_TYPES: Mapping[str, EntityType] = {
@@ -143,6 +144,14 @@ class AliasData:
     people: Mapping[str, PersonFacts] = field(default_factory=dict)
     city_verbs: frozenset[str] = frozenset()
     platforms: frozenset[str] = frozenset()
+    first_name_titles: frozenset[str] = frozenset()
+    affiliation_synonyms: Mapping[str, str] = field(default_factory=dict)
+    portfolio_roles: frozenset[str] = frozenset()
+    #: noun -> what its bearer may act for: "body" (country, organisation, party) or "any"
+    #: (a person too: "Braun's spokesman")
+    representatives: Mapping[str, Representing] = field(default_factory=dict)
+    partial_words: frozenset[str] = frozenset()
+    other_office_prefixes: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
@@ -166,6 +175,10 @@ def _str_map(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise KGError(f"{where} must be a mapping")
     return {str(k): v for k, v in value.items()}
+
+
+def _norm_set(data: Mapping[str, Any], key: str, source: str) -> frozenset[str]:
+    return frozenset(_norm(n) for n in _str_list(data.get(key), f"{source}: {key}"))
 
 
 def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
@@ -193,6 +206,11 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
                 if name.lower().startswith("the "):
                     alias_to_canon[_norm(name[4:])] = (canon, typed)
     people = _parse_people(data.get("known_people"), source, alias_to_canon)
+    representatives: dict[str, Representing] = {}
+    for k, v in _str_map(data.get("representatives"), f"{source}: representatives").items():
+        if v not in ("body", "any"):
+            raise KGError(f"{source}: representatives.{k} must be body or any")
+        representatives[_norm(k)] = v
     roles = frozenset(_norm(r) for r in _str_list(data.get("roles"), f"{source}: roles"))
     cues = _str_list(data.get("credit_cues"), f"{source}: credit_cues") or ["picture", "photo"]
     credit_re = re.compile(
@@ -250,6 +268,17 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         city_verbs=frozenset(
             _norm(n) for n in _str_list(data.get("city_verbs"), f"{source}: city_verbs")
         ),
+        first_name_titles=_norm_set(data, "first_name_titles", source),
+        affiliation_synonyms={
+            _norm(k): _norm(str(v))
+            for k, v in _str_map(
+                data.get("affiliation_synonyms"), f"{source}: affiliation_synonyms"
+            ).items()
+        },
+        portfolio_roles=_norm_set(data, "portfolio_roles", source),
+        representatives=representatives,
+        partial_words=_norm_set(data, "partial_words", source),
+        other_office_prefixes=_norm_set(data, "other_office_prefixes", source),
     )
 
 
@@ -348,6 +377,9 @@ class _Raw:
     titled: bool = False
     cluster: int = -1
     kind: MentionKind = "name"
+    affiliations: set[str] = field(default_factory=set)
+    #: after a title used with first names ("Sir Edward", "Sir Edward Heath")
+    first_name: bool = False
 
 
 @dataclass(eq=False)
@@ -364,6 +396,31 @@ class _Cluster:
     gender_conflict: bool = False
     maybe_person: bool = False
     pronoun_votes: int = 0
+    affiliations: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Title:
+    """What the words around a name say of its bearer: offices, country, gender, affiliation."""
+
+    roles: tuple[str, ...] = ()
+    country: str | None = None
+    gender: Gender | None = None
+    titled: bool = False
+    #: a title used with a first name ("Sir Edward", "Prince Abdullah")
+    first_name: bool = False
+    #: parties, bodies and portfolios the holder belongs to ("liberal", "bp", "defense")
+    affiliations: frozenset[str] = frozenset()
+
+    def plus(self, other: _Title) -> _Title:
+        return _Title(
+            (*self.roles, *other.roles),
+            self.country or other.country,
+            self.gender or other.gender,
+            self.titled or other.titled,
+            self.first_name or other.first_name,
+            self.affiliations | other.affiliations,
+        )
 
 
 def _edit_distance(a: str, b: str, limit: int = 2) -> int:
@@ -419,6 +476,9 @@ def _derive_demonyms(docs: Sequence[Doc], data: AliasData) -> dict[str, str]:
         for ent in doc.ents:
             if ent.label_ in ("GPE", "ORG", "PERSON", "LOC", "NORP") and len(ent) == 1:
                 names.setdefault(_norm(ent.text), ent.text)
+            elif ent.label_ == "GPE" and ent[-1].is_title:
+                # "West Ostria": "West Ostrian" is built on "Ostrian"
+                names.setdefault(_norm(ent[-1].text), ent[-1].text)
     words: set[str] = set()
     for doc in docs:
         for tok in doc:
@@ -459,8 +519,22 @@ class _Resolver:
         self.covered: set[tuple[int, int]] = set()
         self.quoted: list[list[bool]] = [self._quote_mask(d) for d in self.docs]
         self.seg_index = {id(d): i for i, d in enumerate(self.docs)}
+        #: token -> the name mention covering it (filled once names are final)
+        self.raw_at: dict[tuple[int, int], _Raw] = {}
+        #: (noun, cluster) for "a Treasury spokesman": "the spokesman" later is the Treasury
+        self.spoke_for: list[tuple[str, int]] = []
         self.derived_demonyms = _derive_demonyms(self.docs, data)
         self.demonym_countries = frozenset(_norm(v) for v in self.derived_demonyms.values())
+        #: places the article names, by normalised text ("west germany" -> "West Germany")
+        self.article_gpes = {
+            _norm(e.text): e.text for d in self.docs for e in d.ents if e.label_ == "GPE"
+        }
+        #: country names the alias data or this article's nationality words point at
+        self.country_names = {
+            _norm(v): v
+            for v in (*data.demonyms.values(), *data.capitals.values(),
+                      *self.derived_demonyms.values())
+        }
         #: last words of multi-word person names: "Braun" in "Kolar and Braun" is a surname
         self.surnames = frozenset(
             _norm(e[-1].text) for d in self.docs for e in d.ents
@@ -517,19 +591,32 @@ class _Resolver:
         canon = self.data.alias_to_canon.get(text)
         if canon and canon[1] == "GeopoliticalEntity":
             return canon[0]
+        if text in self.country_names:
+            return self.country_names[text]
+        if text in self.article_gpes:
+            return self.article_gpes[text]  # "Ostria's Crown Prince": a place the text names
+        if len(words) > 1 and all(w.isalpha() for w in words):
+            # "West German" when the article names West Germany: prefix + the last word's country
+            last = self._country_of(words[-1:])
+            if last is not None:
+                return self.article_gpes.get(" ".join([*words[:-1], _norm(last)]))
         return None
 
     def _analyse_modifiers(
-        self, words: list[str]
-    ) -> tuple[list[str], str | None, Gender | None, bool] | None:
-        """Split title words into (roles, country, gender, has-title); None if not all known.
+        self, words: list[str], caps: frozenset[str] = frozenset()
+    ) -> _Title | None:
+        """Split title words into roles, country, gender and affiliation; None if not all known.
 
-        ``words`` are normalised tokens ("russian", "president") with "'s" and hyphens joined.
+        ``words`` are normalised tokens ("russian", "president") with "'s" and hyphens joined;
+        ``caps`` the words written capitalised in the text: a capitalised qualifier of a role is
+        the holder's affiliation ("Liberal leader", "Trade and Industry Secretary").
         """
         roles: list[str] = []
         country: str | None = None
         gender: Gender | None = None
         titled = False
+        first_name = False
+        affiliation: list[str] = []
         i = len(words)
         while i > 0:
             head = words[:i]
@@ -537,12 +624,14 @@ class _Resolver:
             if role:
                 roles.append(role[0])
                 gender = gender or self.data.role_gender.get(role[0])
+                first_name = first_name or role[0] in self.data.first_name_titles
                 titled = True
                 i -= role[1]
                 continue
             w = words[i - 1]
             if w.rstrip(".") in self.data.honorifics or w in self.data.honorifics:
                 gender = gender or self.data.honorifics.get(w.rstrip("."))
+                first_name = first_name or w.rstrip(".") in self.data.first_name_titles
                 titled = True
                 i -= 1
                 continue
@@ -555,15 +644,35 @@ class _Resolver:
                 country = country or self._country_of(words[i - found : i])
                 i -= found
                 continue
+            if roles and w in self.data.other_office_prefixes and words[i:i + 1] and (
+                words[i] == roles[-1].split()[0]
+            ):
+                # "shadow chancellor", "deputy secretary": another office than the chancellor's
+                roles[-1] = f"{w} {roles[-1]}"
+                i -= 1
+                continue
             if w in self.data.role_modifiers or w in ("'s", "-", "the"):
                 i -= 1
                 continue
             if roles and w.isalpha() and w.islower():
                 # a noun qualifying a role: "communications director", "government spokesman"
+                if w in caps or (affiliation and w in ("and", "&")):
+                    affiliation.insert(0, w)
                 i -= 1
                 continue
             return None
-        return roles, country, gender, titled
+        while affiliation and affiliation[0] in ("and", "&"):
+            affiliation.pop(0)
+        aff = " ".join(affiliation)
+        return _Title(
+            tuple(roles), country, gender, titled, first_name,
+            frozenset({self.data.affiliation_synonyms.get(aff, aff)} if aff else ()),
+        )
+
+    @staticmethod
+    def _caps(tokens: Iterable[Token]) -> frozenset[str]:
+        """Normalised words written with a capital initial ("Liberal" in "Liberal leader")."""
+        return frozenset(_norm(t.text) for t in tokens if t.text[:1].isupper())
 
     def _words(self, tokens: Iterable[Token]) -> list[str]:
         """Normalised words of a token run, hyphenated compounds and possessives joined."""
@@ -598,7 +707,10 @@ class _Resolver:
         out: list[Span] = []
         n = len(doc)
         for t in doc:
-            if t.i in covered or _norm(t.text).rstrip(".") not in self.data.honorifics:
+            word = _norm(t.text).rstrip(".")
+            if t.i in covered or (
+                word not in self.data.honorifics and word not in self.data.first_name_titles
+            ):
                 continue
             if not t.text[:1].isupper():
                 continue  # "sir" in running text
@@ -606,6 +718,8 @@ class _Resolver:
             k = j
             while (
                 k < n and k not in covered and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper()
+                and not (doc[k].is_upper and len(doc[k]) > 1)  # an all-capitals headline
+                and _norm(doc[k].text) not in self.data.roles
             ):
                 k += 1
             if k > j:
@@ -632,18 +746,20 @@ class _Resolver:
         if label == "NORP":
             self._add_norp(seg, doc, toks)
             return
-        roles: list[str] = []
-        country: str | None = None
-        gender: Gender | None = None
-        titled = False
+        if label in ("PERSON", "ORG"):
+            only = self._analyse_modifiers(self._words(toks))
+            if only is not None and only.roles:
+                return  # "High Commissioner", "Crown Prince" tagged as a name: a title alone
+        title = _Title()
+        span_start = toks[0].i
         # titles inside the span ("President Trump" tagged as one PERSON)
         if label in ("PERSON", "ORG") and len(toks) > 1:
             for cut in range(len(toks) - 1, 0, -1):
-                mods = self._analyse_modifiers(self._words(toks[:cut]))
-                if mods is not None and mods[3] and (
+                mods = self._analyse_modifiers(self._words(toks[:cut]), self._caps(toks[:cut]))
+                if mods is not None and mods.titled and (
                     toks[cut].text[:1].isupper() or toks[cut].lower_ in _PARTICLES
                 ):
-                    roles, country, gender, titled = mods
+                    title = mods
                     toks = toks[cut:]
                     label = "PERSON"
                     break
@@ -658,18 +774,23 @@ class _Resolver:
             or not any(c.isalnum() for c in norm)
         ):
             return
+        if label in ("ORG", "GPE") and not title.titled and self._portfolio(doc, toks[-1]):
+            return  # "Defense | Secretary Caspar Weinberger": the office's name, not a party
         # titles before the span, in the same noun phrase ("Russian President | Vladimir Putin")
-        pre = self._premodifiers(doc, toks[0].i, toks[-1].i)
-        surface_start = toks[0].i
+        pre = self._premodifiers(seg, doc, toks[0].i, toks[-1].i)
+        surface_start = span_start  # "Gen Musharraf": the titled form is an alias
         if pre:
-            mods = self._analyse_modifiers(self._words(doc[pre[0] : toks[0].i]))
-            if mods is not None and (mods[3] or label == "PERSON"):
-                r2, c2, g2, t2 = mods
-                roles += r2
-                country = country or c2
-                gender = gender or g2
-                titled = titled or t2
+            before = doc[pre[0] : toks[0].i]
+            mods = self._analyse_modifiers(self._words(before), self._caps(before))
+            if mods is not None and (mods.titled or label == "PERSON"):
+                title = title.plus(mods)
                 surface_start = pre[0]
+        if title.titled or label == "PERSON":
+            # what the article says the person is: "King Fahd of Saudi Arabia", "Mr Yeo, his
+            # transport spokesman", "Prince Abdullah, who is deputy prime minister of ..."
+            title = title.plus(self._described_as(doc, toks[-1], bool(title.roles)))
+        roles, country, gender = list(title.roles), title.country, title.gender
+        titled = title.titled
         if titled and label not in ("PERSON",):
             label = "PERSON" if label in ("ORG", "GPE", "NORP") else label
         surfaces = [text]
@@ -691,7 +812,8 @@ class _Resolver:
         self._append(
             _Raw(seg, toks[0].i, toks[-1].i + 1, text, label, surfaces, roles, country, gender,
                  canon=canon, titled=titled, kind="alias" if canon and _norm(canon[0]) != norm
-                 else "name")
+                 else "name", affiliations=set(title.affiliations),
+                 first_name=title.first_name)
         )
 
     @staticmethod
@@ -754,7 +876,7 @@ class _Resolver:
         self.covered.update(keys)
         self.raws.append(raw)
 
-    def _premodifiers(self, doc: Doc, start: int, last: int) -> list[int]:
+    def _premodifiers(self, seg: int, doc: Doc, start: int, last: int) -> list[int]:
         """Indices of tokens left of a name that modify it within its noun phrase."""
         out: list[int] = []
         j = start - 1
@@ -767,13 +889,104 @@ class _Resolver:
             head = tok.head.i
             if not (j < head <= last) and not (tok.text in ("'s", "’s") and head == j - 1):
                 break
-            if tok.ent_type_ in ("PERSON", "ORG") and (j, ) and tok.ent_type_:
+            if tok.ent_type_ in ("PERSON", "ORG") and (seg, j) in self.covered:
+                # another name; a title tagged as one ("Crown Prince") or an office's name
+                # ("Defense Secretary") was not taken as a name
                 break
             out.insert(0, j)
             j -= 1
         # a possessive belongs with the country before it ("Russia 's Vladimir Putin")
         while out and doc[out[0]].text in ("'s", "’s"):
             out.pop(0)
+        return out
+
+    _OWNER_PREPS = frozenset({"of", "for"})
+
+    def _portfolio(self, doc: Doc, tok: Token) -> bool:
+        """A name inside a minister's title: "Defense Secretary Caspar Weinberger", "Deputy
+        Secretary of State John Whitehead" (the office of a person named right after it)."""
+        cur = tok
+        passed_role = False
+        for _ in range(8):
+            dep, nxt = cur.dep_, cur.head
+            if nxt.i == cur.i:
+                return False
+            if dep in ("compound", "nmod", "amod", "conj", "cc") and nxt.i > cur.i:
+                pass
+            elif dep == "conj" and nxt.i < cur.i and nxt.dep_ in ("compound", "nmod"):
+                pass  # "Trade and | Industry Secretary"
+            elif (dep == "pobj" and nxt.lower_ == "of") or (dep == "prep" and cur.lower_ == "of"):
+                pass
+            else:
+                return False
+            cur = nxt
+            if _norm(cur.text) in self.data.portfolio_roles:
+                passed_role = True
+            elif passed_role and cur.ent_type_ == "PERSON":
+                return True
+        return False
+
+    def _role_phrase(self, noun: Token) -> _Title | None:
+        """The title a common noun phrase gives: "his transport spokesman", "Australia's PM",
+        "deputy prime minister of Saudi Arabia", "chairman of BP" (office, country, body)."""
+        if noun.pos_ not in ("NOUN", "PROPN") or noun.ent_type_ == "PERSON":
+            return None
+        toks = list(noun.doc[noun.left_edge.i : noun.i + 1])
+        while toks and (
+            toks[0].dep_ == "det" or (toks[0].dep_ == "poss" and toks[0].pos_ == "PRON")
+        ):
+            toks.pop(0)
+        toks = [t for t in toks if not t.is_punct or t.text in ("-", "'s", "’s")]
+        if not toks:
+            return None
+        mods = self._analyse_modifiers(self._words(toks), self._caps(toks))
+        if mods is None or not mods.roles:
+            return None
+        mods = replace(mods, titled=False, first_name=False)
+        for prep in noun.children:
+            if prep.dep_ != "prep" or prep.lower_ not in self._OWNER_PREPS:
+                continue
+            for pob in prep.children:
+                if pob.dep_ != "pobj":
+                    continue
+                span = [t for t in noun.doc[pob.left_edge.i : pob.i + 1] if t.dep_ != "det"]
+                words = self._words(span)
+                country = self._country_of(words)
+                if country is not None:
+                    mods = replace(mods, country=mods.country or country)
+                elif pob.text[:1].isupper() and words:
+                    aff = " ".join(words)
+                    mods = replace(mods, affiliations=mods.affiliations | {aff})
+        return mods
+
+    def _described_as(self, doc: Doc, head: Token, titled: bool) -> _Title:
+        """Roles the sentence gives a name beside its title: a postmodifier ("King Fahd of Saudi
+        Arabia"), an apposition either way ("Mr Yeo, his spokesman"; "Australia's PM, John
+        Howard") or a copular relative clause ("Prince Abdullah, who is deputy prime minister
+        of Saudi Arabia and commander of ...")."""
+        out = _Title()
+        for prep in head.children if titled else ():
+            # only right after a titled name: "warned Putin of the US' force" gives no country
+            if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i == head.i + 1:
+                for pob in prep.children:
+                    if pob.dep_ == "pobj" and not any(c.dep_ == "case" for c in pob.children):
+                        words = self._words(t for t in doc[pob.left_edge.i : pob.i + 1]
+                                            if t.dep_ != "det")
+                        country = self._country_of(words)
+                        if country is not None:
+                            out = out.plus(_Title(country=country))
+        nouns: list[Token] = [c for c in head.children if c.dep_ == "appos"]
+        if head.dep_ == "appos":
+            nouns.append(head.head)
+        for rel in head.children:
+            if rel.dep_ == "relcl" and rel.lemma_ == "be":
+                nouns.extend(c for c in rel.children if c.dep_ == "attr")
+        for noun in list(nouns):
+            nouns.extend(c for c in noun.children if c.dep_ == "conj")
+        for noun in nouns:
+            found = self._role_phrase(noun)
+            if found is not None:
+                out = out.plus(found)
         return out
 
     def _add_norp(self, seg: int, doc: Doc, toks: list[Token]) -> None:
@@ -888,6 +1101,14 @@ class _Resolver:
                 if not (head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE):
                     # "hosted Dragan" tagged GPE: the surname of a person named in full
                     target = self._pick(by_last.get(words[0], []), raw)
+            if target is None and raw.first_name and len(words) == 1:
+                # "Sir Edward" after "Sir Edward Heath": a title used with the first name, of a
+                # person the article titles so too (King Charles is not Charles Kennedy)
+                target = self._pick([
+                    c for c in persons
+                    if _norm(c.canon[0] if c.canon else c.raws[0].text).split()[0] == words[0]
+                    and any(r.first_name for r in c.raws)
+                ], raw)
             if target is None and len(words) == 1 and raw.label in ("PERSON", "ORG", None):
                 cands = by_last.get(words[0]) or [
                     c for c in persons if _similar_surname(self._surname(c), words[0])
@@ -919,6 +1140,7 @@ class _Resolver:
         c.raws.append(raw)
         c.first = min(c.first, (raw.seg, raw.start))
         c.roles.update(raw.roles)
+        c.affiliations.update(raw.affiliations)
         if raw.country:
             c.countries.add(raw.country)
         if raw.gender:
@@ -1022,6 +1244,8 @@ class _Resolver:
         head = span[-1]
         if head.dep_ not in self._ARG_DEPS or len(span) > 3:
             return False
+        if self._role_at_end(self._words(span)) is not None:
+            return False  # "Pakistan's High Commissioner": a title, no name
         if any(
             t.ent_type_ or not t.is_alpha or not t.is_title or len(t.text) < 2
             or _norm(t.text) in self.data.not_person_words
@@ -1165,6 +1389,7 @@ class _Resolver:
     def references(self) -> list[Mention]:
         """Resolve role nouns, pairs and pronouns left to right; return all mentions."""
         by_pos: dict[tuple[int, int], _Raw] = {(r.seg, r.start): r for r in self.raws}
+        self.raw_at = {(r.seg, i): r for r in self.raws for i in range(r.start, r.end)}
         sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]] = []
         out: list[Mention] = []
         for seg, doc in enumerate(self.docs):
@@ -1213,8 +1438,8 @@ class _Resolver:
 
     def _add_alias(self, cl: int, span: Span, kind: MentionKind) -> None:
         c = self.clusters[cl]
-        if kind != "role" or c.entity is None:
-            return
+        if kind != "role" or c.entity is None or span[0].dep_ == "poss":
+            return  # "his minister" is no name of the minister
         text = span.text
         if text.endswith(("'s", "’s")):
             text = text[:-2].rstrip()
@@ -1245,42 +1470,196 @@ class _Resolver:
         ):
             return None
         if _norm(tok.text) in self.data.pair_nouns:
-            return self._pair(tok, sentences)
-        return self._role(tok, sentences)
+            pair = self._pair(tok, sentences)
+            if pair is not None:
+                return pair
+        return self._representative(tok, sentences) or self._role(tok, sentences)
 
     def _role(
         self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
     ) -> tuple[int, MentionKind, tuple[int, ...]] | None:
-        """A definite description "the [country] [modifiers] ROLE" naming one known person."""
+        """A definite description naming one person the article titles so: "the [country]
+        [modifiers] ROLE" ("the Pakistani president", "the Liberal leader"), or a possessive
+        one ("his chancellor", "Britain's prime minister")."""
         lefts = list(tok.lefts)
-        if not lefts or lefts[0].lower_ != "the":
+        if not lefts:
             return None
-        start = lefts[0].i
-        words = self._words(tok.doc[start + 1 : tok.i + 1])
+        det = lefts[0]
+        owner: int | None = None  # the possessor's cluster: never the holder ("his minister")
+        country: str | None = None
+        if det.lower_ == "the":
+            pass
+        elif det.dep_ == "poss" and det.lower_ in _PRONOUNS:
+            owner = self._resolved_before(det, sentences)
+        elif det.dep_ == "poss" and (self._seg_of(det), det.i) in self.covered:
+            cl = self._cluster_at(det)
+            if cl is None:
+                return None
+            ent = self.clusters[cl].entity
+            if ent is not None and ent.type == "GeopoliticalEntity":
+                country = ent.label  # "Britain's chancellor"
+            elif ent is not None and ent.type == "Person":
+                owner = cl  # "Blair's chancellor"
+            else:
+                return None
+            lefts = [t for t in lefts if t.i > det.i and t.text not in ("'s", "’s", "'")]
+            if not lefts:
+                lefts = [det]
+        else:
+            return None
+        start = det.i
+        body = [t for t in tok.doc[start + 1 : tok.i + 1]
+                if not (det.dep_ == "poss" and t.i <= det.i + 1 and t.text in ("'s", "’s", "'"))]
+        words = self._words(body)
         role = self._role_at_end(words)
         if role is None:
             return None
         if any(w in self.data.other_holder_modifiers for w in words):
             return None  # "the next president": not whoever holds the office now
-        mods = self._analyse_modifiers(words)
+        mods = self._analyse_modifiers(words, self._caps(body))
         if mods is None:
             return None
-        roles, country, _gender, _ = mods
-        heads = {self._role_head(r) for r in roles}
+        country = country or mods.country
+        heads = {self._role_head(r) for r in mods.roles}
         leaders = {self._role_head(r) for r in self.data.leader_roles}
         if "leader" in heads:
             # "the Russian leader": whoever heads a government or state
             heads |= leaders
         cands = [
             c.index for c in self.clusters
-            if c.entity is not None and c.entity.type == "Person"
-            and heads & {self._role_head(r) for r in c.roles}
+            if c.entity is not None and c.entity.type == "Person" and c.index != owner
+            and any(self._holds(r, heads) for r in c.roles)
             and (country is None or country in c.countries)
+            and mods.affiliations <= c.affiliations
         ]
+        if owner is None and det.lower_ == "the" and not mods.affiliations:
+            # "the spokesman" after "a Treasury spokesman": the body it spoke for
+            cands += [cl for noun, cl in self.spoke_for if noun in heads and cl not in cands]
         chosen = self._salient(cands)
         if chosen is None:
             chosen = self._unique_or_recent(cands, sentences)
         return (start, "role", (chosen,)) if chosen is not None else None
+
+    def _cluster_at(self, tok: Token) -> int | None:
+        raw = self.raw_at.get((self._seg_of(tok), tok.i))
+        return raw.cluster if raw is not None else None
+
+    def _resolved_before(
+        self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
+    ) -> int | None:
+        """The cluster a token earlier in the current sentence was resolved to."""
+        for _s, t, cls, _q in sentences[-1] if sentences else []:
+            if t.doc is tok.doc and t.i == tok.i and len(cls) == 1:
+                return cls[0]
+        return None
+
+    def _representative(
+        self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
+    ) -> tuple[int, MentionKind, tuple[int, ...]] | None:
+        """People acting for a body the article names act as it: "West German financial
+        officials", "Beijing ministers", "a Treasury spokesman", "Labour negotiators", "Ukraine's
+        delegation", "Braun's office"; "two officials", "some MPs" are only part of it."""
+        scope = self.data.representatives.get(_norm(tok.text))
+        if scope is None or tok.pos_ not in ("NOUN", "PROPN") or tok.ent_type_ == "PERSON":
+            return None
+        if tok.dep_ == "appos" or any(c.dep_ == "appos" for c in tok.children):
+            return None  # "X, a spokesman for Y": the named spokesman X speaks, not Y
+        if any(
+            c.dep_ in ("nummod", "quantmod") or _norm(c.text) in self.data.partial_words
+            or (c.dep_ == "prep" and c.lower_ == "of" and tok.tag_ != "NNS")
+            for c in tok.children
+        ):
+            return None
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in (
+            "NUM", "PRON", "DET", "ADJ"
+        ):
+            return None  # "some of the officials", "one of his aides"
+        mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")]
+        owners: set[int] = set()
+        first = tok.i
+        for m in mods:
+            cl = self._owner(m, scope, sentences)
+            if cl is not None:
+                owners.add(cl)
+                first = min(first, m.left_edge.i)
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in self._OWNER_PREPS and not mods:
+                for pob in prep.children:  # "a spokesman for the Treasury"
+                    cl = self._owner(pob, scope, sentences) if pob.dep_ == "pobj" else None
+                    if cl is not None:
+                        owners.add(cl)
+        if len(owners) != 1:
+            return None
+        cl = next(iter(owners))
+        if tok.tag_ != "NNS":
+            self.spoke_for.append((_norm(tok.text), cl))
+        start = min([first, *(c.i for c in tok.lefts if c.dep_ == "det")])
+        return (start, "representative", (cl,))
+
+    def _owner(
+        self, tok: Token, scope: Representing,
+        sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]],
+    ) -> int | None:
+        """The body (or, for a spokesman or aide, person) a modifier names, if the article
+        names it: a name, a capital ("Beijing" -> China), a nationality ("West German")."""
+        seg = self._seg_of(tok)
+        cl: int | None = None
+        if (seg, tok.i) in self.covered:
+            cl = self._cluster_at(tok)
+            if cl is None:
+                cl = self._resolved_before(tok, sentences)
+        elif tok.lower_ in _PRONOUNS or tok.lower_ in _IT_PRONOUNS or tok.lower_ == "their":
+            cl = self._resolved_before(tok, sentences)
+        if cl is not None:
+            c = self.clusters[cl]
+            if c.entity is None:
+                return None
+            if tok.pos_ == "ADJ" or (len(c.raws) == 1 and (
+                _norm(c.entity.label) in self.data.demonyms
+                or _norm(c.entity.label) in self.derived_demonyms
+            )):
+                # "Ostrian officials" with "Ostrian" taken for a name: the country, if named
+                country = self._country_of([_norm(c.entity.label)])
+                return self._named_country(country) if country is not None else None
+            if c.entity.type == "Person":
+                return cl if scope == "any" else None
+            if c.entity.type in ("GeopoliticalEntity", "Location"):
+                capital = self.data.capitals.get(_norm(c.entity.label))
+                if capital is not None:  # "Beijing ministers": the government, China
+                    return self._named_country(capital)
+            return cl
+        if tok.pos_ not in ("ADJ", "PROPN") or not tok.text[:1].isupper():
+            return None
+        words = self._words(tok.doc[tok.left_edge.i : tok.i + 1])
+        country = (
+            self._country_of(words) or self._country_of(words[-1:])
+            or self.data.capitals.get(words[-1] if words else "")
+        )
+        return self._named_country(country) if country is not None else None
+
+    def _named_country(self, name: str) -> int | None:
+        """The cluster of a country the article names (by label), else ``None``."""
+        key = _norm(name)
+        for c in self.clusters:
+            if c.entity is not None and c.entity.type != "Person" and (
+                _norm(c.entity.label) == key
+            ) and any(r.kind != "role" for r in c.raws):
+                return c.index
+        return None
+
+    def _holds(self, role: str, heads: set[str]) -> bool:
+        """A holder of ``role`` answers to a description naming one of ``heads``: the same
+        office, or a more specific one of its kind ("defence minister" is "the minister";
+        "prime minister", "vice president" and "shadow chancellor" are other offices)."""
+        head = self._role_head(role)
+        if head in heads:
+            return True
+        words = head.split()
+        leaders = {self._role_head(r) for r in self.data.leader_roles}
+        return (
+            len(words) > 1 and words[0] not in self.data.other_office_prefixes
+            and head not in leaders and words[-1] in heads
+        )
 
     @staticmethod
     def _role_head(role: str) -> str:
@@ -1303,7 +1682,8 @@ class _Resolver:
     def _pair(
         self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
     ) -> tuple[int, MentionKind, tuple[int, ...]] | None:
-        """'the two leaders', 'both men': the two persons of the previous sentence."""
+        """'the two leaders', 'both men': the two persons last named together (in this sentence
+        or one of the three before)."""
         lefts = list(tok.lefts)
         words = [t.lower_ for t in lefts]
         if not ("two" in words or "both" in words):
@@ -1311,8 +1691,13 @@ class _Resolver:
         kind = self.data.pair_nouns[_norm(tok.text)]
         start = lefts[0].i if lefts else tok.i
         leaders = {self._role_head(r) for r in self.data.leader_roles}
-        for sent in reversed(sentences[-3:]):
-            found: list[int] = []
+        # "the two leaders" may look further back, gathering the heads of state or government
+        # named one by one ("... Gen X said ... next to Mr Y ... Mr Y said the two leaders")
+        gather = kind == "leader"
+        found: list[int] = []
+        for sent in reversed(sentences[-5:] if gather else sentences[-3:]):
+            if not gather:
+                found = []
             for _seg, t, clusters, quoted in sent:
                 if quoted or len(clusters) != 1 or (t.i >= tok.i and t.doc is tok.doc):
                     continue
@@ -1323,8 +1708,10 @@ class _Resolver:
                     continue
                 if c.index not in found:
                     found.append(c.index)
-            if found:
-                return (start, "role", tuple(sorted(found))) if len(found) == 2 else None
+            if len(found) == 2:
+                return (start, "role", tuple(sorted(found)))
+            if len(found) > 2:
+                return None
         return None
 
     def _unique_or_recent(
@@ -1396,7 +1783,10 @@ class _Resolver:
             if anc.head.i == anc.i:
                 break
             anc = anc.head
-        before = [cl for i, cl in token_cluster.items() if i < tok.i]
+        # only people before it count: "During his stay in Washington, he ..." looks back
+        before = [
+            cl for i, cl in token_cluster.items() if i < tok.i and self.clusters[cl].maybe_person
+        ]
         if self._unknown_names_before(tok):
             return None
         if before:

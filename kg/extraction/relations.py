@@ -50,8 +50,6 @@ _DATE_LINKS = ("pobj", "prep", "npadvmod", "nummod", "appos", "compound", "tmod"
 _PLACE_TYPES = ("GeopoliticalEntity", "Location")
 _PREPS = frozenset(["with", "to", "behind", "on", "upon", "at", "by", "for", "against"])
 _TIME_PREPS = frozenset(["during", "after", "before", "on", "since"])
-#: entity types that people can act for ("Hamas officials", "the Russian delegation")
-_ACTING_TYPES = frozenset(["Organization", "GeopoliticalEntity", "Group"])
 _PRONOUNS = frozenset("he she him her his hers they them their its it".split())  # noqa: SIM905
 
 
@@ -279,32 +277,9 @@ class _Extractor:
             if grp:
                 out.extend(_Party(e, t, 0.1) for e in grp)
                 continue
-            acting = self._represented(t)
-            if acting is not None:
-                out.append(acting)
-                continue
             if t.pos_ in ("NOUN", "PROPN") and rtype is not None:
                 out.extend(self._stand_in(t, rtype, depth))
         return out
-
-    def _represented(self, t: Token) -> _Party | None:
-        """ "Hamas officials", "its negotiators", "the Russian delegation": people (plural, or a
-        collective noun) acting for an organisation or country act as that party."""
-        if t.pos_ != "NOUN" or lemma(t) not in self.c.representatives:
-            return None
-        if t.tag_ != "NNS" and lemma(t) not in self.c.collective_representatives:
-            return None  # "the Labour leader" is a person, not the party
-        if any(
-            ch.dep_ == "nummod" or ch.lower_ in ("other", "some", "several", "many", "few")
-            for ch in t.children
-        ):
-            return None  # "other EU leaders", "two officials": some of them, not the party
-        for ch in t.children:
-            if ch.dep_ in ("compound", "poss", "amod") and ch.i < t.i:
-                ent = self.s.lookup(ch)
-                if ent is not None and ent.type in _ACTING_TYPES:
-                    return _Party(ent, ch, 0.1)
-        return None
 
     def _described(self, t: Token) -> _Party | None:
         """The entity a common noun is put in apposition with: "the city's mayor, Hanne
