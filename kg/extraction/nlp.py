@@ -8,6 +8,8 @@ cheap, and commands that never parse (query, view) never pay for it.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,13 +78,137 @@ def article_segments(article: Article) -> tuple[Segment, ...]:
     return (Segment(0, len(article.text), "paragraph"),)
 
 
-def parse_article(article: Article, nlp: Language) -> ParsedArticle:
-    """Parse every segment of ``article`` (one ``nlp.pipe`` call)."""
-    segments = article_segments(article)
-    docs = nlp.pipe(article.text[s.start : s.end] for s in segments)
-    return ParsedArticle(
-        article, tuple(ParsedSegment(s, d) for s, d in zip(segments, docs, strict=True))
+#: A word for recasing: letters, with inner apostrophes or dots ("O'Neill", "U.S").
+_WORD = re.compile(r"[^\W\d_]+(?:['’.][^\W\d_]+)*")
+_APOSTROPHES = "'’"
+#: What may stand between a sentence end and the next sentence's first word.
+_OPENERS = "\"'“‘([ \t\n-—–"
+
+
+def _body_casings(body: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The usual casing of each word of ``body`` (keyed by its lowercase form): first where
+    it stands inside a sentence, second where it opens one (there any word is capitalised)."""
+    inside: dict[str, Counter[str]] = {}
+    opening: dict[str, Counter[str]] = {}
+    for m in _WORD.finditer(body):
+        i = m.start() - 1
+        while i >= 0 and body[i] in _OPENERS:
+            i -= 1
+        table = opening if i < 0 or body[i] in ".!?:\n" or body[i - 1 : i + 1] == "\n\n" else inside
+        word = m.group(0)
+        table.setdefault(word.lower(), Counter())[word] += 1
+    return (
+        {k: c.most_common(1)[0][0] for k, c in inside.items()},
+        {k: c.most_common(1)[0][0] for k, c in opening.items()},
     )
+
+
+def _shouting(headline: str) -> bool:
+    """All caps ("KOLAR MEETS BRAUN") or title case ("Kolar Meets Braun In Vienna"): the
+    casing says nothing about which words are names."""
+    letters = [c for c in headline if c.isalpha()]
+    if letters and not any(c.islower() for c in letters):
+        return True
+    words = [w for w in _WORD.findall(headline) if len(w) >= 4]
+    return len(words) >= 2 and all(w[0].isupper() for w in words)
+
+
+def truecase_headline(headline: str, body: str) -> str:
+    """``headline`` recased as its words are cased in ``body``, for parsing; same length.
+
+    The small English model reads every capitalised word of an ALL-CAPS or Title Case
+    headline as a proper noun ("KING FAHD VISITS BRITAIN THIS WEEK" -> a name "VISITS") and
+    parses it as a string of names. Each word takes the casing it has inside the body's
+    sentences (names stay capitalised, common words go lower case), else the casing it has
+    opening a sentence. A word the body lacks is lowercased only when the headline's own
+    casing says nothing (all caps or title case), and even then a two-letter word, or a
+    three-letter one without a vowel, stays as an acronym ("EU", "IMF"). In a headline cased
+    as a sentence the lowercase words are the writer's choice and stay. The first word is
+    capitalised. Only letters change case, to a form of equal length, so every offset into
+    the headline stays valid.
+    """
+    inside, opening = _body_casings(body)
+    shouting = _shouting(headline)
+
+    def recase(word: str) -> str:
+        if not shouting and not word[0].isupper():
+            return word
+        form = inside.get(word.lower()) or opening.get(word.lower())
+        if form is not None and len(form) == len(word):
+            return form
+        cut = max(word.rfind(a) for a in _APOSTROPHES)
+        if cut > 0:  # "BRAUN'S" -> the name as cased in the body, then "'s"
+            return recase(word[:cut]) + word[cut] + word[cut + 1 :].lower()
+        if not shouting or _acronym(word):
+            return word
+        lowered = word.lower()
+        return lowered if len(lowered) == len(word) else word
+
+    out: list[str] = []
+    pos = 0
+    for m in _WORD.finditer(headline):
+        out.append(headline[pos : m.start()])
+        word = recase(m.group(0))
+        if pos == 0 and len(word[:1].upper()) == 1:
+            word = word[:1].upper() + word[1:]
+        out.append(word)
+        pos = m.end()
+    out.append(headline[pos:])
+    return "".join(out)
+
+
+def _acronym(word: str) -> bool:
+    """An all-caps word that reads as an acronym: dotted ("U.S"), two letters, or three
+    without a vowel ("UN", "EU", "IMF"; not "WIN")."""
+    if not word.isupper():
+        return False
+    if "." in word:
+        return True
+    return len(word) == 2 or (len(word) == 3 and not any(c in "AEIOU" for c in word))
+
+
+def _parse_texts(article: Article, segments: tuple[Segment, ...]) -> list[str]:
+    """The text parsed for each segment: the article's, with headlines truecased."""
+    texts = [article.text[s.start : s.end] for s in segments]
+    if any(s.kind == "headline" for s in segments):
+        body = "\n".join(t for s, t in zip(segments, texts, strict=True) if s.kind != "headline")
+        texts = [
+            truecase_headline(t, body) if s.kind == "headline" else t
+            for s, t in zip(segments, texts, strict=True)
+        ]
+    return texts
+
+
+def _original_words(doc: Doc, original: str) -> Doc:
+    """``doc`` (parsed from a recased text) with the words as the article writes them: the
+    analysis (tags, lemmas, parse, entities) stays, so records quote the original text."""
+    if doc.text == original:
+        return doc
+    from spacy.tokens import Doc
+
+    words = [original[t.idx : t.idx + len(t)] for t in doc]
+    spaces = [bool(t.whitespace_) for t in doc]
+    out = Doc(doc.vocab, words=words, spaces=spaces)
+    attrs = ["TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE"]
+    out.from_array(attrs, doc.to_array(attrs))
+    return out
+
+
+def _parsed(article: Article, segments: Iterable[Segment], docs: Iterable[Doc]) -> ParsedArticle:
+    pairs = zip(segments, docs, strict=True)
+    return ParsedArticle(
+        article,
+        tuple(
+            ParsedSegment(s, _original_words(d, article.text[s.start : s.end])) for s, d in pairs
+        ),
+    )
+
+
+def parse_article(article: Article, nlp: Language) -> ParsedArticle:
+    """Parse every segment of ``article`` (one ``nlp.pipe`` call); headlines are parsed
+    truecased (:func:`truecase_headline`) while their tokens keep the article's text."""
+    segments = article_segments(article)
+    return _parsed(article, segments, nlp.pipe(_parse_texts(article, segments)))
 
 
 def parse_articles(
@@ -105,11 +231,10 @@ def parse_articles(
                 break
         if not chunk:
             return
-        texts = (a.text[s.start : s.end] for a, segs in chunk for s in segs)
+        texts = (t for a, segs in chunk for t in _parse_texts(a, segs))
         docs = nlp.pipe(texts, batch_size=batch_size)
         for article, segs in chunk:
-            pairs = zip(segs, islice(docs, len(segs)), strict=True)
-            yield ParsedArticle(article, tuple(ParsedSegment(s, d) for s, d in pairs))
+            yield _parsed(article, segs, islice(docs, len(segs)))
         if count < batch_size:
             return
 
@@ -122,4 +247,5 @@ __all__ = [
     "load_model",
     "parse_article",
     "parse_articles",
+    "truecase_headline",
 ]
