@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -103,17 +103,20 @@ def _body_casings(body: str) -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
-def _shouting(headline: str) -> bool:
-    """All caps ("KOLAR MEETS BRAUN") or title case ("Kolar Meets Braun In Vienna"): the
-    casing says nothing about which words are names."""
+def _shouting(headline: str, minor: Callable[[str], bool]) -> bool:
+    """All caps ("KOLAR MEETS BRAUN") or title case ("Kolar Meets Braun in Vienna"): the
+    casing says nothing about which words are names. In title case every word but the minor
+    ones (articles, short prepositions: ``minor``) is capitalised, the verbs too."""
     letters = [c for c in headline if c.isalpha()]
     if letters and not any(c.islower() for c in letters):
         return True
-    words = [w for w in _WORD.findall(headline) if len(w) >= 4]
+    words = [w for w in _WORD.findall(headline) if not minor(w)]
     return len(words) >= 2 and all(w[0].isupper() for w in words)
 
 
-def truecase_headline(headline: str, body: str) -> str:
+def truecase_headline(
+    headline: str, body: str, minor: Callable[[str], bool] = lambda w: len(w) <= 3
+) -> str:
     """``headline`` recased as its words are cased in ``body``, for parsing; same length.
 
     The small English model reads every capitalised word of an ALL-CAPS or Title Case
@@ -125,10 +128,14 @@ def truecase_headline(headline: str, body: str) -> str:
     three-letter one without a vowel, stays as an acronym ("EU", "IMF"). In a headline cased
     as a sentence the lowercase words are the writer's choice and stay. The first word is
     capitalised. Only letters change case, to a form of equal length, so every offset into
-    the headline stays valid.
+    the headline stays valid. ``minor`` tells the words that title case leaves in lower case
+    (the parser passes the model's stop words). With no body there is nothing to learn from
+    and the headline stays as it is.
     """
     inside, opening = _body_casings(body)
-    shouting = _shouting(headline)
+    if not inside and not opening:
+        return headline
+    shouting = _shouting(headline, minor)
 
     def recase(word: str) -> str:
         if not shouting and not word[0].isupper():
@@ -167,13 +174,14 @@ def _acronym(word: str) -> bool:
     return len(word) == 2 or (len(word) == 3 and not any(c in "AEIOU" for c in word))
 
 
-def _parse_texts(article: Article, segments: tuple[Segment, ...]) -> list[str]:
+def _parse_texts(article: Article, segments: tuple[Segment, ...], nlp: Language) -> list[str]:
     """The text parsed for each segment: the article's, with headlines truecased."""
     texts = [article.text[s.start : s.end] for s in segments]
     if any(s.kind == "headline" for s in segments):
         body = "\n".join(t for s, t in zip(segments, texts, strict=True) if s.kind != "headline")
         texts = [
-            truecase_headline(t, body) if s.kind == "headline" else t
+            truecase_headline(t, body, lambda w: bool(nlp.vocab[w.lower()].is_stop))
+            if s.kind == "headline" else t
             for s, t in zip(segments, texts, strict=True)
         ]
     return texts
@@ -208,7 +216,7 @@ def parse_article(article: Article, nlp: Language) -> ParsedArticle:
     """Parse every segment of ``article`` (one ``nlp.pipe`` call); headlines are parsed
     truecased (:func:`truecase_headline`) while their tokens keep the article's text."""
     segments = article_segments(article)
-    return _parsed(article, segments, nlp.pipe(_parse_texts(article, segments)))
+    return _parsed(article, segments, nlp.pipe(_parse_texts(article, segments, nlp)))
 
 
 def parse_articles(
@@ -231,7 +239,7 @@ def parse_articles(
                 break
         if not chunk:
             return
-        texts = (t for a, segs in chunk for t in _parse_texts(a, segs))
+        texts = (t for a, segs in chunk for t in _parse_texts(a, segs, nlp))
         docs = nlp.pipe(texts, batch_size=batch_size)
         for article, segs in chunk:
             yield _parsed(article, segs, islice(docs, len(segs)))
