@@ -105,7 +105,13 @@ _LINE = re.compile(r"[^\n]*\n?")
 #: line, or text with no punctuation at all) are cut, at a sentence end when there is one,
 #: else at a space, so parse time and memory stay linear in the article's length.
 MAX_SEGMENT_CHARS = 3000
-_SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*\s+")
+#: A likely sentence end for such a cut: not the dot of an initial or a short capitalised
+#: abbreviation ("J.", "U.S.", "Mr.", "Gen."), and the next sentence starts with a capital,
+#: a digit or a quote.
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\.[A-Za-z])"
+    r"[.!?][\"'’”)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])"
+)
 _SPACE = re.compile(r"\s+")
 
 

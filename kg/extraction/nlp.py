@@ -85,21 +85,37 @@ _APOSTROPHES = "'’"
 _OPENERS = "\"'“‘([ \t\n-—–"
 
 
-def _body_casings(body: str) -> tuple[dict[str, str], dict[str, str]]:
-    """The usual casing of each word of ``body`` (keyed by its lowercase form): first where
-    it stands inside a sentence, second where it opens one (there any word is capitalised)."""
+@dataclass(frozen=True)
+class _Casings:
+    """How the body cases its words (keys are lowercase): ``inside`` a sentence, ``opening``
+    one (where any word is capitalised), and word pairs (``pairs``: the pair as written,
+    and whether its first word opens a sentence), so "Queen Anna" beats "the queen"."""
+
+    inside: dict[str, str]
+    opening: dict[str, str]
+    pairs: dict[tuple[str, str], tuple[str, str, bool]]
+
+
+def _body_casings(body: str) -> _Casings:
     inside: dict[str, Counter[str]] = {}
     opening: dict[str, Counter[str]] = {}
+    pairs: dict[tuple[str, str], Counter[tuple[str, str, bool]]] = {}
+    prev: tuple[str, int, bool] | None = None  # previous word, its end, whether it opened
     for m in _WORD.finditer(body):
         i = m.start() - 1
         while i >= 0 and body[i] in _OPENERS:
             i -= 1
-        table = opening if i < 0 or body[i] in ".!?:\n" or body[i - 1 : i + 1] == "\n\n" else inside
+        opens = i < 0 or body[i] in ".!?:\n"
         word = m.group(0)
-        table.setdefault(word.lower(), Counter())[word] += 1
-    return (
+        (opening if opens else inside).setdefault(word.lower(), Counter())[word] += 1
+        if prev is not None and body[prev[1] : m.start()] == " ":
+            key = (prev[0].lower(), word.lower())
+            pairs.setdefault(key, Counter())[(prev[0], word, prev[2])] += 1
+        prev = (word, m.end(), opens)
+    return _Casings(
         {k: c.most_common(1)[0][0] for k, c in inside.items()},
         {k: c.most_common(1)[0][0] for k, c in opening.items()},
+        {k: min(c, key=lambda f: (f[2], -c[f])) for k, c in pairs.items()},
     )
 
 
@@ -132,20 +148,37 @@ def truecase_headline(
     (the parser passes the model's stop words). With no body there is nothing to learn from
     and the headline stays as it is.
     """
-    inside, opening = _body_casings(body)
-    if not inside and not opening:
+    casings = _body_casings(body)
+    if not casings.inside and not casings.opening:
         return headline
     shouting = _shouting(headline, minor)
+    words = list(_WORD.finditer(headline))
 
-    def recase(word: str) -> str:
+    def in_pair(i: int) -> str | None:
+        """The word's casing in a pair of body words it forms with a neighbour."""
+        word = words[i].group(0)
+        if i + 1 < len(words) and headline[words[i].end() : words[i + 1].start()] == " ":
+            pair = casings.pairs.get((word.lower(), words[i + 1].group(0).lower()))
+            # "Queen Anna" opening a sentence still says "Queen" (but not "The Veridian")
+            if pair and (not pair[2] or (pair[1][0].isupper() and not minor(pair[0]))):
+                return pair[0]
+        if i > 0 and headline[words[i - 1].end() : words[i].start()] == " ":
+            pair = casings.pairs.get((words[i - 1].group(0).lower(), word.lower()))
+            if pair:
+                return pair[1]
+        return None
+
+    def recase(word: str, i: int | None) -> str:
         if not shouting and not word[0].isupper():
             return word
-        form = inside.get(word.lower()) or opening.get(word.lower())
+        key = word.lower()
+        form = (in_pair(i) if i is not None else None) or casings.inside.get(key)
+        form = form or casings.opening.get(key)
         if form is not None and len(form) == len(word):
             return form
         cut = max(word.rfind(a) for a in _APOSTROPHES)
         if cut > 0:  # "BRAUN'S" -> the name as cased in the body, then "'s"
-            return recase(word[:cut]) + word[cut] + word[cut + 1 :].lower()
+            return recase(word[:cut], None) + word[cut] + word[cut + 1 :].lower()
         if not shouting or _acronym(word):
             return word
         lowered = word.lower()
@@ -153,10 +186,10 @@ def truecase_headline(
 
     out: list[str] = []
     pos = 0
-    for m in _WORD.finditer(headline):
+    for i, m in enumerate(words):
         out.append(headline[pos : m.start()])
-        word = recase(m.group(0))
-        if pos == 0 and len(word[:1].upper()) == 1:
+        word = recase(m.group(0), i)
+        if i == 0 and len(word[:1].upper()) == 1:
             word = word[:1].upper() + word[1:]
         out.append(word)
         pos = m.end()
