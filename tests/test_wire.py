@@ -34,7 +34,8 @@ def body(art: Article) -> list[str]:
     [
         ("LONDON, March 22 - Queen Anna", Dateline("LONDON, March 22", "LONDON", 3, 22, 19)),
         ("WASHINGTON, April 27 - The", Dateline("WASHINGTON, April 27", "WASHINGTON", 4, 27, 23)),
-        ("WASHINGTON (Reuters) - The", Dateline("WASHINGTON (Reuters)", "WASHINGTON", None, None, 23)),
+        ("WASHINGTON (Reuters) - The",
+         Dateline("WASHINGTON (Reuters)", "WASHINGTON", None, None, 23)),
         ("TOKYO, March 5 (Reuters) - Japan",
          Dateline("TOKYO, March 5 (Reuters)", "TOKYO", 3, 5, 27)),
         ("MAROVIA CITY, Feb 29 (Reuters) - A", Dateline("MAROVIA CITY, Feb 29 (Reuters)",
@@ -175,7 +176,9 @@ def test_wire_story_from_jsonl_gives_the_dateline_day_the_article_year(tmp_path:
         (3, 22, "last week", None),
     ],
 )
-def test_month_day_in_year(month: int, day: int, reference: str | None, expected: str | None) -> None:
+def test_month_day_in_year(
+    month: int, day: int, reference: str | None, expected: str | None
+) -> None:
     assert month_day_in_year(month, day, reference) == expected
 
 
@@ -220,8 +223,10 @@ def test_txt_opening_with_a_dateline_has_no_headline() -> None:
 @pytest.mark.parametrize(
     ("text", "max_chars", "pieces"),
     [
-        ("Kolar met Gen. Holt in Velm. Varga left.", 35, ["Kolar met Gen. Holt in Velm.", "Varga left."]),
-        ("The U.S. envoy met Mr. Varga. Braun left.", 35, ["The U.S. envoy met Mr. Varga.", "Braun left."]),
+        ("Kolar met Gen. Holt in Velm. Varga left.", 35,
+         ["Kolar met Gen. Holt in Velm.", "Varga left."]),
+        ("The U.S. envoy met Mr. Varga. Braun left.", 35,
+         ["The U.S. envoy met Mr. Varga.", "Braun left."]),
         ("Kolar met J. Holt today. Braun left.", 30, ["Kolar met J. Holt today.", "Braun left."]),
     ],
 )  # fmt: skip

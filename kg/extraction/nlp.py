@@ -242,8 +242,8 @@ def _original_words(doc: Doc, original: str) -> Doc:
     words = [original[t.idx : t.idx + len(t)] for t in doc]
     spaces = [bool(t.whitespace_) for t in doc]
     out = Doc(doc.vocab, words=words, spaces=spaces)
-    attrs = ["TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE"]
-    out.from_array(attrs, doc.to_array(attrs))
+    attrs: list[int | str] = ["TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE"]
+    out.from_array(attrs, doc.to_array(attrs))  # type: ignore[arg-type]  # spaCy stub: Ints2d
     return out
 
 
