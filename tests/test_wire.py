@@ -274,3 +274,18 @@ def test_truecase_headline(headline: str, recased: str) -> None:
 
 def test_truecase_without_body_keeps_the_headline() -> None:
     assert truecase_headline("KOLAR MEETS BRAUN", "") == "KOLAR MEETS BRAUN"
+
+
+def test_dateline_is_article_metadata_in_records_and_rdf() -> None:
+    from kg.model import ArticleGraph
+    from kg.rdf.to_rdf import article_quads
+    from kg.records import article_from_json, article_to_json
+
+    text = "Talks\n\nVELM, May 3 (Reuters) - Kolar met Braun.\n"
+    art = clean_article(Article(doc="w", text=text))
+    record = article_to_json(art)
+    assert record["dateline"] == "VELM, May 3 (Reuters)"
+    assert article_from_json(record).dateline == art.dateline
+    quads = article_quads(ArticleGraph(art, (), ()))
+    found = [q.object.value for q in quads if q.predicate.value == "http://schema.org/dateline"]
+    assert found == ["VELM, May 3 (Reuters)"]
