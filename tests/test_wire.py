@@ -47,6 +47,8 @@ def body(art: Article) -> list[str]:
         ("Kolar, Braun and Varga - all three", None),
         ("US - China talks resume", None),
         ("Marovia, Kolar said, is ready.", None),
+        ("Tuesday, March 4 - Kolar meets Braun", None),
+        ("FRIDAY, MARCH 7 - Talks resume", None),
     ],
 )  # fmt: skip
 def test_wire_dateline_fields(line: str, expected: Dateline | None) -> None:

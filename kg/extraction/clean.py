@@ -28,7 +28,8 @@ _MONTHS = {
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_WEEKDAY_NAME = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
+_WEEKDAY = rf"(?:{_WEEKDAY_NAME}\.?,?\s+)?"
 _DATE_FORMS = (
     re.compile(rf"{_YEAR}-(?P<m>\d\d)-(?P<d>\d\d)(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?", re.I),
     re.compile(rf"{_WEEKDAY}{_DAY}\s+{_MONTH}\s*,?\s+{_YEAR}", re.I),
@@ -226,8 +227,8 @@ def wire_dateline(line: str) -> Dateline | None:
     ("New York, April 1 - ") needs a date or an agency, since prose can open "Kolar - ".
     """
     m = _WIRE_DATELINE.match(line)
-    if not m:
-        return None
+    if not m or re.fullmatch(_WEEKDAY_NAME, m["place"], re.I):
+        return None  # "Tuesday, March 4 - Kolar meets Braun" is a schedule, not a dateline
     caps = m["caps"] is not None
     dated = bool(m["when"] or m["agency"])
     if not (dated or (caps and m["where"])) and not (

@@ -81,8 +81,9 @@ def article_segments(article: Article) -> tuple[Segment, ...]:
 #: A word for recasing: letters, with inner apostrophes or dots ("O'Neill", "U.S").
 _WORD = re.compile(r"[^\W\d_]+(?:['’.][^\W\d_]+)*")
 _APOSTROPHES = "'’"
-#: What may stand between a sentence end and the next sentence's first word.
-_OPENERS = "\"'“‘([ \t\n-—–"
+#: What may stand between a sentence end and the next sentence's first word (a line break
+#: starts a segment, so the word after it opens one).
+_OPENERS = "\"'“‘([ \t-—–"
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def _body_casings(body: str) -> _Casings:
         i = m.start() - 1
         while i >= 0 and body[i] in _OPENERS:
             i -= 1
-        opens = i < 0 or body[i] in ".!?:\n"
+        opens = i < 0 or body[i] in ".!?:\n"  # a segment starts after "\n"
         word = m.group(0)
         (opening if opens else inside).setdefault(word.lower(), Counter())[word] += 1
         if prev is not None and body[prev[1] : m.start()] == " ":
@@ -149,12 +150,11 @@ def truecase_headline(
     casing says nothing (all caps or title case), and even then a two-letter word, or a
     three-letter one without a vowel, stays as an acronym ("EU", "GDP"), and one after a
     title (a word the body always follows with a capital: "Vice") is capitalised ("VICE PRES
-    BUSH" -> "Vice Pres Bush"). In a headline cased
-    as a sentence the lowercase words are the writer's choice and stay. The first word is
-    capitalised. Only letters change case, to a form of equal length, so every offset into
-    the headline stays valid. ``minor`` tells the words that title case leaves in lower case
-    (the parser passes the model's stop words). With no body there is nothing to learn from
-    and the headline stays as it is.
+    BUSH" -> "Vice Pres Bush"). In a headline cased as a sentence the lowercase words are the
+    writer's choice and stay. The first word is capitalised. Only letters change case, to a
+    form of equal length, so every offset into the headline stays valid. ``minor`` tells the
+    words that title case leaves in lower case (the parser passes the model's stop words).
+    With no body there is nothing to learn from and the headline stays as it is.
     """
     casings = _body_casings(body)
     if not casings.inside and not casings.opening:
@@ -211,7 +211,7 @@ def truecase_headline(
 
 def _acronym(word: str) -> bool:
     """An all-caps word that reads as an acronym: dotted ("U.S"), two letters, or three
-    without a vowel ("UN", "EU", "IMF"; not "WIN")."""
+    without a vowel ("UN", "EU", "GDP"; not "WIN")."""
     if not word.isupper():
         return False
     if "." in word:
