@@ -87,7 +87,8 @@ CUES = frozenset(
     {
         "reporting", "hearsay_adverbs", "report_nouns", "outlet_verbs", "anonymous_sources",
         "denial", "fiction_words", "negation", "negating_verbs", "planned", "planned_nouns",
-        "planned_objects", "hypothetical", "future_time", "containing_preps", "readiness",
+        "planned_objects", "hypothetical", "future_time", "current_time", "containing_preps",
+        "readiness",
         "representative_nouns", "stand_in_nouns", "actor_nouns", "phone_words", "place_nouns",
         "neighbour_words", "not_stand_in_nouns", "receiving", "thanking", "motion",
         "call_not_preps", "summon_preps", "pair_nouns", "pair_words", "separate_words",
@@ -95,7 +96,7 @@ CUES = frozenset(
         "labelling_verbs", "denial_any_object", "claim_nouns", "state_nouns",
         "denial_not_objects", "denial_nouns", "denial_agent_preps", "denial_content_preps",
         "truth_preps", "denial_support_verbs", "truth_nouns", "plea_verbs", "guilt_words",
-        "innocence_words", "claiming_verbs",
+        "innocence_words", "claiming_verbs", "wire_notes",
     }
 )  # fmt: skip
 TOP_KEYS: dict[str, Kind] = {"version": "int", "types": "mapping", "cues": "mapping"}

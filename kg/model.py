@@ -91,6 +91,8 @@ class Article:
     path: str | None = None
     segments: tuple[Segment, ...] = ()
     content_hash: str | None = None
+    #: A wire dateline as written ("LONDON, March 22 (Reuters)"): where the story was filed.
+    dateline: str | None = None
 
 
 @dataclass(frozen=True)

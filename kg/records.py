@@ -98,6 +98,7 @@ def article_to_json(art: Article) -> dict[str, Any]:
         "author": art.author,
         "url": art.url,
         "source": art.source,
+        "dateline": art.dateline,
         "content_hash": art.content_hash,
     }
 
@@ -260,6 +261,7 @@ def article_from_json(obj: dict[str, Any]) -> Article:
         url=_str(obj, "url"),
         source=_str(obj, "source"),
         content_hash=_str(obj, "content_hash"),
+        dateline=_str(obj, "dateline"),
     )
 
 

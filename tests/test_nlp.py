@@ -121,3 +121,33 @@ def test_parse_articles_streams_in_order(nlp: Any, batch_size: int) -> None:
 
 def test_parse_articles_empty(nlp: Any) -> None:
     assert list(parse_articles([], nlp)) == []
+
+
+HEADLINE_BODY = (
+    "Queen Anna of Veridia visits Marovia this week, the palace said. She meets Prime Minister "
+    "Ilse Braun on Tuesday. Braun said the visits would go on."
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "verb"),
+    [
+        ("VERIDIA'S QUEEN ANNA VISITS MAROVIA THIS WEEK", "VISITS"),
+        ("Veridia's Queen Anna Visits Marovia This Week", "Visits"),
+        ("QUEEN ANNA MEETS BRAUN", "MEETS"),
+    ],
+)
+def test_headline_is_parsed_truecased_but_keeps_its_text(
+    nlp: Any, headline: str, verb: str
+) -> None:
+    text = f"{headline}\n\n{HEADLINE_BODY}\n"
+    segs = (Segment(0, len(headline), "headline"), Segment(len(headline) + 2, len(text) - 1))
+    art = Article("a", text, segments=segs)
+    for parsed in (parse_article(art, nlp), next(parse_articles([art], nlp))):
+        doc = parsed.segments[0].doc
+        assert doc.text == headline
+        assert [t.text for t in doc] == [headline[t.idx : t.idx + len(t)] for t in doc]
+        (tok,) = [t for t in doc if t.text == verb]
+        assert tok.pos_ == "VERB" and tok.dep_ == "ROOT" and tok.lemma_.lower() in ("visit", "meet")
+        assert any(t.dep_ == "nsubj" for t in tok.children)
+        assert parsed.segments[1].doc.text == text[segs[1].start : segs[1].end]

@@ -1199,6 +1199,9 @@ def test_cameo_triggers(sentence: str, expected: list[Rel]) -> None:
          [("visited", "Lind", "Lisbon", P, PL)]),
         ("During his visit to Lisbon, Lind met Felix Braun.",
          [("visited", "Lind", "Lisbon", P, A), ("met", "Lind", "Felix Braun", P, A)]),
+        # a present-tense verb with the current period is a schedule (headline style)
+        ("Queen Anna visits Marovia this week.", [("visited", "Anna", "Marovia", P, PL)]),
+        ("Queen Anna visited Marovia this week.", [("visited", "Anna", "Marovia", P, A)]),
         # a past narrative with "the next day" is no plan
         ("Anna Holt met Piet Lind in Lisbon the next day.",
          [("met", "Anna Holt", "Piet Lind", P, A)]),

@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
+from kg.extraction.dates import month_day_in_year
 from kg.model import Article, Segment, SegmentKind
 
 _MONTHS = {
@@ -26,7 +28,8 @@ _MONTHS = {
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_WEEKDAY_NAME = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
+_WEEKDAY = rf"(?:{_WEEKDAY_NAME}\.?,?\s+)?"
 _DATE_FORMS = (
     re.compile(rf"{_YEAR}-(?P<m>\d\d)-(?P<d>\d\d)(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?", re.I),
     re.compile(rf"{_WEEKDAY}{_DAY}\s+{_MONTH}\s*,?\s+{_YEAR}", re.I),
@@ -56,11 +59,16 @@ _CREDIT_WORDS = (
 )
 #: A whole line that is only a credit ("Picture: Getty", "Image: Alamy / Reuters").
 _CREDIT_LINE = re.compile(rf"^\(?{_CREDIT_WORDS}\s*(?::|by\b)\s*[^.!?]{{0,80}}\.?\)?$", re.I)
+_AGENCIES = (
+    r"(?:getty(?:\s+images)?|alamy|reuters?|ap|afp|pa(?:\s+media)?|epa|shutterstock|"
+    r"bloomberg|anadolu)"
+)
 _AGENCY_LINE = re.compile(
-    r"^\(?(?:getty(?:\s+images)?|alamy|reuters|ap|afp|pa(?:\s+media)?|epa|shutterstock|"
-    r"bloomberg|anadolu)(?:\s*(?:/|,|via)\s*[\w .-]{1,40})?\)?$",
+    rf"^\(?{_AGENCIES}(?:\s*(?:/|,|via)\s*[\w .-]{{1,40}})?\)?$",
     re.I,
 )
+#: A wire service's sign-off closing a one-paragraph body: "... with Braun. Reuter".
+_TRAILING_SIGNOFF = re.compile(rf"(?<=[.!?\"'’”)])\s+{_AGENCIES}\s*$", re.I)
 #: A credit at the end of a caption line: "Putin and Trump in 2019. Picture: Alamy".
 _TRAILING_CREDIT = re.compile(
     rf"(?P<keep>[.!?)\"'’”])?\s*[(\[]?{_CREDIT_WORDS}\s*(?::|by\b)\s*[^.!?]{{1,80}}\.?[)\]]?\s*$",
@@ -79,22 +87,32 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 #: A wire dateline opening a paragraph: "BRUSSELS, July 8 (Reuters) - ", "WARSAW — ",
-#: "LONDON (AP) — ", "ANKARA/MOSCOW, May 12 (Reuters) -". The place is where the story was
-#: filed, not an actor: the paragraph's content starts after it.
+#: "LONDON (AP) — ", "ANKARA/MOSCOW, May 12 (Reuters) -", "New York, April 1 - ". The place is
+#: where the story was filed, not an actor: the paragraph's content starts after it.
 _WIRE_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’]{2,}(?:[ /-][A-Z][A-Z.'’]+){0,3})"
+    r"^(?P<place>(?P<caps>[A-Z][A-Z.'’]{2,}(?:[ /-][A-Z][A-Z.'’]+){0,3})"
+    r"|[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){0,2})"
     r"(?P<where>,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
-    r"(?P<when>,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    rf"(?P<when>,\s+(?i:{_MONTH})\s+{_DAY})?"
     r"(?P<agency>\s*\([A-Za-z][A-Za-z .&/-]{0,30}\))?"
     r"\s*(?P<dash>[-—–]+)\s+(?=\S)"
 )
+#: A wire service's editorial note in brackets, "(Corrects date in second paragraph)": the
+#: first word is one of the lexicon's ``wire_notes`` cues (checked in :func:`wire_note_length`).
+_NOTE = re.compile(r"^\((?P<word>[A-Za-z]+)\b[^()\n]{0,200}\)\s*")
 _TOP_LINES = 12
 _LINE = re.compile(r"[^\n]*\n?")
 #: Longest segment handed to the parser (characters). Longer lines (a whole article on one
 #: line, or text with no punctuation at all) are cut, at a sentence end when there is one,
 #: else at a space, so parse time and memory stay linear in the article's length.
 MAX_SEGMENT_CHARS = 3000
-_SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*\s+")
+#: A likely sentence end for such a cut: not the dot of an initial or a short capitalised
+#: abbreviation ("J.", "U.S.", "Mr.", "Gen."), and the next sentence starts with a capital,
+#: a digit or a quote.
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\.[A-Za-z])"
+    r"[.!?][\"'’”)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])"
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -185,20 +203,76 @@ def is_boilerplate(line: str) -> bool:
     return bool(_BOILERPLATE.match(line))
 
 
-def wire_dateline_length(line: str) -> int:
-    """Length of a wire dateline opening ``line`` ("WARSAW — ", "LONDON (AP) - "), else 0.
+@dataclass(frozen=True)
+class Dateline:
+    """A wire dateline opening a paragraph: where (and on which day) the story was filed.
+
+    ``text`` is the dateline as written without its dash ("LONDON, March 22 (Reuters)"),
+    ``place`` the filing place ("LONDON"), ``month``/``day`` the date when it gives one (wire
+    datelines carry no year), ``length`` the characters it takes, dash and spaces included.
+    """
+
+    text: str
+    place: str
+    month: int | None
+    day: int | None
+    length: int
+
+
+def wire_dateline(line: str) -> Dateline | None:
+    """The wire dateline opening ``line`` ("WARSAW — ", "LONDON, March 22 - "), else None.
 
     A bare "US - China" is not one: a dateline has a date, an agency, a second place name
-    or an em dash after a capitalised place of at least four letters.
+    or an em dash after a capitalised place of at least four letters. A place in title case
+    ("New York, April 1 - ") needs a date or an agency, since prose can open "Kolar - ".
     """
     m = _WIRE_DATELINE.match(line)
-    if not m:
+    if not m or re.fullmatch(_WEEKDAY_NAME, m["place"], re.I):
+        return None  # "Tuesday, March 4 - Kolar meets Braun" is a schedule, not a dateline
+    caps = m["caps"] is not None
+    dated = bool(m["when"] or m["agency"])
+    if not (dated or (caps and m["where"])) and not (
+        caps and m["dash"] in ("—", "–") and len(m["place"]) >= 4
+    ):
+        return None
+    month = day = None
+    if m["when"]:
+        month, day = _MONTHS[m["month"].lower()], int(m["day"])
+        try:
+            date(2000, month, day)  # a leap year: February 29 is a dateline too
+        except ValueError:
+            month = day = None
+    text = line[: m.start("dash")].rstrip()
+    return Dateline(text, m["place"], month, day, m.end())
+
+
+def wire_dateline_length(line: str) -> int:
+    """Length of a wire dateline opening ``line`` (see :func:`wire_dateline`), else 0."""
+    found = wire_dateline(line)
+    return found.length if found else 0
+
+
+def wire_note_length(text: str) -> int:
+    """Length of a wire editorial note opening ``text`` ("(Corrects date in paragraph 2) "),
+    else 0: the note is about the story, not part of it. Its first word is one of the
+    lexicon's ``wire_notes`` cues."""
+    m = _NOTE.match(text)
+    if not m or m["word"].lower() not in _wire_note_words():
         return 0
-    if m["where"] or m["when"] or m["agency"]:
-        return m.end()
-    if m["dash"] in ("—", "–") and len(m["place"]) >= 4:
-        return m.end()
-    return 0
+    return m.end()
+
+
+@lru_cache(maxsize=1)
+def _wire_note_words() -> frozenset[str]:
+    from kg.lexicon import load_lexicon
+
+    return frozenset(load_lexicon().cue("wire_notes"))
+
+
+def strip_signoff(line: str) -> str:
+    """The line without a wire sign-off at its end ("... met Braun. Reuter" -> "... Braun.")."""
+    m = _TRAILING_SIGNOFF.search(line)
+    return line[: m.start()] if m else line
 
 
 def strip_trailing_credit(line: str) -> str:
@@ -232,9 +306,15 @@ def _same_caption(a: str, b: str) -> bool:
 
 def content_segments(article: Article) -> tuple[Segment, ...]:
     """Segments of the article's content lines (see the module docstring for what is dropped)."""
+    return _content(article)[0]
+
+
+def _content(article: Article) -> tuple[tuple[Segment, ...], Dateline | None]:
+    """Content segments, and the wire dateline opening the body if there is one."""
     segments: list[Segment] = []
     prev_text: str | None = None  # text of the previous content line (for caption repeats)
     headline = " ".join(article.title.split()) if article.title else None
+    dateline: Dateline | None = None
     for i, line in enumerate(iter_lines(article.text)):
         text = line.text
         top = i < _TOP_LINES
@@ -244,22 +324,29 @@ def content_segments(article: Article) -> tuple[Segment, ...]:
             continue
         kept = strip_trailing_credit(text).rstrip()
         had_credit = len(kept) < len(text)
-        if not kept:
+        kept = strip_signoff(kept).rstrip()
+        if not kept or wire_note_length(kept) == len(kept):
             continue
         if prev_text is not None and _same_caption(kept, prev_text) and segments:
             # "X\nX. Picture: Getty": one caption printed twice; keep the first, mark it.
             last = segments[-1]
             segments[-1] = replace(last, kind="caption")
             continue
-        start = line.start + wire_dateline_length(kept)
+        found = wire_dateline(kept)
+        skip = found.length if found else 0
+        skip += wire_note_length(kept[skip:])
+        if skip >= len(kept):
+            continue
+        if found is not None and dateline is None and top:
+            dateline = found
         kind: SegmentKind = "paragraph"
-        if i == 0 and (headline is None or " ".join(text.split()) == headline):
+        if i == 0 and found is None and (headline is None or " ".join(text.split()) == headline):
             kind = "headline"
         elif had_credit:
             kind = "caption"
-        segments.append(Segment(start, line.start + len(kept), kind))
+        segments.append(Segment(line.start + skip, line.start + len(kept), kind))
         prev_text = kept
-    return tuple(segments)
+    return tuple(segments), dateline
 
 
 def split_segment(
@@ -298,25 +385,36 @@ def split_segment(
 
 
 def clean_article(article: Article) -> Article:
-    """The article with ``segments`` filled, and its date and author if found and missing."""
+    """The article with ``segments`` filled, its date and author if found and missing, and its
+    wire dateline.
+
+    A dateline's month and day take the year of the article's date (the one nearest to it), so
+    that relative dates in the story ("on Tuesday") resolve against the day it was filed.
+    """
     found_date, author = find_metadata(article.text)
+    content, dateline = _content(article)
     segments = tuple(
         piece
-        for seg in content_segments(article)
+        for seg in content
         for piece in (
             split_segment(article.text, seg) if seg.end - seg.start > MAX_SEGMENT_CHARS else (seg,)
         )
     )
+    when = article.date or found_date
+    if dateline is not None and dateline.month is not None and dateline.day is not None:
+        when = month_day_in_year(dateline.month, dateline.day, when) or when
     return replace(
         article,
         segments=segments,
-        date=article.date or found_date,
+        date=when,
         author=article.author or author,
+        dateline=article.dateline or (dateline.text if dateline else None),
     )
 
 
 __all__ = [
     "MAX_SEGMENT_CHARS",
+    "Dateline",
     "Line",
     "byline_author",
     "clean_article",
@@ -328,5 +426,9 @@ __all__ = [
     "iter_lines",
     "parse_date",
     "split_segment",
+    "strip_signoff",
     "strip_trailing_credit",
+    "wire_dateline",
+    "wire_dateline_length",
+    "wire_note_length",
 ]

@@ -81,6 +81,7 @@ class Compiled:
     receiving: frozenset[str] = frozenset()
     representatives: frozenset[str] = frozenset()
     future_time: frozenset[str] = frozenset()
+    current_time: frozenset[str] = frozenset()
     containing: frozenset[str] = frozenset()
     outlet_verbs: frozenset[str] = frozenset()
     summon_preps: frozenset[str] = frozenset()
@@ -181,6 +182,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         receiving=_set(cue("receiving")),
         representatives=_set(cue("representative_nouns")),
         future_time=_set(cue("future_time")),
+        current_time=_set(cue("current_time")),
         containing=_set(cue("containing_preps")),
         outlet_verbs=_set(cue("outlet_verbs")),
         summon_preps=_set(cue("summon_preps")),
@@ -705,8 +707,13 @@ def _future_dated(trigger: Token, c: Compiled) -> bool:
     if verb.tag_ in ("VBD", "VBN") or any(ch.tag_ == "VBD" for ch in verb.children
                                            if ch.dep_ in ("aux", "auxpass")):
         return False
-    return any(
-        _names_future(ch, c) for ch in verb.children if ch.dep_ in ("npadvmod", "advmod", "tmod")
+    times = [ch for ch in verb.children if ch.dep_ in ("npadvmod", "advmod", "tmod")]
+    if any(_names_future(ch, c) for ch in times):
+        return True
+    # "King Anton visits Marovia this week": a present-tense verb with the current period is
+    # a schedule (a headline announces it), not a report of a visit that took place
+    return verb is trigger and any(
+        t.lower_ in c.current_time for ch in times for t in ch.subtree
     )
 
 

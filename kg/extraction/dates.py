@@ -11,7 +11,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-__all__ = ["normalise_date", "parse_reference"]
+__all__ = ["month_day_in_year", "normalise_date", "parse_reference"]
 
 _MONTHS: dict[str, int] = {}
 for _i in range(1, 13):
@@ -49,6 +49,33 @@ def parse_reference(value: str | None) -> date | None:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         return None
+
+
+def month_day_in_year(month: int, day: int, reference: str | None) -> str | None:
+    """The ISO date of ``month``/``day`` in the year of ``reference`` that lies nearest to it.
+
+    Wire datelines ("LONDON, March 22 -") give no year; the article's date does. A dateline of
+    December 31 on a story dated January 1 belongs to the year before. ``reference`` may be a
+    date, a year-month or a year ("1987"); without one (or for an impossible day) None.
+    """
+    m = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", reference or "")
+    if not m:
+        return None
+    year = int(m.group(1))
+    if m.group(2) is None:
+        return _ymd(year, month, day)
+    try:
+        ref = date(year, int(m.group(2)), int(m.group(3) or 15))
+    except ValueError:
+        return _ymd(year, month, day)
+    found = [
+        d
+        for y in (year - 1, year, year + 1)
+        if (iso := _ymd(y, month, day)) is not None and (d := date.fromisoformat(iso))
+    ]
+    if not found:
+        return None
+    return min(found, key=lambda d: (abs((d - ref).days), d)).isoformat()
 
 
 def _ymd(year: int, month: int, day: int) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import errno
 import hashlib
+import html
 import io
 import json
 import logging
@@ -20,6 +21,7 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg.errors import InputError
-from kg.extraction.clean import find_metadata, iter_lines, parse_date
+from kg.extraction.clean import find_metadata, iter_lines, parse_date, wire_dateline
 from kg.model import Article
 
 #: Largest article accepted (bytes of one file, or of one JSONL line).
@@ -150,17 +152,52 @@ def content_hash(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Plain text
 
+#: A character reference with its semicolon: "&#233;", "&#xE9;", "&amp;". Without the
+#: semicolon ("AT&T", "R&D") the ampersand is plain text.
+_CHARREF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """Text with HTML character references decoded ("communiqu&#233;" -> "communiqué").
+
+    Plain-text news exports (wire archives, scraped pages saved as text) keep references that
+    the parser would read as words. The reader decodes them once, and the decoded text is the
+    article's text, so every offset computed later points into what was parsed. A reference
+    to a control character (``&#3;``, the end of a wire story) or to no character at all is
+    dropped; an unknown name ("&foo;") is left as written.
+    """
+
+    def one(m: re.Match[str]) -> str:
+        ref = m.group(0)
+        out = html.unescape(ref)
+        if out == ref:
+            return ref
+        return "".join(ch for ch in out if ch in "\t\n" or unicodedata.category(ch) not in _DROP)
+
+    return _CHARREF.sub(one, text) if "&" in text else text
+
+
+_DROP = frozenset({"Cc", "Cs", "Cn"})
+
+
+def _first_line_title(text: str) -> str | None:
+    """The headline of a plain text: its first line, unless that line opens with a wire
+    dateline (then the text starts with the story and has no headline)."""
+    first = next(iter_lines(text), None)
+    if first is None or wire_dateline(first.text) is not None:
+        return None
+    return " ".join(first.text.split())
+
 
 def text_article(
     text: str, doc: str, *, path: str | None = None, source: str | None = None
 ) -> Article:
     """An article from plain text: first non-empty line the headline, date and author found."""
-    first = next(iter_lines(text), None)
     found_date, author = find_metadata(text)
     return Article(
         doc=doc,
         text=text,
-        title=" ".join(first.text.split()) if first else None,
+        title=_first_line_title(text),
         date=found_date,
         author=author,
         source=source,
@@ -395,13 +432,24 @@ def jsonl_article(obj: Any, source: str, line: int, stem: str, limits: _Limits) 
         doc=doc,
         text=text,
         title=fields["title"],
-        date=(parse_date(raw_date) if raw_date else None) or found_date,
+        date=_given_date(raw_date) or found_date,
         author=fields["author"] or author,
         url=fields["url"],
         source=fields["source"],
         path=f"{source}:{line}",
         content_hash=content_hash(text),
     )
+
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2]))?$")
+
+
+def _given_date(raw: str | None) -> str | None:
+    """A JSONL ``date`` as ISO: a full date in any form parse_date reads, or a year or
+    year-month kept as given ("1987", "1987-03"), which a wire dateline's day completes."""
+    if not raw:
+        return None
+    return parse_date(raw) or (raw if _PARTIAL_DATE.match(raw) else None)
 
 
 def _jsonl_lines(fh: BinaryIO, source: str, limits: _Limits) -> Iterator[tuple[int, bytes]]:
@@ -520,7 +568,7 @@ def _article_from_bytes(
     if kind == "html":
         text = html_article(_decode_html(data, source, warn), doc, path=source)
     else:
-        text = text_article(decode(data, source, warn), doc, path=source)
+        text = text_article(decode_entities(decode(data, source, warn)), doc, path=source)
     _check_text(text.text, source, limits)
     return text
 
@@ -708,6 +756,7 @@ __all__ = [
     "WarningSink",
     "content_hash",
     "decode",
+    "decode_entities",
     "html_article",
     "jsonl_article",
     "read_file",

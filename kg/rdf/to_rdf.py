@@ -191,6 +191,8 @@ def _article_quads(graph: ArticleGraph, index: EntityIndex, g: NamedNode, base: 
         lit = date_literal(art.date, allow_datetime=True)
         if lit is not None:
             out.append(Quad(node, NamedNode(SCHEMA + "datePublished"), lit, g))
+    if art.dateline:
+        out.append(Quad(node, NamedNode(SCHEMA + "dateline"), text(art.dateline), g))
     if art.author and art.author.strip():
         author = index.resolve(art.author, None, "Person")
         out.append(Quad(node, NamedNode(SCHEMA + "author"), NamedNode(author), g))
