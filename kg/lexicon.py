@@ -37,6 +37,7 @@ class RelationType:
     verbs: tuple[str, ...] = ()
     nouns: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
+    adjectives: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -68,7 +69,7 @@ Kind = str  # "str", "bool", "strings" (a list of strings), "int"
 TYPE_FIELDS: dict[str, Kind] = {
     "class": "str", "property": "str", "label": "str", "comment": "str", "symmetric": "bool",
     "core": "bool", "cameo": "strings", "plover": "str", "verbs": "strings", "nouns": "strings",
-    "phrases": "strings",
+    "phrases": "strings", "adjectives": "strings",
 }  # fmt: skip
 #: per-type options read by the extractor (kg/extraction/relations.py); see lexicon.yaml's header
 TYPE_OPTIONS: dict[str, Kind] = {
@@ -80,6 +81,7 @@ TYPE_OPTIONS: dict[str, Kind] = {
     "in_person_verbs": "strings", "phone_sense_verbs": "strings", "phone_sense_nouns": "strings",
     "party_object_only": "bool", "agent_place_preps": "strings", "speech_act": "bool",
     "location_object": "bool", "reaction": "bool", "object_optional": "bool",
+    "topic_object_verbs": "strings",
 }  # fmt: skip
 REQUIRED_TYPE_FIELDS = ("class", "property", "label", "comment")
 #: cue lists read by the clause-context walk and the entities stage
@@ -198,6 +200,7 @@ def parse_lexicon(
             verbs=_strings(spec.get("verbs"), f"{name}.verbs"),
             nouns=_strings(spec.get("nouns"), f"{name}.nouns"),
             phrases=_strings(spec.get("phrases"), f"{name}.phrases"),
+            adjectives=_strings(spec.get("adjectives"), f"{name}.adjectives"),
             options={k: v for k, v in spec.items() if k not in known},
         )
     cues_raw = data.get("cues") or {}

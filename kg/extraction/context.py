@@ -48,6 +48,7 @@ class Compiled:
     types: dict[str, RelationType]
     verbs: dict[str, tuple[str, ...]]
     nouns: dict[str, tuple[str, ...]]
+    adjectives: dict[str, tuple[str, ...]]
     phrases: tuple[tuple[str, str, tuple[str, ...]], ...]
     modifier_nouns: dict[str, str]
     modifier_verbs: dict[str, str]
@@ -114,6 +115,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         return hit[1]
     verbs: dict[str, list[str]] = {}
     nouns: dict[str, list[str]] = {}
+    adjectives: dict[str, list[str]] = {}
     phrases: list[tuple[str, str, tuple[str, ...]]] = []
     modifier_nouns: dict[str, str] = {}
     modifier_verbs: dict[str, str] = {}
@@ -129,6 +131,8 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         for n in spec.nouns:
             nouns.setdefault(n.lower().replace(" ", ""), []).append(name)
             nouns.setdefault(n.lower().split()[-1], []).append(name)
+        for a in spec.adjectives:
+            adjectives.setdefault(a.lower(), []).append(name)
         for p in spec.phrases:
             words = p.lower().split()
             if len(words) >= 2:
@@ -149,6 +153,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         types=dict(lexicon.types),
         verbs={k: tuple(dict.fromkeys(v)) for k, v in verbs.items()},
         nouns={k: tuple(dict.fromkeys(v)) for k, v in nouns.items()},
+        adjectives={k: tuple(dict.fromkeys(v)) for k, v in adjectives.items()},
         phrases=tuple(phrases),
         modifier_nouns=modifier_nouns,
         modifier_verbs=modifier_verbs,

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 PATTERNS_PATH = ONTOLOGY_DIR / "patterns.yaml"
 
-TriggerClass = Literal["verb", "noun"]
-_TRIGGER_CLASSES: tuple[TriggerClass, ...] = ("verb", "noun")
+TriggerClass = Literal["verb", "noun", "adjective"]
+_TRIGGER_CLASSES: tuple[TriggerClass, ...] = ("verb", "noun", "adjective")
 _KEYS = {
     "name", "doc", "trigger", "types", "confidence", "match", "subject", "object",
     "not_party", "examples",

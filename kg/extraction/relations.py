@@ -399,6 +399,13 @@ class _Extractor:
                                 replace(x, penalty=x.penalty + 0.1)
                                 for x in self.parties(p, None, depth + 1)
                             ]
+            for ch in t.children if listed else ():
+                # "backed Russian entry", "the Veridian role": a listed act of the country
+                # its nationality adjective names
+                if ch.dep_ == "amod" and ch.i < t.i:  # not "the Africa plan" (for Africa)
+                    owner = self.s.lookup(ch)
+                    if owner is not None:
+                        return [_Party(owner, ch, 0.15)]
         if low in self.c.actor_nouns:
             for ch in t.children:
                 if ch.dep_ == "poss":
@@ -459,6 +466,8 @@ class _Extractor:
                 and f.subject.token.pos_ != "PRON"
             )
         for rtype in types:
+            if self.c.modifier_verbs.get(lem, rtype) != rtype and self._phone_modified(tok):
+                continue  # "discussed it with X by phone" is the phone type's, not a meeting
             if lem in self.c.option_set(rtype, "phone_sense_verbs") and not self._is_phone_call(
                 tok
             ):
@@ -481,7 +490,7 @@ class _Extractor:
         out: list[_Found] = []
         for m in matches:
             p, trig = m.pattern, m.tokens["trigger"]
-            table = self.c.verbs if p.trigger == "verb" else self.c.nouns
+            table = {"verb": self.c.verbs, "noun": self.c.nouns}.get(p.trigger, self.c.adjectives)
             types = dict.fromkeys((*table.get(lemma(trig), ()), *table.get(trig.lower_, ())))
             if p.trigger == "verb" and trig.pos_ not in ("VERB", "AUX"):
                 continue
@@ -651,6 +660,8 @@ class _Extractor:
             # "Macron called Braun on Sunday" parsed like "called him Bob": a bare name as the
             # object predicate, with no object, is whom they called
             direct_objects = [ob for ob in _children(tok, "oprd") if ob.pos_ == "PROPN"]
+        if lemma(tok) in self.c.option_set(rtype, "topic_object_verbs"):
+            direct_objects = []  # "discussed Ukraine with X": the object is the topic
         for ob in direct_objects:
             if phrase and (lemma(ob) in phrase or phrase_preps):
                 continue  # "called on X to": the party is the object of the phrase's preposition
@@ -1024,7 +1035,12 @@ class _Extractor:
                         continue
                     if ent is not None and ent.type in _PLACE_TYPES and ent.id not in party_ids:
                         return ent.label, ent.id
-                    if ent is None and prep.lower_ == "at" and pob.pos_ == "NOUN":
+                    if (
+                        ent is None
+                        and prep.lower_ == "at"
+                        and pob.pos_ == "NOUN"
+                        and pob.i != trigger.i  # "At a meeting, A told B": no place
+                    ):
                         words = [
                             t for t in pob.subtree if t.dep_ in ("amod", "compound") or t.i == pob.i
                         ]
