@@ -378,6 +378,7 @@ class _Raw:
     cluster: int = -1
     kind: MentionKind = "name"
     affiliations: set[str] = field(default_factory=set)
+    qualifiers: set[str] = field(default_factory=set)
     #: after a title used with first names ("Sir Edward", "Sir Edward Heath")
     first_name: bool = False
 
@@ -397,6 +398,7 @@ class _Cluster:
     maybe_person: bool = False
     pronoun_votes: int = 0
     affiliations: set[str] = field(default_factory=set)
+    qualifiers: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -411,6 +413,8 @@ class _Title:
     first_name: bool = False
     #: parties, bodies and portfolios the holder belongs to ("liberal", "bp", "defense")
     affiliations: frozenset[str] = frozenset()
+    #: other words qualifying the role ("party" in "party leader", "transport spokesman")
+    qualifiers: frozenset[str] = frozenset()
 
     def plus(self, other: _Title) -> _Title:
         return _Title(
@@ -420,6 +424,7 @@ class _Title:
             self.titled or other.titled,
             self.first_name or other.first_name,
             self.affiliations | other.affiliations,
+            self.qualifiers | other.qualifiers,
         )
 
 
@@ -617,6 +622,7 @@ class _Resolver:
         titled = False
         first_name = False
         affiliation: list[str] = []
+        qualifiers: set[str] = set()
         i = len(words)
         while i > 0:
             head = words[:i]
@@ -658,6 +664,8 @@ class _Resolver:
                 # a noun qualifying a role: "communications director", "government spokesman"
                 if w in caps or (affiliation and w in ("and", "&")):
                     affiliation.insert(0, w)
+                elif w not in ("and", "&"):
+                    qualifiers.add(w)
                 i -= 1
                 continue
             return None
@@ -667,6 +675,7 @@ class _Resolver:
         return _Title(
             tuple(roles), country, gender, titled, first_name,
             frozenset({self.data.affiliation_synonyms.get(aff, aff)} if aff else ()),
+            frozenset(qualifiers),
         )
 
     @staticmethod
@@ -813,6 +822,7 @@ class _Resolver:
             _Raw(seg, toks[0].i, toks[-1].i + 1, text, label, surfaces, roles, country, gender,
                  canon=canon, titled=titled, kind="alias" if canon and _norm(canon[0]) != norm
                  else "name", affiliations=set(title.affiliations),
+                 qualifiers=set(title.qualifiers),
                  first_name=title.first_name)
         )
 
@@ -1141,6 +1151,7 @@ class _Resolver:
         c.first = min(c.first, (raw.seg, raw.start))
         c.roles.update(raw.roles)
         c.affiliations.update(raw.affiliations)
+        c.qualifiers.update(raw.qualifiers)
         if raw.country:
             c.countries.add(raw.country)
         if raw.gender:
@@ -1438,7 +1449,10 @@ class _Resolver:
 
     def _add_alias(self, cl: int, span: Span, kind: MentionKind) -> None:
         c = self.clusters[cl]
-        if kind != "role" or c.entity is None or span[0].dep_ == "poss":
+        if (
+            kind != "role" or c.entity is None or c.entity.type != "Person"
+            or span[0].dep_ == "poss"
+        ):
             return  # "his minister" is no name of the minister
         text = span.text
         if text.endswith(("'s", "’s")):
@@ -1531,6 +1545,8 @@ class _Resolver:
             and any(self._holds(r, heads) for r in c.roles)
             and (country is None or country in c.countries)
             and mods.affiliations <= c.affiliations
+            # "the party leader" needs a holder titled with "party"
+            and mods.qualifiers <= c.qualifiers | {w for a in c.affiliations for w in a.split()}
         ]
         if owner is None and det.lower_ == "the" and not mods.affiliations:
             # "the spokesman" after "a Treasury spokesman": the body it spoke for
