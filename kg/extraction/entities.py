@@ -15,8 +15,13 @@ recall):
    <= 2 on the last token), surnames joining the full name that has them;
 3. a second pass finds names spaCy missed but the article already named;
 4. one type per cluster by vote; canonical label = most frequent full form;
-5. definite role nouns ("the US president-elect", "the spokesman"), pairs ("the two leaders")
-   and pronouns resolved left to right only when exactly one candidate fits.
+5. definite role nouns ("the US president-elect", "the spokesman", "his chancellor", "the
+   Liberal leader"), pairs ("the two leaders"), people acting for a named body ("West German
+   officials", "a Treasury spokesman") and pronouns resolved left to right only when exactly one
+   candidate fits. What a person holds is learned from the article itself: titles before the
+   name ("Pakistani President X", "Sir Edward Heath" -> "Sir Edward"), "of COUNTRY" after a
+   titled name, appositions and "who is ..." clauses; capitalised qualifiers are affiliations
+   ("Liberal leader") that a description must share.
 
 Labels drop a leading "the" ("the Kremlin" -> "Kremlin") except for names listed under
 ``keep_the`` in ``ontology/entity_aliases.yaml`` ("The Washington Post").
@@ -1521,8 +1526,9 @@ class _Resolver:
                 lefts = [det]
         else:
             return None
-        start = det.i
-        body = [t for t in tok.doc[start + 1 : tok.i + 1]
+        # a possessive pronoun is a mention of its own ("his" + "counterpart")
+        start = det.i + 1 if det.dep_ == "poss" and det.lower_ in _PRONOUNS else det.i
+        body = [t for t in tok.doc[det.i + 1 : tok.i + 1]
                 if not (det.dep_ == "poss" and t.i <= det.i + 1 and t.text in ("'s", "’s", "'"))]
         words = self._words(body)
         role = self._role_at_end(words)
