@@ -672,6 +672,17 @@ def test_known_people_data_errors_name_the_part() -> None:
             "The Conservative leader spoke first.",
             "leader", -1, "Jan Morrow",
         ),
+        # a lower-case qualifier must be one the holder was titled with
+        (
+            "Lena Vos told the party leader to wait. Ostria's prime minister, Ivo Brandt, "
+            "agreed.",
+            "leader", 0, None,
+        ),
+        (
+            "Government spokeswoman Anna Lind spoke on Monday. Aides waited. Guests left. "
+            "The government spokeswoman denied the report.",
+            "spokeswoman", -1, "Anna Lind",
+        ),
         # a possessive description: the holder, never the possessor
         (
             "Chancellor Ivo Brandt presented the budget. Prime Minister Lena Vos praised her "

@@ -15,8 +15,13 @@ recall):
    <= 2 on the last token), surnames joining the full name that has them;
 3. a second pass finds names spaCy missed but the article already named;
 4. one type per cluster by vote; canonical label = most frequent full form;
-5. definite role nouns ("the US president-elect", "the spokesman"), pairs ("the two leaders")
-   and pronouns resolved left to right only when exactly one candidate fits.
+5. definite role nouns ("the US president-elect", "the spokesman", "his chancellor", "the
+   Liberal leader"), pairs ("the two leaders"), people acting for a named body ("West German
+   officials", "a Treasury spokesman") and pronouns resolved left to right only when exactly one
+   candidate fits. What a person holds is learned from the article itself: titles before the
+   name ("Pakistani President X", "Sir Edward Heath" -> "Sir Edward"), "of COUNTRY" after a
+   titled name, appositions and "who is ..." clauses; capitalised qualifiers are affiliations
+   ("Liberal leader") that a description must share.
 
 Labels drop a leading "the" ("the Kremlin" -> "Kremlin") except for names listed under
 ``keep_the`` in ``ontology/entity_aliases.yaml`` ("The Washington Post").
@@ -378,6 +383,7 @@ class _Raw:
     cluster: int = -1
     kind: MentionKind = "name"
     affiliations: set[str] = field(default_factory=set)
+    qualifiers: set[str] = field(default_factory=set)
     #: after a title used with first names ("Sir Edward", "Sir Edward Heath")
     first_name: bool = False
 
@@ -397,6 +403,7 @@ class _Cluster:
     maybe_person: bool = False
     pronoun_votes: int = 0
     affiliations: set[str] = field(default_factory=set)
+    qualifiers: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -411,6 +418,8 @@ class _Title:
     first_name: bool = False
     #: parties, bodies and portfolios the holder belongs to ("liberal", "bp", "defense")
     affiliations: frozenset[str] = frozenset()
+    #: other words qualifying the role ("party" in "party leader", "transport spokesman")
+    qualifiers: frozenset[str] = frozenset()
 
     def plus(self, other: _Title) -> _Title:
         return _Title(
@@ -420,6 +429,7 @@ class _Title:
             self.titled or other.titled,
             self.first_name or other.first_name,
             self.affiliations | other.affiliations,
+            self.qualifiers | other.qualifiers,
         )
 
 
@@ -617,6 +627,7 @@ class _Resolver:
         titled = False
         first_name = False
         affiliation: list[str] = []
+        qualifiers: set[str] = set()
         i = len(words)
         while i > 0:
             head = words[:i]
@@ -658,6 +669,8 @@ class _Resolver:
                 # a noun qualifying a role: "communications director", "government spokesman"
                 if w in caps or (affiliation and w in ("and", "&")):
                     affiliation.insert(0, w)
+                elif w not in ("and", "&"):
+                    qualifiers.add(w)
                 i -= 1
                 continue
             return None
@@ -667,6 +680,7 @@ class _Resolver:
         return _Title(
             tuple(roles), country, gender, titled, first_name,
             frozenset({self.data.affiliation_synonyms.get(aff, aff)} if aff else ()),
+            frozenset(qualifiers),
         )
 
     @staticmethod
@@ -813,6 +827,7 @@ class _Resolver:
             _Raw(seg, toks[0].i, toks[-1].i + 1, text, label, surfaces, roles, country, gender,
                  canon=canon, titled=titled, kind="alias" if canon and _norm(canon[0]) != norm
                  else "name", affiliations=set(title.affiliations),
+                 qualifiers=set(title.qualifiers),
                  first_name=title.first_name)
         )
 
@@ -1141,6 +1156,7 @@ class _Resolver:
         c.first = min(c.first, (raw.seg, raw.start))
         c.roles.update(raw.roles)
         c.affiliations.update(raw.affiliations)
+        c.qualifiers.update(raw.qualifiers)
         if raw.country:
             c.countries.add(raw.country)
         if raw.gender:
@@ -1438,7 +1454,10 @@ class _Resolver:
 
     def _add_alias(self, cl: int, span: Span, kind: MentionKind) -> None:
         c = self.clusters[cl]
-        if kind != "role" or c.entity is None or span[0].dep_ == "poss":
+        if (
+            kind != "role" or c.entity is None or c.entity.type != "Person"
+            or span[0].dep_ == "poss"
+        ):
             return  # "his minister" is no name of the minister
         text = span.text
         if text.endswith(("'s", "’s")):
@@ -1507,8 +1526,9 @@ class _Resolver:
                 lefts = [det]
         else:
             return None
-        start = det.i
-        body = [t for t in tok.doc[start + 1 : tok.i + 1]
+        # a possessive pronoun is a mention of its own ("his" + "counterpart")
+        start = det.i + 1 if det.dep_ == "poss" and det.lower_ in _PRONOUNS else det.i
+        body = [t for t in tok.doc[det.i + 1 : tok.i + 1]
                 if not (det.dep_ == "poss" and t.i <= det.i + 1 and t.text in ("'s", "’s", "'"))]
         words = self._words(body)
         role = self._role_at_end(words)
@@ -1531,6 +1551,8 @@ class _Resolver:
             and any(self._holds(r, heads) for r in c.roles)
             and (country is None or country in c.countries)
             and mods.affiliations <= c.affiliations
+            # "the party leader" needs a holder titled with "party"
+            and mods.qualifiers <= c.qualifiers | {w for a in c.affiliations for w in a.split()}
         ]
         if owner is None and det.lower_ == "the" and not mods.affiliations:
             # "the spokesman" after "a Treasury spokesman": the body it spoke for
