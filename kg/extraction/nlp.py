@@ -57,7 +57,12 @@ def load_model(name: str | None = None) -> Language:
 
 @dataclass(frozen=True)
 class ParsedSegment:
-    """One segment and its spaCy doc; article offset of token ``t`` = ``segment.start + t.idx``."""
+    """One segment and its spaCy doc; article offset of token ``t`` = ``segment.start + t.idx``.
+
+    The doc's text is the segment's text, except that a headline is truecased for the model
+    (same length, only letter case differs): quote ``article.text`` at those offsets, not
+    the doc, for the words as the article writes them.
+    """
 
     segment: Segment
     doc: Doc
@@ -232,34 +237,14 @@ def _parse_texts(article: Article, segments: tuple[Segment, ...], nlp: Language)
     return texts
 
 
-def _original_words(doc: Doc, original: str) -> Doc:
-    """``doc`` (parsed from a recased text) with the words as the article writes them: the
-    analysis (tags, lemmas, parse, entities) stays, so records quote the original text."""
-    if doc.text == original:
-        return doc
-    from spacy.tokens import Doc
-
-    words = [original[t.idx : t.idx + len(t)] for t in doc]
-    spaces = [bool(t.whitespace_) for t in doc]
-    out = Doc(doc.vocab, words=words, spaces=spaces)
-    attrs: list[int | str] = ["TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE"]
-    out.from_array(attrs, doc.to_array(attrs))  # type: ignore[arg-type]  # spaCy stub: Ints2d
-    return out
-
-
 def _parsed(article: Article, segments: Iterable[Segment], docs: Iterable[Doc]) -> ParsedArticle:
     pairs = zip(segments, docs, strict=True)
-    return ParsedArticle(
-        article,
-        tuple(
-            ParsedSegment(s, _original_words(d, article.text[s.start : s.end])) for s, d in pairs
-        ),
-    )
+    return ParsedArticle(article, tuple(ParsedSegment(s, d) for s, d in pairs))
 
 
 def parse_article(article: Article, nlp: Language) -> ParsedArticle:
     """Parse every segment of ``article`` (one ``nlp.pipe`` call); headlines are parsed
-    truecased (:func:`truecase_headline`) while their tokens keep the article's text."""
+    truecased (:func:`truecase_headline`)."""
     segments = article_segments(article)
     return _parsed(article, segments, nlp.pipe(_parse_texts(article, segments, nlp)))
 
