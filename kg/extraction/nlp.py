@@ -100,8 +100,6 @@ class _Casings:
     inside: dict[str, str]
     opening: dict[str, str]
     pairs: dict[tuple[str, str], tuple[str, str, bool]]
-    #: words always followed by a capitalised word: titles ("Vice" President, "Prime")
-    titles: frozenset[str]
 
 
 def _body_casings(body: str) -> _Casings:
@@ -120,14 +118,10 @@ def _body_casings(body: str) -> _Casings:
             key = (prev[0].lower(), word.lower())
             pairs.setdefault(key, Counter())[(prev[0], word, prev[2])] += 1
         prev = (word, m.end(), opens)
-    followers: dict[str, set[bool]] = {}
-    for (first, _), forms in pairs.items():
-        followers.setdefault(first, set()).update(f[1][0].isupper() for f in forms)
     return _Casings(
         {k: c.most_common(1)[0][0] for k, c in inside.items()},
         {k: c.most_common(1)[0][0] for k, c in opening.items()},
         {k: min(c, key=lambda f: (f[2], -c[f])) for k, c in pairs.items()},
-        frozenset(k for k, caps in followers.items() if caps == {True}),
     )
 
 
@@ -153,10 +147,10 @@ def truecase_headline(
     sentences (names stay capitalised, common words go lower case), else the casing it has
     opening a sentence. A word the body lacks is lowercased only when the headline's own
     casing says nothing (all caps or title case), and even then a two-letter word, or a
-    three-letter one without a vowel, stays as an acronym ("EU", "GDP"), and one after a
-    title (a word the body always follows with a capital: "Vice") is capitalised ("VICE PRES
-    BUSH" -> "Vice Pres Bush"). In a headline cased as a sentence the lowercase words are the
-    writer's choice and stay. The first word is capitalised. Only letters change case, to a
+    three-letter one without a vowel, stays as an acronym ("EU", "GDP"). (Capitalising an
+    unknown word after a title, "VICE PRES BUSH", was tried: it also gives "Minister Looks",
+    a name, for "MINISTER LOOKS".) In a headline cased as a sentence the lowercase words are
+    the writer's choice and stay. The first word is capitalised. Only letters change case, to a
     form of equal length, so every offset into the headline stays valid. ``minor`` tells the
     words that title case leaves in lower case (the parser passes the model's stop words).
     With no body there is nothing to learn from and the headline stays as it is.
@@ -195,11 +189,7 @@ def truecase_headline(
         if not shouting or _acronym(word):
             return word
         lowered = word.lower()
-        if len(lowered) != len(word):
-            return word
-        if i is not None and i > 0 and words[i - 1].group(0).lower() in casings.titles:
-            return lowered[:1].upper() + lowered[1:]  # "VICE PRES" after "Vice President"
-        return lowered
+        return lowered if len(lowered) == len(word) else word
 
     out: list[str] = []
     pos = 0
