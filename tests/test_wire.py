@@ -264,8 +264,9 @@ BODY = (
         ("MAROVIA'S PRESIDENT WAITS", "Marovia's president waits"),
         ("THE QUEEN'S TRIP", "The queen's trip"),
         ("veridia waits", "Veridia waits"),
-        ("ANNA MEETS VERIDIAN PRES KOLAR", "Anna meets Veridian Pres Kolar"),
         ("ANNA MEETS PRES KOLAR", "Anna meets pres Kolar"),
+        ("MINISTRY SNUBS ANNA", "Ministry snubs Anna"),
+        ("VERIDIAN MINISTRY STALLS", "Veridian Ministry stalls"),
     ],
 )  # fmt: skip
 def test_truecase_headline(headline: str, recased: str) -> None:

@@ -264,7 +264,7 @@ def wire_note_length(text: str) -> int:
 
 @lru_cache(maxsize=1)
 def _wire_note_words() -> frozenset[str]:
-    from kg.lexicon import load_lexicon
+    from kg.lexicon import load_lexicon  # YAML is read on first use, not on import
 
     return frozenset(load_lexicon().cue("wire_notes"))
 

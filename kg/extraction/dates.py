@@ -68,11 +68,11 @@ def month_day_in_year(month: int, day: int, reference: str | None) -> str | None
         ref = date(year, int(m.group(2)), int(m.group(3) or 15))
     except ValueError:
         return _ymd(year, month, day)
-    found = [
-        d
-        for y in (year - 1, year, year + 1)
-        if (iso := _ymd(y, month, day)) is not None and (d := date.fromisoformat(iso))
-    ]
+    found: list[date] = []
+    for y in (year - 1, year, year + 1):
+        iso = _ymd(y, month, day)
+        if iso is not None:
+            found.append(date.fromisoformat(iso))
     if not found:
         return None
     return min(found, key=lambda d: (abs((d - ref).days), d)).isoformat()

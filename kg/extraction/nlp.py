@@ -57,7 +57,12 @@ def load_model(name: str | None = None) -> Language:
 
 @dataclass(frozen=True)
 class ParsedSegment:
-    """One segment and its spaCy doc; article offset of token ``t`` = ``segment.start + t.idx``."""
+    """One segment and its spaCy doc; article offset of token ``t`` = ``segment.start + t.idx``.
+
+    The doc's text is the segment's text, except that a headline is truecased for the model
+    (same length, only letter case differs): quote ``article.text`` at those offsets, not
+    the doc, for the words as the article writes them.
+    """
 
     segment: Segment
     doc: Doc
@@ -95,8 +100,6 @@ class _Casings:
     inside: dict[str, str]
     opening: dict[str, str]
     pairs: dict[tuple[str, str], tuple[str, str, bool]]
-    #: words always followed by a capitalised word: titles ("Vice" President, "Prime")
-    titles: frozenset[str]
 
 
 def _body_casings(body: str) -> _Casings:
@@ -115,14 +118,10 @@ def _body_casings(body: str) -> _Casings:
             key = (prev[0].lower(), word.lower())
             pairs.setdefault(key, Counter())[(prev[0], word, prev[2])] += 1
         prev = (word, m.end(), opens)
-    followers: dict[str, set[bool]] = {}
-    for (first, _), forms in pairs.items():
-        followers.setdefault(first, set()).update(f[1][0].isupper() for f in forms)
     return _Casings(
         {k: c.most_common(1)[0][0] for k, c in inside.items()},
         {k: c.most_common(1)[0][0] for k, c in opening.items()},
         {k: min(c, key=lambda f: (f[2], -c[f])) for k, c in pairs.items()},
-        frozenset(k for k, caps in followers.items() if caps == {True}),
     )
 
 
@@ -148,10 +147,10 @@ def truecase_headline(
     sentences (names stay capitalised, common words go lower case), else the casing it has
     opening a sentence. A word the body lacks is lowercased only when the headline's own
     casing says nothing (all caps or title case), and even then a two-letter word, or a
-    three-letter one without a vowel, stays as an acronym ("EU", "GDP"), and one after a
-    title (a word the body always follows with a capital: "Vice") is capitalised ("VICE PRES
-    BUSH" -> "Vice Pres Bush"). In a headline cased as a sentence the lowercase words are the
-    writer's choice and stay. The first word is capitalised. Only letters change case, to a
+    three-letter one without a vowel, stays as an acronym ("EU", "GDP"). (Capitalising an
+    unknown word after a title, "VICE PRES BUSH", was tried: it also gives "Minister Looks",
+    a name, for "MINISTER LOOKS".) In a headline cased as a sentence the lowercase words are
+    the writer's choice and stay. The first word is capitalised. Only letters change case, to a
     form of equal length, so every offset into the headline stays valid. ``minor`` tells the
     words that title case leaves in lower case (the parser passes the model's stop words).
     With no body there is nothing to learn from and the headline stays as it is.
@@ -190,11 +189,7 @@ def truecase_headline(
         if not shouting or _acronym(word):
             return word
         lowered = word.lower()
-        if len(lowered) != len(word):
-            return word
-        if i is not None and i > 0 and words[i - 1].group(0).lower() in casings.titles:
-            return lowered[:1].upper() + lowered[1:]  # "VICE PRES" after "Vice President"
-        return lowered
+        return lowered if len(lowered) == len(word) else word
 
     out: list[str] = []
     pos = 0
@@ -232,34 +227,14 @@ def _parse_texts(article: Article, segments: tuple[Segment, ...], nlp: Language)
     return texts
 
 
-def _original_words(doc: Doc, original: str) -> Doc:
-    """``doc`` (parsed from a recased text) with the words as the article writes them: the
-    analysis (tags, lemmas, parse, entities) stays, so records quote the original text."""
-    if doc.text == original:
-        return doc
-    from spacy.tokens import Doc
-
-    words = [original[t.idx : t.idx + len(t)] for t in doc]
-    spaces = [bool(t.whitespace_) for t in doc]
-    out = Doc(doc.vocab, words=words, spaces=spaces)
-    attrs: list[int | str] = ["TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE"]
-    out.from_array(attrs, doc.to_array(attrs))  # type: ignore[arg-type]  # spaCy stub: Ints2d
-    return out
-
-
 def _parsed(article: Article, segments: Iterable[Segment], docs: Iterable[Doc]) -> ParsedArticle:
     pairs = zip(segments, docs, strict=True)
-    return ParsedArticle(
-        article,
-        tuple(
-            ParsedSegment(s, _original_words(d, article.text[s.start : s.end])) for s, d in pairs
-        ),
-    )
+    return ParsedArticle(article, tuple(ParsedSegment(s, d) for s, d in pairs))
 
 
 def parse_article(article: Article, nlp: Language) -> ParsedArticle:
     """Parse every segment of ``article`` (one ``nlp.pipe`` call); headlines are parsed
-    truecased (:func:`truecase_headline`) while their tokens keep the article's text."""
+    truecased (:func:`truecase_headline`)."""
     segments = article_segments(article)
     return _parsed(article, segments, nlp.pipe(_parse_texts(article, segments, nlp)))
 
