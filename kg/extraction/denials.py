@@ -71,6 +71,7 @@ class DenialCues:
     content_preps: frozenset[str]
     truth_preps: frozenset[str]
     labelling: frozenset[str]
+    labelling_preps: frozenset[str]
     type_name: str
 
 
@@ -123,6 +124,7 @@ def _build_cues(lexicon: Lexicon) -> DenialCues:
         content_preps=_lower(cue("denial_content_preps")),
         truth_preps=_lower(cue("truth_preps")),
         labelling=_lower(cue("labelling_verbs")),
+        labelling_preps=_lower(cue("labelling_preps")),
         type_name=type_name,
     )
 
@@ -270,6 +272,24 @@ def _trim(doc_tokens: Sequence[Token], first: int, last: int, sent: Span) -> tup
     return first, last
 
 
+def _label_tokens(noun: Token, d: DenialCues) -> set[int]:
+    """What the denier says of the claim, or when, not the claim: "dismissed the story as
+    nonsense", "called reports ... pure fiction", "denied the report on Tuesday"."""
+    out: set[int] = set()
+    for ch in noun.children:
+        sub = list(ch.subtree)
+        if (
+            (ch.dep_ == "prep" and ch.lower_ in d.labelling_preps)
+            or ch.lower_ in d.fiction
+            or lemma(ch) in d.fiction
+            or (ch.dep_ == "prep" and any(t.ent_type_ in ("DATE", "TIME") for t in sub))
+            or (ch.dep_ in ("prep", "amod", "appos") and any(
+                t.lower_ in d.fiction or lemma(t) in d.fiction for t in sub))
+        ):
+            out.update(t.i for t in sub)
+    return out
+
+
 def _verb_claim(verb: Token, d: DenialCues) -> tuple[list[Token], Token | None] | None:
     """The denied words under a denial verb and the claim noun among them (if any)."""
     objs = _children(verb, "dobj")
@@ -285,13 +305,7 @@ def _verb_claim(verb: Token, d: DenialCues) -> tuple[list[Token], Token | None] 
             return None
         if lemma(ob) in d.not_objects or ob.lower_ in d.not_objects:
             return None
-        # "dismissed the story as nonsense": the label is the denial's, not the claim's
-        label = {
-            t.i
-            for p in _children(ob, "prep")
-            if any(lemma(g) in d.fiction or g.lower_ in d.fiction for g in p.subtree)
-            for t in p.subtree
-        }
+        label = _label_tokens(ob, d)
         tokens = [t for t in ob.subtree if t.i not in label]
         # "denied the ban had led to ...": the object is the subject of a clause the parser
         # hung off the verb beside it
@@ -764,7 +778,20 @@ def _fiction_denial(
                 break
     if claim is None:
         return None
-    return _make(verb, deniers, list(claim.subtree), claim, sent, lookup, c, memory, offset)
+    label = _label_tokens(claim, d)
+
+    def is_fiction(t: Token) -> bool:
+        return t.lower_ in d.fiction or lemma(t) in d.fiction
+
+    # the label may hang deep inside ("reports that X had met Y 'pure fiction'" misparsed)
+    tokens = [
+        t
+        for t in claim.subtree
+        if t.i not in label
+        and not is_fiction(t)
+        and not (is_fiction(t.head) and t.dep_ in ("amod", "det", "punct", "advmod"))
+    ]
+    return _make(verb, deniers, tokens, claim, sent, lookup, c, memory, offset)
 
 
 # ---- memory -----------------------------------------------------------------------------------
