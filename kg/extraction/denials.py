@@ -272,6 +272,13 @@ def _trim(doc_tokens: Sequence[Token], first: int, last: int, sent: Span) -> tup
     return first, last
 
 
+def _fiction_word(tok: Token, d: DenialCues) -> bool:
+    """ "nonsense", "false", "a lie" (a noun or adjective: "she had lied" labels nothing)."""
+    return tok.pos_ in ("NOUN", "ADJ", "PROPN") and (
+        tok.lower_ in d.fiction or lemma(tok) in d.fiction
+    )
+
+
 def _label_tokens(noun: Token, d: DenialCues) -> set[int]:
     """What the denier says of the claim, or when, not the claim: "dismissed the story as
     nonsense", "called reports ... pure fiction", "denied the report on Tuesday"."""
@@ -280,11 +287,9 @@ def _label_tokens(noun: Token, d: DenialCues) -> set[int]:
         sub = list(ch.subtree)
         if (
             (ch.dep_ == "prep" and ch.lower_ in d.labelling_preps)
-            or ch.lower_ in d.fiction
-            or lemma(ch) in d.fiction
+            or _fiction_word(ch, d)
             or (ch.dep_ == "prep" and any(t.ent_type_ in ("DATE", "TIME") for t in sub))
-            or (ch.dep_ in ("prep", "amod", "appos") and any(
-                t.lower_ in d.fiction or lemma(t) in d.fiction for t in sub))
+            or (ch.dep_ in ("prep", "amod", "appos") and any(_fiction_word(t, d) for t in sub))
         ):
             out.update(t.i for t in sub)
     return out
@@ -778,16 +783,16 @@ def _fiction_denial(
                 break
     if claim is None:
         return None
-    label = _label_tokens(claim, d)
+    labelled = _label_tokens(claim, d)
 
     def is_fiction(t: Token) -> bool:
-        return t.lower_ in d.fiction or lemma(t) in d.fiction
+        return _fiction_word(t, d)
 
     # the label may hang deep inside ("reports that X had met Y 'pure fiction'" misparsed)
     tokens = [
         t
         for t in claim.subtree
-        if t.i not in label
+        if t.i not in labelled
         and not is_fiction(t)
         and not (is_fiction(t.head) and t.dep_ in ("amod", "det", "punct", "advmod"))
     ]
