@@ -130,6 +130,13 @@ def test_a_bare_report_is_the_claim_an_earlier_sentence_named() -> None:
     assert summary(text) == {("Piet Varga", "Daily Courier"), ("Anna Holt", "Daily Courier")}
 
 
+def test_a_planned_denial_by_the_speaker_of_a_relative_clause() -> None:
+    text = "A prosecutor ordered charges against Anna Holt, who said she would contest the charges."
+    (den,) = denials(text)
+    assert (den.subject, den.modality, den.attributed_to) == ("Anna Holt", "planned", None)
+    assert den.claim_text == "the charges"
+
+
 def test_a_reported_denial_is_attributed() -> None:
     (den,) = denials("The Daily Courier reported that Anna Holt denied her cabinet was split.")
     assert den.subject == "Anna Holt" and den.attributed_to == "Daily Courier"

@@ -26,6 +26,7 @@ from kg.extraction.context import (
     Compiled,
     Context,
     Lookup,
+    Source,
     _named_report_source,
     clause_context,
     lemma,
@@ -411,6 +412,8 @@ def _make(
         ctx = clause_context(trigger, lookup, c)
         if _reported_conj_speaker(trigger, c) is not None:
             ctx = replace(ctx, source=None)
+        elif ctx.source is not None and ctx.source.entity is None:
+            ctx = replace(ctx, source=_relative_speaker(trigger, lookup, c, ctx.source))
     if ctx.negative or ctx.question:
         return None  # "did not deny", "refused to deny", "whether he would deny"
     if trigger.tag_ in ("VBD", "VBZ", "VBP") and not any(
@@ -422,6 +425,25 @@ def _make(
         claim_noun, trimmed, sent, lookup, deniers, memory, offset, trigger, memory.cues
     )
     return DenialFrame(trigger, tuple(deniers), trimmed, claimant, ctx)
+
+
+def _relative_speaker(trigger: Token, lookup: Lookup, c: Compiled, source: Source) -> Source:
+    """ "X, who said he would contest the charges": the speaker is the relative pronoun's
+    antecedent (subject_of follows it), not "who"."""
+    cur = trigger
+    for _ in range(6):
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+        if lemma(cur) in c.reporting:
+            subj = _children(cur, "nsubj")
+            if subj and subj[0].tag_ in ("WP", "WDT"):
+                who = subject_of(cur)
+                ent = lookup(who) if who is not None else None
+                if ent is not None:
+                    return Source(ent.label, ent)
+            break
+    return source
 
 
 def _claimant(
