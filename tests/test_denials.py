@@ -96,6 +96,12 @@ def summary(text: str) -> set[tuple[str, str | None]]:
         # a hyphen inside a word is no clause break
         ("Anna Holt denied that the firm was selling chips at rock-bottom prices.",
          {("Anna Holt", None)}, "selling chips at rock-bottom prices"),
+        # "it" in the denied words: the denier speaking of itself, or (for a person denier)
+        # the subject of the clause the denial is joined to
+        ("The Kestish government refuses to accept Veridia's denials that it was implicated "
+         "in the bombing.", {("Veridia", None)}, "it was implicated in the bombing"),
+        ("Anna Holt admitted that the Orvik Bank subsidiary had sold bonds but denied that it "
+         "was dumping them.", {("Anna Holt", "Orvik Bank")}, "it was dumping them"),
         # "issued a denial of ..."
         ("Karl Brandt issued a denial of the allegations on Monday.",
          {("Karl Brandt", None)}, "the allegations"),

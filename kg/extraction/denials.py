@@ -484,12 +484,21 @@ def _claimant(
     doc = sent.doc
     for i in range(span[0], span[1] + 1):
         tok = doc[i]
+        if tok.pos_ == "PRON" and tok.dep_ in ("nsubj", "nsubjpass") and _may_be(tok, deniers):
+            continue  # "Syria denied it was implicated": the denier speaking of itself
         found = lookup(tok)
         if found is None and tok.pos_ == "PRON" and _thing_pronoun(tok):
             found = _joined_subject(trigger, lookup)
         if found is not None and found.id not in ids:
             return found
     return None
+
+
+def _may_be(pron: Token, deniers: Sequence[Entity]) -> bool:
+    """Whether a subject pronoun of the denied words can be the denier itself: "he" / "she"
+    for a person, "it" / "they" for a country or body."""
+    person = "Masc" in pron.morph.get("Gender", []) or "Fem" in pron.morph.get("Gender", [])
+    return any((e.type == "Person") == person for e in deniers)
 
 
 def _joined_subject(trigger: Token, lookup: Lookup) -> Entity | None:
