@@ -102,6 +102,11 @@ def summary(text: str) -> set[tuple[str, str | None]]:
          "in the bombing.", {("Veridia", None)}, "it was implicated in the bombing"),
         ("Anna Holt admitted that the Orvik Bank subsidiary had sold bonds but denied that it "
          "was dumping them.", {("Anna Holt", "Orvik Bank")}, "it was dumping them"),
+        # passives: the agent denies; with no agent nobody does (see the not-denials)
+        ("The report was denied by the Veridian defence ministry.",
+         {("Veridian defence ministry", None)}, "The report"),
+        ("The claims, which are denied by Karl Brandt, surfaced in May.",
+         {("Karl Brandt", None)}, "The claims"),
         # "issued a denial of ..."
         ("Karl Brandt issued a denial of the allegations on Monday.",
          {("Karl Brandt", None)}, "the allegations"),
@@ -172,6 +177,8 @@ def test_the_speaker_denies_a_joined_clause() -> None:
         "Veridia denied Karl Brandt a visa.",
         "Karl Brandt was denied entry to Kestland.",
         "Marta Kolar dismissed the minister on Friday.",
+        "The claims against three other councillors, which are denied, surfaced in May.",
+        "Anna Holt was dismissed by Karl Brandt.",
     ],
 )
 def test_not_a_denial(text: str) -> None:

@@ -362,7 +362,7 @@ def find_denials(
             frame = _headline_denial(tok, sent, lookup, c, d, memory, group, offset)
         elif (
             tok.pos_ == "NOUN"
-            and tok.dep_ in ("acl", "relcl")
+            and tok.dep_ in ("acl", "relcl", "appos")
             and lemma(tok.head) in d.claim_nouns
             and _headline_verb(tok, d)
         ):
@@ -547,6 +547,8 @@ def _verb_denial(
     subj = _reported_conj_speaker(verb, c) or subject_of(verb)
     # "X, who denied ...", "Europe, which disputes the claim": subject_of gives the antecedent
     deniers = _party_entities(subj, lookup, group, c, memory, verb) if subj is not None else []
+    if _children(verb, "auxpass") and not _children(verb, "dobj", "dative"):
+        return _passive_denial(verb, sent, lookup, c, d, memory, group, offset)
     if verb.dep_ in ("relcl", "acl") and lemma(verb.head) in d.claim_nouns:
         return _summing_denial(verb, sent, lookup, c, memory, group, offset)
     misparsed = _misparsed_report(verb, sent, lookup, c, d, memory, group, offset, deniers)
@@ -557,6 +559,34 @@ def _verb_denial(
         return None
     tokens, claim_noun = got
     return _make(verb, deniers, tokens, claim_noun, sent, lookup, c, memory, offset)
+
+
+def _passive_denial(
+    verb: Token, sent: Span, lookup: Lookup, c: Compiled, d: DenialCues, memory: DenialMemory,
+    group: GroupLookup | None, offset: int,
+) -> DenialFrame | None:
+    """ "The report was denied by the ministry", "claims which are denied by X": the agent
+    denies the passive subject (or the noun a relative clause hangs on). No agent, no denier
+    ("claims which are denied")."""
+    deniers: list[Entity] = []
+    for ag in _children(verb, "agent"):
+        for p in _children(ag, "pobj"):
+            deniers += _party_entities(p, lookup, group, c, memory, verb)
+    subj = _children(verb, "nsubjpass")
+    if not deniers or not subj:
+        return None
+    noun = verb.head if verb.dep_ == "relcl" and subj[0].tag_ in ("WDT", "WP") else subj[0]
+    if noun.pos_ not in ("NOUN", "PROPN") or lemma(noun) in d.not_objects:
+        return None
+    if lemma(noun) not in d.claim_nouns and lemma(verb) not in d.any_object:
+        return None
+    skip = _label_tokens(noun, d)
+    tokens = [t for t in noun.subtree if t.i not in skip]
+    if noun.i != subj[0].i:
+        # "the claims, which are denied by X, ...": the noun phrase before its relative clause
+        tokens = [t for t in tokens if t.i < verb.left_edge.i]
+    claim = noun if lemma(noun) in d.claim_nouns else None
+    return _make(verb, deniers, tokens, claim, sent, lookup, c, memory, offset)
 
 
 def _summing_denial(
