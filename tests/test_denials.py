@@ -96,6 +96,17 @@ def summary(text: str) -> set[tuple[str, str | None]]:
         # a hyphen inside a word is no clause break
         ("Anna Holt denied that the firm was selling chips at rock-bottom prices.",
          {("Anna Holt", None)}, "selling chips at rock-bottom prices"),
+        # "it" in the denied words: the denier speaking of itself, or (for a person denier)
+        # the subject of the clause the denial is joined to
+        ("The Kestish government refuses to accept Veridia's denials that it was implicated "
+         "in the bombing.", {("Veridia", None)}, "it was implicated in the bombing"),
+        ("Anna Holt admitted that the Orvik Bank subsidiary had sold bonds but denied that it "
+         "was dumping them.", {("Anna Holt", "Orvik Bank")}, "it was dumping them"),
+        # passives: the agent denies; with no agent nobody does (see the not-denials)
+        ("The report was denied by the Veridian defence ministry.",
+         {("Veridian defence ministry", None)}, "The report"),
+        ("The claims, which are denied by Karl Brandt, surfaced in May.",
+         {("Karl Brandt", None)}, "The claims"),
         # "issued a denial of ..."
         ("Karl Brandt issued a denial of the allegations on Monday.",
          {("Karl Brandt", None)}, "the allegations"),
@@ -130,6 +141,13 @@ def test_a_bare_report_is_the_claim_an_earlier_sentence_named() -> None:
     assert summary(text) == {("Piet Varga", "Daily Courier"), ("Anna Holt", "Daily Courier")}
 
 
+def test_a_planned_denial_by_the_speaker_of_a_relative_clause() -> None:
+    text = "A prosecutor ordered charges against Anna Holt, who said she would contest the charges."
+    (den,) = denials(text)
+    assert (den.subject, den.modality, den.attributed_to) == ("Anna Holt", "planned", None)
+    assert den.claim_text == "the charges"
+
+
 def test_a_reported_denial_is_attributed() -> None:
     (den,) = denials("The Daily Courier reported that Anna Holt denied her cabinet was split.")
     assert den.subject == "Anna Holt" and den.attributed_to == "Daily Courier"
@@ -159,6 +177,8 @@ def test_the_speaker_denies_a_joined_clause() -> None:
         "Veridia denied Karl Brandt a visa.",
         "Karl Brandt was denied entry to Kestland.",
         "Marta Kolar dismissed the minister on Friday.",
+        "The claims against three other councillors, which are denied, surfaced in May.",
+        "Anna Holt was dismissed by Karl Brandt.",
     ],
 )
 def test_not_a_denial(text: str) -> None:

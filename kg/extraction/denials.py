@@ -25,6 +25,7 @@ from kg.extraction.context import (
     Compiled,
     Context,
     Lookup,
+    Source,
     _named_report_source,
     clause_context,
     lemma,
@@ -70,6 +71,7 @@ class DenialCues:
     content_preps: frozenset[str]
     truth_preps: frozenset[str]
     labelling: frozenset[str]
+    labelling_preps: frozenset[str]
     type_name: str
 
 
@@ -122,6 +124,7 @@ def _build_cues(lexicon: Lexicon) -> DenialCues:
         content_preps=_lower(cue("denial_content_preps")),
         truth_preps=_lower(cue("truth_preps")),
         labelling=_lower(cue("labelling_verbs")),
+        labelling_preps=_lower(cue("labelling_preps")),
         type_name=type_name,
     )
 
@@ -269,6 +272,29 @@ def _trim(doc_tokens: Sequence[Token], first: int, last: int, sent: Span) -> tup
     return first, last
 
 
+def _fiction_word(tok: Token, d: DenialCues) -> bool:
+    """ "nonsense", "false", "a lie" (a noun or adjective: "she had lied" labels nothing)."""
+    return tok.pos_ in ("NOUN", "ADJ", "PROPN") and (
+        tok.lower_ in d.fiction or lemma(tok) in d.fiction
+    )
+
+
+def _label_tokens(noun: Token, d: DenialCues) -> set[int]:
+    """What the denier says of the claim, or when, not the claim: "dismissed the story as
+    nonsense", "called reports ... pure fiction", "denied the report on Tuesday"."""
+    out: set[int] = set()
+    for ch in noun.children:
+        sub = list(ch.subtree)
+        if (
+            (ch.dep_ == "prep" and ch.lower_ in d.labelling_preps)
+            or _fiction_word(ch, d)
+            or (ch.dep_ == "prep" and any(t.ent_type_ in ("DATE", "TIME") for t in sub))
+            or (ch.dep_ in ("prep", "amod", "appos") and any(_fiction_word(t, d) for t in sub))
+        ):
+            out.update(t.i for t in sub)
+    return out
+
+
 def _verb_claim(verb: Token, d: DenialCues) -> tuple[list[Token], Token | None] | None:
     """The denied words under a denial verb and the claim noun among them (if any)."""
     objs = _children(verb, "dobj")
@@ -284,13 +310,7 @@ def _verb_claim(verb: Token, d: DenialCues) -> tuple[list[Token], Token | None] 
             return None
         if lemma(ob) in d.not_objects or ob.lower_ in d.not_objects:
             return None
-        # "dismissed the story as nonsense": the label is the denial's, not the claim's
-        label = {
-            t.i
-            for p in _children(ob, "prep")
-            if any(lemma(g) in d.fiction or g.lower_ in d.fiction for g in p.subtree)
-            for t in p.subtree
-        }
+        label = _label_tokens(ob, d)
         tokens = [t for t in ob.subtree if t.i not in label]
         # "denied the ban had led to ...": the object is the subject of a clause the parser
         # hung off the verb beside it
@@ -341,7 +361,7 @@ def find_denials(
             frame = _headline_denial(tok, sent, lookup, c, d, memory, group, offset)
         elif (
             tok.pos_ == "NOUN"
-            and tok.dep_ in ("acl", "relcl")
+            and tok.dep_ in ("acl", "relcl", "appos")
             and lemma(tok.head) in d.claim_nouns
             and _headline_verb(tok, d)
         ):
@@ -391,6 +411,8 @@ def _make(
         ctx = clause_context(trigger, lookup, c)
         if _reported_conj_speaker(trigger, c) is not None:
             ctx = replace(ctx, source=None)
+        elif ctx.source is not None and ctx.source.entity is None:
+            ctx = replace(ctx, source=_relative_speaker(trigger, lookup, c, ctx.source))
     if ctx.negative or ctx.question:
         return None  # "did not deny", "refused to deny", "whether he would deny"
     if trigger.tag_ in ("VBD", "VBZ", "VBP") and not any(
@@ -402,6 +424,25 @@ def _make(
         claim_noun, trimmed, sent, lookup, deniers, memory, offset, trigger, memory.cues
     )
     return DenialFrame(trigger, tuple(deniers), trimmed, claimant, ctx)
+
+
+def _relative_speaker(trigger: Token, lookup: Lookup, c: Compiled, source: Source) -> Source:
+    """ "X, who said he would contest the charges": the speaker is the relative pronoun's
+    antecedent (subject_of follows it), not "who"."""
+    cur = trigger
+    for _ in range(6):
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+        if lemma(cur) in c.reporting:
+            subj = _children(cur, "nsubj")
+            if subj and subj[0].tag_ in ("WP", "WDT"):
+                who = subject_of(cur)
+                ent = lookup(who) if who is not None else None
+                if ent is not None:
+                    return Source(ent.label, ent)
+            break
+    return source
 
 
 def _claimant(
@@ -442,12 +483,21 @@ def _claimant(
     doc = sent.doc
     for i in range(span[0], span[1] + 1):
         tok = doc[i]
+        if tok.pos_ == "PRON" and tok.dep_ in ("nsubj", "nsubjpass") and _may_be(tok, deniers):
+            continue  # "Syria denied it was implicated": the denier speaking of itself
         found = lookup(tok)
         if found is None and tok.pos_ == "PRON" and _thing_pronoun(tok):
             found = _joined_subject(trigger, lookup)
         if found is not None and found.id not in ids:
             return found
     return None
+
+
+def _may_be(pron: Token, deniers: Sequence[Entity]) -> bool:
+    """Whether a subject pronoun of the denied words can be the denier itself: "he" / "she"
+    for a person, "it" / "they" for a country or body."""
+    person = "Masc" in pron.morph.get("Gender", []) or "Fem" in pron.morph.get("Gender", [])
+    return any((e.type == "Person") == person for e in deniers)
 
 
 def _joined_subject(trigger: Token, lookup: Lookup) -> Entity | None:
@@ -496,6 +546,8 @@ def _verb_denial(
     subj = _reported_conj_speaker(verb, c) or subject_of(verb)
     # "X, who denied ...", "Europe, which disputes the claim": subject_of gives the antecedent
     deniers = _party_entities(subj, lookup, group, c, memory, verb) if subj is not None else []
+    if _children(verb, "auxpass") and not _children(verb, "dobj", "dative"):
+        return _passive_denial(verb, sent, lookup, c, d, memory, group, offset)
     if verb.dep_ in ("relcl", "acl") and lemma(verb.head) in d.claim_nouns:
         return _summing_denial(verb, sent, lookup, c, memory, group, offset)
     misparsed = _misparsed_report(verb, sent, lookup, c, d, memory, group, offset, deniers)
@@ -506,6 +558,34 @@ def _verb_denial(
         return None
     tokens, claim_noun = got
     return _make(verb, deniers, tokens, claim_noun, sent, lookup, c, memory, offset)
+
+
+def _passive_denial(
+    verb: Token, sent: Span, lookup: Lookup, c: Compiled, d: DenialCues, memory: DenialMemory,
+    group: GroupLookup | None, offset: int,
+) -> DenialFrame | None:
+    """ "The report was denied by the ministry", "claims which are denied by X": the agent
+    denies the passive subject (or the noun a relative clause hangs on). No agent, no denier
+    ("claims which are denied")."""
+    deniers: list[Entity] = []
+    for ag in _children(verb, "agent"):
+        for p in _children(ag, "pobj"):
+            deniers += _party_entities(p, lookup, group, c, memory, verb)
+    subj = _children(verb, "nsubjpass")
+    if not deniers or not subj:
+        return None
+    noun = verb.head if verb.dep_ == "relcl" and subj[0].tag_ in ("WDT", "WP") else subj[0]
+    if noun.pos_ not in ("NOUN", "PROPN") or lemma(noun) in d.not_objects:
+        return None
+    if lemma(noun) not in d.claim_nouns and lemma(verb) not in d.any_object:
+        return None
+    skip = _label_tokens(noun, d)
+    tokens = [t for t in noun.subtree if t.i not in skip]
+    if noun.i != subj[0].i:
+        # "the claims, which are denied by X, ...": the noun phrase before its relative clause
+        tokens = [t for t in tokens if t.i < verb.left_edge.i]
+    claim = noun if lemma(noun) in d.claim_nouns else None
+    return _make(verb, deniers, tokens, claim, sent, lookup, c, memory, offset)
 
 
 def _summing_denial(
@@ -763,7 +843,20 @@ def _fiction_denial(
                 break
     if claim is None:
         return None
-    return _make(verb, deniers, list(claim.subtree), claim, sent, lookup, c, memory, offset)
+    labelled = _label_tokens(claim, d)
+
+    def is_fiction(t: Token) -> bool:
+        return _fiction_word(t, d)
+
+    # the label may hang deep inside ("reports that X had met Y 'pure fiction'" misparsed)
+    tokens = [
+        t
+        for t in claim.subtree
+        if t.i not in labelled
+        and not is_fiction(t)
+        and not (is_fiction(t.head) and t.dep_ in ("amod", "det", "punct", "advmod"))
+    ]
+    return _make(verb, deniers, tokens, claim, sent, lookup, c, memory, offset)
 
 
 # ---- memory -----------------------------------------------------------------------------------
