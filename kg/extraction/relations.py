@@ -548,6 +548,10 @@ class _Extractor:
                         return True
                     if g.dep_ == "pobj" and lemma(g) in ("call", "line"):
                         return True
+                    if g.dep_ == "pobj" and lemma(g) in self.c.modifier_nouns and (
+                        self._phone_noun(g)
+                    ):
+                        return True  # "in a telephone conversation, A and B discussed ..."
         return False
 
     def _is_phone_call(self, tok: Token) -> bool:
