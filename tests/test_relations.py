@@ -1176,6 +1176,13 @@ def test_a_plain_fact_before_is_not_the_report() -> None:
          [("visited", "Anna Holt", "Lisbon", P, PL)]),
         ("During his stay in Lisbon, Lind was also scheduled to meet with Felix Braun.",
          [("visited", "Lind", "Lisbon", P, A), ("met", "Lind", "Felix Braun", P, PL)]),
+        ("Kolar discussed the idea with Felix Braun during his time in office.",
+         [("met", "Kolar", "Felix Braun", P, A)]),
+        ("Kolar discussed the idea with Felix Braun by telephone.",
+         [("called", "Kolar", "Felix Braun", P, A)]),
+        ("In a telephone conversation on Thursday, Ilona Varga and Luis Andrade discussed "
+         "energy prices.", [("called", "Ilona Varga", "Luis Andrade", P, A)]),
+        ("Kolar had dinner with Felix Braun in Vienna.", [("met", "Kolar", "Felix Braun", P, A)]),
         # a visit to a person in a city stays a meeting
         ("Anna Holt visited Felix Braun in Lisbon.", [("met", "Anna Holt", "Felix Braun", P, A)]),
     ],
@@ -1202,6 +1209,13 @@ def test_cameo_triggers(sentence: str, expected: list[Rel]) -> None:
         # a present-tense verb with the current period is a schedule (headline style)
         ("Queen Anna visits Marovia this week.", [("visited", "Anna", "Marovia", P, PL)]),
         ("Queen Anna visited Marovia this week.", [("visited", "Anna", "Marovia", P, A)]),
+        ("Anna Holt is currently on a high-profile tour of Africa to promote the plan.",
+         [("visited", "Anna Holt", "Africa", P, A)]),
+        # an event noun described in the present tense is not reported as done
+        ("Mr Lind's Lisbon trip is part of regular meetings with Portuguese ministers.",
+         [("visited", "Lind", "Lisbon", P, PL)]),
+        ("Kolar was speaking for the first time since returning from his holiday in Egypt.",
+         [("visited", "Kolar", "Egypt", P, A)]),
         # a past narrative with "the next day" is no plan
         ("Anna Holt met Piet Lind in Lisbon the next day.",
          [("met", "Anna Holt", "Piet Lind", P, A)]),

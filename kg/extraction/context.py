@@ -83,6 +83,7 @@ class Compiled:
     representatives: frozenset[str] = frozenset()
     future_time: frozenset[str] = frozenset()
     current_time: frozenset[str] = frozenset()
+    arrangement: frozenset[str] = frozenset()
     containing: frozenset[str] = frozenset()
     outlet_verbs: frozenset[str] = frozenset()
     summon_preps: frozenset[str] = frozenset()
@@ -188,6 +189,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         representatives=_set(cue("representative_nouns")),
         future_time=_set(cue("future_time")),
         current_time=_set(cue("current_time")),
+        arrangement=_set(cue("arrangement_verbs")),
         containing=_set(cue("containing_preps")),
         outlet_verbs=_set(cue("outlet_verbs")),
         summon_preps=_set(cue("summon_preps")),
@@ -636,6 +638,13 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     modality = hmod
                     if hmod == "hypothetical" and _has_if_clause(head):
                         modality = "hypothetical"
+                if (
+                    dep == "xcomp"
+                    and hl in c.arrangement
+                    and modality == "actual"
+                    and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in tok.children)
+                ):
+                    modality = "planned"  # "is to visit", "was to meet"
                 if dep == "xcomp" and hl in c.readiness and modality == "actual":
                     modality = "hypothetical"  # "was ready to meet X": willing, not done
                 if hneg:
@@ -705,6 +714,16 @@ def _future_dated(trigger: Token, c: Compiled) -> bool:
     verb = trigger
     if trigger.pos_ in ("NOUN", "PROPN"):
         if any(_names_future(ch, c) for ch in trigger.children if ch.dep_ != "prep"):
+            return True
+        head = trigger.head
+        if (
+            trigger.dep_ == "nsubj"
+            and lemma(head) in c.arrangement
+            and head.tag_ in ("VBZ", "VBP")
+            and not any(ch.dep_ in ("aux", "auxpass") for ch in head.children)
+        ):
+            # "X's China trip is part of ...": an event described in the present tense is
+            # under way or ahead; it is not reported as done
             return True
         if trigger.dep_ not in ("dobj", "nsubj", "nsubjpass") or trigger.head.i == trigger.i:
             return False
