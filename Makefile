@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-newskg
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test lint bench docs clean eval-realnews
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ bench: $(STAMP)
 # Regenerate the example outputs in docs/SPARQL.md (builds the demo graph in a temp dir).
 docs: $(STAMP)
 	$(PY) docs/sparql_examples.py
+
+# The real-news development set: restore it first into .realnews
+# (../shared/data/realnews/README.md); its texts are third-party and never committed.
+eval-realnews: $(STAMP)
+	$(VENV)/bin/kg eval --gold .realnews/gold.jsonl .realnews/articles
+	$(VENV)/bin/kg extract .realnews/articles .realnews/tricky_sources -o .realnews/tricky-pred.jsonl
+	$(VENV)/bin/kg eval --gold .realnews/tricky.jsonl .realnews/tricky-pred.jsonl
 
 clean:
 	rm -rf out $(VENV) .mypy_cache .ruff_cache .pytest_cache
