@@ -1168,7 +1168,7 @@ def test_a_plain_fact_before_is_not_the_report() -> None:
         ("President Garcia had recently spoken by telephone with Mexican President Tomas Reyes.",
          [("called", "Garcia", "Tomas Reyes", P, A)]),
         ("Kolar defeated Moscow-backed candidate Viktor Lind at the polls.",
-         [("supported", "Moscow", "Viktor Lind", P, A)]),
+         [("supported", "Russia", "Viktor Lind", P, A)]),  # the capital acts for its country
         ("Veridia gave strong support to Marovia.", [("supported", "Veridia", "Marovia", P, A)]),
         ("Lind briefly visited the tomb of Anton Weber in Lisbon.",
          [("visited", "Lind", "Lisbon", P, A)]),

@@ -878,6 +878,10 @@ class _Resolver:
         dep = tok.dep_
         if dep in _SUBJ_DEPS or dep == "poss" or any(c.dep_ == "case" for c in tok.children):
             return True
+        if dep in ("npadvmod", "compound", "nmod") and tok.head.tag_ == "VBN" and any(
+            c.tag_ == "HYPH" for c in tok.head.children
+        ):
+            return True  # "Moscow-backed candidate": the agent of the participle
         if dep in ("dobj", "dative", "iobj", "obj"):
             return _norm(tok.head.lemma_) not in self.data.city_verbs
         return dep == "pobj" and tok.head.lower_ in self._ACTOR_PREPS and (
