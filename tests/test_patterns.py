@@ -14,6 +14,7 @@ from kg.extraction.patterns import _matcher, load_patterns, parse_patterns
 
 PATTERNS = load_patterns()
 EXAMPLES = [(p.name, ex) for p in PATTERNS for ex in p.examples]
+BY_NAME = {p.name: p for p in PATTERNS}
 SYMMETRIC = {"met", "called"}
 
 
@@ -39,6 +40,12 @@ def test_pattern_examples(name: str, example: object) -> None:
             f"{name}: {(rtype, subject, obj)} not in "
             f"{[(r.type, r.subject, r.object) for r in recs]}"
         )
+    if not example.relations:  # type: ignore[attr-defined]
+        # a counter-example: the pattern's types must not come out of it
+        pattern = BY_NAME[name]
+        types = set(pattern.types) | ({pattern.yields} if pattern.yields else set())
+        wrong = [r for r in recs if not types or r.type in types]
+        assert not wrong, [(r.type, r.subject, r.object) for r in wrong]
 
 
 def test_every_pattern_compiles_and_has_an_example() -> None:
@@ -74,6 +81,8 @@ _GOOD = {
         ({"trigger": "adverb"}, r"trigger must be one of"),
         ({"types": ["befriended"]}, r"unknown relation type"),
         ({"confidence": 3}, r"confidence must be in"),
+        ({"trigger": "any"}, r"'yields' goes with trigger: any"),
+        ({"yields": "met"}, r"'yields' goes with trigger: any"),
     ],
 )
 def test_bad_patterns_are_clear_errors_with_the_line(

@@ -33,10 +33,10 @@ if TYPE_CHECKING:
 
 PATTERNS_PATH = ONTOLOGY_DIR / "patterns.yaml"
 
-TriggerClass = Literal["verb", "noun", "adjective"]
-_TRIGGER_CLASSES: tuple[TriggerClass, ...] = ("verb", "noun", "adjective")
+TriggerClass = Literal["verb", "noun", "adjective", "any"]
+_TRIGGER_CLASSES: tuple[TriggerClass, ...] = ("verb", "noun", "adjective", "any")
 _KEYS = {
-    "name", "doc", "trigger", "types", "confidence", "match", "subject", "object",
+    "name", "doc", "trigger", "types", "yields", "confidence", "match", "subject", "object",
     "not_party", "examples",
 }  # fmt: skip
 _REQUIRED = ("name", "doc", "trigger", "confidence", "match", "subject", "object", "examples")
@@ -59,6 +59,8 @@ class ArgumentPattern:
     doc: str
     trigger: TriggerClass
     types: tuple[str, ...]
+    #: the type a pattern with ``trigger: any`` yields (its words are in the pattern itself)
+    yields: str | None
     confidence: float
     match: tuple[Mapping[str, Any], ...]
     subject: str
@@ -142,6 +144,11 @@ def parse_patterns(
         rtypes = tuple(raw.get("types") or ())
         if types is not None and any(t not in types for t in rtypes):
             raise _fail(where, f"pattern {name!r}: unknown relation type in {list(rtypes)}")
+        yields = raw.get("yields")
+        if (raw["trigger"] == "any") != (yields is not None):
+            raise _fail(where, f"pattern {name!r}: 'yields' goes with trigger: any, and only")
+        if yields is not None and types is not None and yields not in types:
+            raise _fail(where, f"pattern {name!r}: yields an unknown relation type {yields!r}")
         conf = raw["confidence"]
         if not isinstance(conf, (int, float)) or not 0 < conf <= 1:
             raise _fail(where, f"pattern {name!r}: confidence must be in (0, 1]")
@@ -154,6 +161,7 @@ def parse_patterns(
                 doc=str(raw["doc"]),
                 trigger=raw["trigger"],
                 types=rtypes,
+                yields=None if yields is None else str(yields),
                 confidence=float(conf),
                 match=tuple(match),
                 subject=str(raw["subject"]),

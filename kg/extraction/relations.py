@@ -492,6 +492,8 @@ class _Extractor:
             p, trig = m.pattern, m.tokens["trigger"]
             table = {"verb": self.c.verbs, "noun": self.c.nouns}.get(p.trigger, self.c.adjectives)
             types = dict.fromkeys((*table.get(lemma(trig), ()), *table.get(trig.lower_, ())))
+            if p.yields is not None:
+                types = {p.yields: None}
             if p.trigger == "verb" and trig.pos_ not in ("VERB", "AUX"):
                 continue
             if any(self._role_parties(m.tokens[r], None) for r in p.not_party):
