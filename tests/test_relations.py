@@ -1183,6 +1183,11 @@ def test_a_plain_fact_before_is_not_the_report() -> None:
         ("In a telephone conversation on Thursday, Ilona Varga and Luis Andrade discussed "
          "energy prices.", [("called", "Ilona Varga", "Luis Andrade", P, A)]),
         ("Kolar had dinner with Felix Braun in Vienna.", [("met", "Kolar", "Felix Braun", P, A)]),
+        ("Yelena Sorokina is backed by the three largest parties and was endorsed on Monday "
+         "by the Marovian Bar Association.",
+         [("supported", "Marovian Bar Association", "Yelena Sorokina", P, A)]),
+        ("Veridia and Kestland pledged 3.5 billion euros in support for Aldmark on Tuesday.",
+         [("supported", "Veridia", "Aldmark", P, A), ("supported", "Kestland", "Aldmark", P, A)]),
         # a visit to a person in a city stays a meeting
         ("Anna Holt visited Felix Braun in Lisbon.", [("met", "Anna Holt", "Felix Braun", P, A)]),
     ],

@@ -615,7 +615,12 @@ class _Extractor:
                             replace(x, penalty=x.penalty + 0.05) for x in self.parties(p, rtype)
                         )
             patients: list[_Party] = []
-            for sp in _children(tok, "nsubjpass"):
+            subjects = _children(tok, "nsubjpass")
+            if not subjects and tok.dep_ == "conj":
+                # "X is backed by A and was endorsed by B": the conjunct shares X
+                inherited = subject_of(tok)
+                subjects = [inherited] if inherited is not None else []
+            for sp in subjects:
                 patients.extend(self.parties(sp, rtype))
             return agents, patients
         subj_tok = subject_of(tok)
@@ -929,6 +934,14 @@ class _Extractor:
                 thanked = [p for d in _children(verb, "dobj") for p in self.parties(d)]
                 thanker = self.parties(subject_of(verb))
                 return self._pairs(tok, rtype, thanked or agents, thanker, conf - 0.05)
+            if (
+                not agents
+                and gov.lower_ == "in"
+                and verb.pos_ == "NOUN"
+                and verb.dep_ == "dobj"
+                and verb.head.pos_ == "VERB"
+            ):
+                verb = verb.head  # "pledged 3.5 billion euros in support for X": who pledged
             if not agents and verb.pos_ not in ("VERB", "AUX") and gov.lower_ in _TIME_PREPS:
                 # "dismissed the story ... during a visit to Halden": the clause's subject
                 for anc in verb.ancestors:
