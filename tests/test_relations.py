@@ -1183,6 +1183,9 @@ def test_a_plain_fact_before_is_not_the_report() -> None:
         ("In a telephone conversation on Thursday, Ilona Varga and Luis Andrade discussed "
          "energy prices.", [("called", "Ilona Varga", "Luis Andrade", P, A)]),
         ("Kolar had dinner with Felix Braun in Vienna.", [("met", "Kolar", "Felix Braun", P, A)]),
+        # the topic's own "between" phrase names no party of the discussion
+        ("Anna Holt will meet Piet Varga to discuss relations between Veridia and Marovia.",
+         [("met", "Anna Holt", "Piet Varga", P, PL)]),
         ("Yelena Sorokina is backed by the three largest parties and was endorsed on Monday "
          "by the Marovian Bar Association.",
          [("supported", "Marovian Bar Association", "Yelena Sorokina", P, A)]),

@@ -618,8 +618,8 @@ class _Extractor:
             subjects = _children(tok, "nsubjpass")
             if not subjects and tok.dep_ == "conj":
                 # "X is backed by A and was endorsed by B": the conjunct shares X
-                inherited = subject_of(tok)
-                subjects = [inherited] if inherited is not None else []
+                shared = subject_of(tok)
+                subjects = [shared] if shared is not None else []
             for sp in subjects:
                 patients.extend(self.parties(sp, rtype))
             return agents, patients
@@ -711,11 +711,14 @@ class _Extractor:
                 for p in self._prep_objects(tok, ("by", "on", "over"))
                 if lemma(p) in self.c.phone_words
             ]
+        topics: list[Token] = []
         if lemma(tok) in self.c.modifier_verbs:
-            # "discussed the tariffs with X in a phone call": "with X" hung on the topic
-            prep_heads += [ob for ob in _children(tok, "dobj") if not self.parties(ob)]
-        for head in prep_heads:
-            for pob in self._prep_objects(head, preps):
+            # "discussed the tariffs with X in a phone call": "with X" hung on the topic (not
+            # "discussed relations between A and B": the topic's own parties)
+            topics = [ob for ob in _children(tok, "dobj") if not self.parties(ob)]
+        for head in (*prep_heads, *topics):
+            wanted = [p for p in preps if p != "between"] if head in topics else preps
+            for pob in self._prep_objects(head, wanted):
                 objects.extend(self.parties(pob, rtype))
         if not objects and other_object and not phrase:
             # "A and B hosted the conference": a non-party object, not a meeting of A and B
