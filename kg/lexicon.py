@@ -99,7 +99,7 @@ CUES = frozenset(
         "denial_not_objects", "denial_nouns", "denial_agent_preps", "denial_content_preps",
         "truth_preps", "denial_support_verbs", "truth_nouns", "plea_verbs", "guilt_words",
         "innocence_words", "claiming_verbs", "wire_notes",
-        "labelling_preps", "arrangement_verbs",
+        "labelling_preps", "arrangement_verbs", "occasion_nouns",
     }
 )  # fmt: skip
 TOP_KEYS: dict[str, Kind] = {"version": "int", "types": "mapping", "cues": "mapping"}

@@ -84,6 +84,7 @@ class Compiled:
     future_time: frozenset[str] = frozenset()
     current_time: frozenset[str] = frozenset()
     arrangement: frozenset[str] = frozenset()
+    occasion_nouns: frozenset[str] = frozenset()
     containing: frozenset[str] = frozenset()
     outlet_verbs: frozenset[str] = frozenset()
     summon_preps: frozenset[str] = frozenset()
@@ -190,6 +191,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         future_time=_set(cue("future_time")),
         current_time=_set(cue("current_time")),
         arrangement=_set(cue("arrangement_verbs")),
+        occasion_nouns=_set(cue("occasion_nouns")),
         containing=_set(cue("containing_preps")),
         outlet_verbs=_set(cue("outlet_verbs")),
         summon_preps=_set(cue("summon_preps")),

@@ -732,6 +732,7 @@ class _Extractor:
             and len({g.entity.id for g in guests}) >= 2
             and any(
                 rtype in self.c.nouns.get(lemma(p), ())
+                and lemma(p) not in self.c.occasion_nouns
                 and not any(
                     m.lower_ in self.c.separate_words for m in p.children if m.dep_ == "amod"
                 )
