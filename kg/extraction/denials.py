@@ -32,13 +32,20 @@ from kg.extraction.context import (
     resolve_source,
     subject_of,
 )
-from kg.lexicon import Lexicon, object_optional
+from kg.lexicon import Lexicon, denial_type, flagged_types
 from kg.model import Entity, RelationRecord
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["DenialCues", "DenialFrame", "DenialMemory", "add_statement_denials", "find_denials"]
+__all__ = [
+    "DenialCues",
+    "DenialFrame",
+    "DenialMemory",
+    "add_statement_denials",
+    "denial_cues",
+    "find_denials",
+]
 
 GroupLookup = Callable[["Token"], "tuple[Entity, ...]"]
 
@@ -72,6 +79,7 @@ class DenialCues:
     truth_preps: frozenset[str]
     labelling: frozenset[str]
     labelling_preps: frozenset[str]
+    accusation_nouns: frozenset[str]
     type_name: str
 
 
@@ -80,6 +88,11 @@ def _lower(values: Iterable[str]) -> frozenset[str]:
 
 
 _CUES: dict[int, tuple[Lexicon, DenialCues]] = {}
+
+
+def denial_cues(lexicon: Lexicon) -> DenialCues:
+    """The denial cues of ``lexicon`` (built once per Lexicon object)."""
+    return _cues_for(lexicon)
 
 
 def _cues_for(lexicon: Lexicon) -> DenialCues:
@@ -95,10 +108,8 @@ def _cues_for(lexicon: Lexicon) -> DenialCues:
 def _build_cues(lexicon: Lexicon) -> DenialCues:
     cue = lexicon.cue
     denial = _lower(cue("denial"))
-    # the relation type of denials: the one whose object may be absent (object_optional)
-    type_name = next(
-        (n for n in sorted(lexicon.types) if object_optional(n, lexicon)), "denied"
-    )
+    # the relation type of denials: the one found only from the clause it governs
+    type_name = denial_type(lexicon.types) or ""
     verbs = _lower(lexicon.types[type_name].verbs) if type_name in lexicon.types else frozenset()
     nouns = _lower(lexicon.types[type_name].nouns) if type_name in lexicon.types else frozenset()
     return DenialCues(
@@ -125,6 +136,10 @@ def _build_cues(lexicon: Lexicon) -> DenialCues:
         truth_preps=_lower(cue("truth_preps")),
         labelling=_lower(cue("labelling_verbs")),
         labelling_preps=_lower(cue("labelling_preps")),
+        # an accusation noun: the listed ones and the nouns of the accusing types
+        accusation_nouns=_lower(cue("accusation_nouns")) | _lower(
+            n for t in flagged_types(lexicon.types, "speech_act") for n in lexicon.types[t].nouns
+        ),
         type_name=type_name,
     )
 
