@@ -52,6 +52,8 @@ GroupLookup = Callable[["Token"], "tuple[Entity, ...]"]
 _CLAUSE_BREAKS = frozenset(["-", "–", "—", ";", ":", "--"])
 #: how far back (characters) a bare "the report" / "that quote" looks for who made the claim
 _CLAIMANT_REACH = 1500
+#: the shortest verb stem an event noun is matched on ("cancel" in "the cancellation")
+_STEM_MIN = 4
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,11 @@ class DenialMemory:
 
     claimants: list[tuple[int, Entity]] = field(default_factory=list)
     speakers: dict[str, Entity] = field(default_factory=dict)
+    #: (article offset, verb lemma, subject, first named object) of each act told with a named
+    #: subject ("Baker has cancelled a trip"), for a later "the cancellation" in a denied claim
+    acts: list[tuple[int, str, Entity, Entity | None]] = field(default_factory=list)
+    #: the previous sentence: (its segment offset, the entities it names in order)
+    previous: tuple[int, tuple[Entity, ...]] = (-1, ())
     #: the lexicon's denial cues (set by :func:`find_denials`)
     cues: DenialCues | None = None
 
@@ -505,7 +512,61 @@ def _claimant(
             found = _joined_subject(trigger, lookup)
         if found is not None and found.id not in ids:
             return found
+    act = _act_of_event_noun(span, sent, deniers, memory, offset + trigger.idx)
+    if act is not None:
+        return act
+    return _previous_party(span, sent, deniers, memory, offset)
+
+
+def _act_of_event_noun(
+    span: tuple[int, int], sent: Span, deniers: Sequence[Entity], memory: DenialMemory,
+    here: int,
+) -> Entity | None:
+    """ "The spokesman denied the cancellation was linked to ...": a definite noun naming an
+    act ("the cancellation", "the visit") refers back to the act an earlier sentence told
+    ("Baker has cancelled a trip"), whose doer (or, when the doer is the denier, whose other
+    party) is the other party of the denied words. The noun is matched to the verb by its stem
+    ("cancel" / "cancellation", "postpone" / "postponement"), the latest act first."""
+    ids = {e.id for e in deniers}
+    doc = sent.doc
+    for i in range(span[0], span[1] + 1):
+        tok = doc[i]
+        if tok.pos_ != "NOUN" or not any(
+            ch.dep_ == "det" and _definite(ch) for ch in tok.children
+        ):
+            continue
+        noun = lemma(tok)
+        for pos, verb, doer, obj in reversed(memory.acts):
+            if pos >= here or here - pos > _CLAIMANT_REACH:
+                continue
+            stem = verb[:-1] if verb.endswith("e") else verb
+            if len(stem) < _STEM_MIN or not noun.startswith(stem):
+                continue
+            other = doer if doer.id not in ids else obj
+            if other is not None and other.id not in ids:
+                return other
+            break
+        return None  # the first definite noun is what the claim is about
     return None
+
+
+def _previous_party(
+    span: tuple[int, int], sent: Span, deniers: Sequence[Entity], memory: DenialMemory,
+    offset: int,
+) -> Entity | None:
+    """ "Mr Chirac will miss an address from Iyad Allawi. Mr Chirac denied there was any snub":
+    denied words that name no party and refer to no earlier act are about what the sentence
+    just before (in the same paragraph) told of the denier: its other party is the object."""
+    seg, named = memory.previous
+    if seg != offset or not named:
+        return None
+    ids = {e.id for e in deniers}
+    if not any(e.id in ids for e in named):
+        return None
+    doc = sent.doc
+    if any(doc[i].pos_ == "PRON" and doc[i].dep_ == "poss" for i in range(span[0], span[1] + 1)):
+        return None  # "his forecasts": the claim is about the denier's own things
+    return next((e for e in named if e.id not in ids), None)
 
 
 def _may_be(pron: Token, deniers: Sequence[Entity]) -> bool:
@@ -882,6 +943,19 @@ def remember(
 ) -> None:
     """Note the named makers of claims and the owners of speaker nouns in this sentence."""
     d = _cues_for(lexicon)
+    seen: list[Entity] = []
+    for tok in sent:
+        ent = lookup(tok)
+        if ent is not None and all(ent.id != e.id for e in seen):
+            seen.append(ent)
+        if tok.pos_ == "VERB" and len(lemma(tok)) >= _STEM_MIN:
+            doer = subject_of(tok)
+            doer_ent = lookup(doer) if doer is not None else None
+            if doer_ent is not None:
+                objs = [lookup(o) for o in _children(tok, "dobj")]
+                obj = next((o for o in objs if o is not None), None)
+                memory.acts.append((offset + tok.idx, lemma(tok), doer_ent, obj))
+    memory.previous = (offset, tuple(seen))
     for tok in sent:
         lem = lemma(tok)
         if tok.pos_ == "VERB" and (
