@@ -163,6 +163,12 @@ class DenialMemory:
     acts: list[tuple[int, str, Entity, Entity | None]] = field(default_factory=list)
     #: the previous sentence: (its segment offset, the entities it names in order)
     previous: tuple[int, tuple[Entity, ...]] = (-1, ())
+    #: every entity the article named so far, in order of first mention
+    named: dict[str, Entity] = field(default_factory=dict)
+    #: the segment offset of the sentence being read (set by :func:`find_denials`)
+    segment: int = -1
+    #: the genders ("Masc", "Fem") of the pronouns the entity stage resolved to each entity
+    genders: dict[str, set[str]] = field(default_factory=dict)
     #: the lexicon's denial cues (set by :func:`find_denials`)
     cues: DenialCues | None = None
 
@@ -228,12 +234,14 @@ def _party_entities(
         if ent is None and t.pos_ == "NOUN" and lemma(t) in c.representatives:
             for ch in t.children:
                 if ch.dep_ in ("compound", "poss", "amod") and ch.i < t.i:
-                    owner = lookup(ch)
+                    owner = lookup(ch) or _named_by_head(ch, memory)
                     if owner is not None and owner.type != "Person":
                         ent = owner
                         break
         if ent is None and t.pos_ == "NOUN":
             ent = _same_words(t, lookup)
+        if ent is None and verb is not None and t.dep_ == "nsubj":
+            ent = _previous_person(t, memory)
         if (
             ent is None
             and t.pos_ == "NOUN"
@@ -243,6 +251,51 @@ def _party_entities(
         if ent is not None and all(ent.id != o.id for o in out):
             out.append(ent)
     return out
+
+
+def _named_by_head(tok: Token, memory: DenialMemory) -> Entity | None:
+    """ "Government officials" after "The U.K. Government hopes ...": a bare common noun that is
+    the last word of exactly one organisation the article named before stands for it."""
+    if tok.pos_ != "NOUN":
+        return None
+    word = iris.normalise_name(tok.text)
+    found = [
+        e
+        for e in memory.named.values()
+        if e.type == "Organization"
+        and any(
+            len(n.split()) > 1 and iris.normalise_name(n).split()[-1] == word
+            for n in (e.label, *e.aliases)
+        )
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _own_side(ent: Entity, deniers: Sequence[Entity]) -> bool:
+    """Whether ``ent`` is a denier's own side by name: "Britain" (alias "U.K.") for the denier
+    "U.K. Government", whose name is that name and one word more."""
+    names = {iris.normalise_name(n) for n in (ent.label, *ent.aliases)}
+    for d in deniers:
+        words = iris.normalise_name(d.label).split()
+        if len(words) > 1 and " ".join(words[:-1]) in names:
+            return True
+    return False
+
+
+def _previous_person(pron: Token, memory: DenialMemory) -> Entity | None:
+    """ "The film showed the tensions between Mr Kilroy-Silk and his colleagues. He denied
+    ...": a "he" / "she" subject the entity stage left open is the one person the sentence
+    just before, in the same paragraph, named (none when it named several)."""
+    gender = pron.morph.get("Gender", [])
+    if pron.pos_ != "PRON" or not ("Masc" in gender or "Fem" in gender):
+        return None
+    seg, named = memory.previous
+    if seg != memory.segment:
+        return None
+    persons = [e for e in named if e.type == "Person"]
+    if len(persons) != 1 or memory.genders.get(persons[0].id, set()) != set(gender):
+        return None  # the gender must be known from an earlier pronoun, and agree
+    return persons[0]
 
 
 def _same_words(tok: Token, lookup: Lookup) -> Entity | None:
@@ -371,6 +424,7 @@ def find_denials(
     minus its offset in its doc, to place remembered claimants)."""
     d = _cues_for(lexicon)
     memory.cues = d
+    memory.segment = offset
     frames: list[DenialFrame] = []
     for tok in sent:
         lem = lemma(tok)
@@ -441,11 +495,35 @@ def _make(
         ch.dep_ == "aux" and ch.tag_ == "MD" for ch in trigger.children
     ):
         ctx = replace(ctx, modality="actual")  # "denied ...": done, whatever governs it
+    elif _done_infinitive(trigger, c):
+        ctx = replace(ctx, modality="actual")
     assert memory.cues is not None
     claimant = _claimant(
         claim_noun, trimmed, sent, lookup, deniers, memory, offset, trigger, memory.cues
     )
     return DenialFrame(trigger, tuple(deniers), trimmed, claimant, ctx)
+
+
+def _done_infinitive(trigger: Token, c: Compiled) -> bool:
+    """ "Officials were at pains to deny ...", "X moved to deny ...": a denial infinitive under a
+    past verb that plans nothing was made. Under a planning verb it stays planned ("planned to
+    deny", "was to deny": "be" governing the infinitive directly)."""
+    if not any(ch.dep_ == "aux" and ch.tag_ == "TO" for ch in trigger.children):
+        return False
+    cur = trigger
+    for _ in range(3):
+        head = cur.head
+        if head.i == cur.i:
+            return False
+        if head.pos_ in ("VERB", "AUX"):
+            if head.tag_ != "VBD":
+                return False
+            lem = lemma(head)
+            if lem in c.planned or lem in c.hypothetical:
+                return lem == "be" and cur.dep_ == "advcl"
+            return True
+        cur = head
+    return False
 
 
 def _relative_speaker(trigger: Token, lookup: Lookup, c: Compiled, source: Source) -> Source:
@@ -505,17 +583,33 @@ def _claimant(
     doc = sent.doc
     for i in range(span[0], span[1] + 1):
         tok = doc[i]
+        if _in_aside(tok, span):
+            continue
         if tok.pos_ == "PRON" and tok.dep_ in ("nsubj", "nsubjpass") and _may_be(tok, deniers):
             continue  # "Syria denied it was implicated": the denier speaking of itself
         found = lookup(tok)
         if found is None and tok.pos_ == "PRON" and _thing_pronoun(tok):
             found = _joined_subject(trigger, lookup)
-        if found is not None and found.id not in ids:
+        if found is not None and found.id not in ids and not _own_side(found, deniers):
             return found
     act = _act_of_event_noun(span, sent, deniers, memory, offset + trigger.idx)
     if act is not None:
         return act
     return _previous_party(span, sent, deniers, memory, offset)
+
+
+def _in_aside(tok: Token, span: tuple[int, int]) -> bool:
+    """Whether ``tok`` lies in a clause of its own introduced by "when" / "where" ("denied
+    wanting the job until 2004, when he told a radio show ..."): it tells when or where, not
+    whose claim it was."""
+    cur = tok
+    while span[0] <= cur.i <= span[1] and cur.head.i != cur.i:
+        if cur.dep_ in ("advcl", "relcl") and any(
+            ch.tag_ == "WRB" and ch.dep_ == "advmod" for ch in cur.children
+        ) and any(ch.dep_ in ("nsubj", "nsubjpass") for ch in cur.children):
+            return True
+        cur = cur.head
+    return False
 
 
 def _act_of_event_noun(
@@ -946,7 +1040,9 @@ def remember(
     seen: list[Entity] = []
     for tok in sent:
         ent = lookup(tok)
-        if ent is not None and all(ent.id != e.id for e in seen):
+        if ent is not None and tok.pos_ == "PRON":
+            memory.genders.setdefault(ent.id, set()).update(tok.morph.get("Gender", []))
+        elif ent is not None and all(ent.id != e.id for e in seen):
             seen.append(ent)
         if tok.pos_ == "VERB" and len(lemma(tok)) >= _STEM_MIN:
             doer = subject_of(tok)
@@ -956,6 +1052,8 @@ def remember(
                 obj = next((o for o in objs if o is not None), None)
                 memory.acts.append((offset + tok.idx, lemma(tok), doer_ent, obj))
     memory.previous = (offset, tuple(seen))
+    for ent in seen:
+        memory.named.setdefault(ent.id, ent)
     for tok in sent:
         lem = lemma(tok)
         if tok.pos_ == "VERB" and (
