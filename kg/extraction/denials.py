@@ -849,8 +849,30 @@ def _noun_denial(
     if not tokens:
         return None
     # the denial was made whatever the sentence says of it ("X's denial ... did not convince")
-    ctx = replace(clause_context(noun, lookup, c), negative=False, modality="actual")
-    return _make(noun, deniers, tokens, claim_noun, sent, lookup, c, memory, offset, ctx=ctx)
+    said = clause_context(noun, lookup, c)
+    ctx = replace(said, negative=False, modality="actual")
+    frame = _make(noun, deniers, tokens, claim_noun, sent, lookup, c, memory, offset, ctx=ctx)
+    doubter = _doubter(noun, said, lookup, c, d, memory, group, deniers)
+    return replace(frame, claimant=doubter) if frame is not None and doubter else frame
+
+
+def _doubter(
+    noun: Token, said: Context, lookup: Lookup, c: Compiled, d: DenialCues,
+    memory: DenialMemory, group: GroupLookup | None, deniers: Sequence[Entity],
+) -> Entity | None:
+    """ "Kestland refuses to accept Veridia's denials that ...", "Kestland rejected Veridia's
+    denial": the party that will not accept the denial holds the claim denied."""
+    gov = noun.head
+    if noun.dep_ != "dobj" or gov.pos_ != "VERB":
+        return None
+    if not (said.negative or lemma(gov) in d.denial):
+        return None
+    subj = subject_of(gov)
+    if subj is None:
+        return None
+    ids = {e.id for e in deniers}
+    found = _party_entities(subj, lookup, group, c, memory, gov)
+    return next((e for e in found if e.id not in ids), None)
 
 
 def _headline_denial(
