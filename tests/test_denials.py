@@ -340,3 +340,32 @@ def test_no_relation_type_names_in_the_extractor(module: str) -> None:
     source = (Path(__file__).parent.parent / "kg" / "extraction" / module).read_text()
     names = "|".join(sorted(load_lexicon().types))
     assert re.findall(rf'"({names})"', source) == []
+
+
+def _with_headline(head: str, body: str) -> list[RelationRecord]:
+    from kg.extraction.entities import resolve_entities
+    from kg.extraction.nlp import load_model, parse_article
+    from kg.extraction.relations import extract_relations
+    from kg.model import Segment
+
+    text = f"{head}\n\n{body}"
+    segments = (Segment(0, len(head), "headline"), Segment(len(head) + 2, len(text), "paragraph"))
+    parsed = parse_article(Article(doc="t", text=text, segments=segments), load_model())
+    return [r for r in extract_relations(parsed, resolve_entities(parsed)) if r.type == "denied"]
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # the headline sums up the lead: its denial of the same words takes the lead's object
+        ("Holt denies split over budget",
+         "Anna Holt has denied her cabinet was split over the budget of Kestland.",
+         {("Anna Holt", "Kestland")}),
+        # other words denied in the lead: the headline keeps no object
+        ("Holt denies split over budget",
+         "Anna Holt has denied that Kestland had asked for a loan.",
+         {("Anna Holt", None), ("Anna Holt", "Kestland")}),
+    ],
+)  # fmt: skip
+def test_a_headline_denial_is_the_lead_denial(head: str, body: str, expected: set) -> None:
+    assert {(r.subject, r.object) for r in _with_headline(head, body)} == expected

@@ -43,6 +43,7 @@ __all__ = [
     "DenialFrame",
     "DenialMemory",
     "add_statement_denials",
+    "complete_headline_denials",
     "denial_cues",
     "find_denials",
 ]
@@ -1112,6 +1113,44 @@ def remember(
 
 
 # ---- records ----------------------------------------------------------------------------------
+
+
+def complete_headline_denials(
+    records: Sequence[RelationRecord], headlines: Sequence[tuple[int, int]],
+    lead: tuple[int, int] | None, lexicon: Lexicon,
+) -> list[RelationRecord]:
+    """ "Holt denies split over budget" over "Anna Holt has denied her party was split over the
+    budget": a headline sums up the lead paragraph, so a headline denial that found no object
+    is the lead's denial by the same denier of the same words (a shared word of the denied
+    text) and takes its object."""
+    d = _cues_for(lexicon)
+    if lead is None:
+        return list(records)
+
+    def words(text: str | None) -> set[str]:
+        return {w.lower() for w in (text or "").split() if w.isalpha() and len(w) > 3}
+
+    body = [
+        r
+        for r in records
+        if r.type == d.type_name and r.object_id and lead[0] <= r.start < lead[1]
+    ]
+    out: list[RelationRecord] = []
+    for r in records:
+        if (
+            r.type == d.type_name
+            and r.object_id is None
+            and any(a <= r.start < b for a, b in headlines)
+        ):
+            same = [
+                b for b in body
+                if b.subject_id == r.subject_id and words(b.claim_text) & words(r.claim_text)
+            ]  # fmt: skip
+            if same:
+                r = replace(r, object=same[0].object, object_id=same[0].object_id)
+        out.append(r)
+    return out
+
 
 
 def add_statement_denials(

@@ -38,6 +38,7 @@ from kg.extraction.denials import (
     DenialMemory,
     _definite,
     add_statement_denials,
+    complete_headline_denials,
     denial_cues,
     find_denials,
     remember,
@@ -1631,4 +1632,8 @@ def extract_relations(
                 ent = lookup(tok)
                 if ent is not None and (not history or history[-1].id != ent.id):
                     history.append(ent)
+    spans = [(ps.segment.kind, (ps.segment.start, ps.segment.end)) for ps in parsed.segments]
+    heads = [span for kind, span in spans if kind == "headline"]
+    lead = next((span for kind, span in spans if kind == "paragraph"), None)
+    records = complete_headline_denials(records, heads, lead, lex)
     return tuple(_merge_repeats(_link_denials(records, c)))
