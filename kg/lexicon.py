@@ -99,7 +99,7 @@ CUES = frozenset(
         "denial_not_objects", "denial_nouns", "denial_agent_preps", "denial_content_preps",
         "truth_preps", "denial_support_verbs", "truth_nouns", "plea_verbs", "guilt_words",
         "innocence_words", "claiming_verbs", "wire_notes",
-        "labelling_preps", "accusation_nouns",
+        "labelling_preps", "accusation_nouns", "condition_marks",
     }
 )  # fmt: skip
 TOP_KEYS: dict[str, Kind] = {"version": "int", "types": "mapping", "cues": "mapping"}

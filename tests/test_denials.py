@@ -164,6 +164,19 @@ def test_the_other_party_from_the_article(text: str, expected: set) -> None:
     assert all(r.modality == "actual" and r.claim_text for r in found)
 
 
+def test_our_rebuttal_of_a_condition_is_the_speakers_body() -> None:
+    # "we" / "our" in a speaker's words is the body named in the speaker's title; the
+    # condition the rebuttal answers is what it would deny
+    text = (
+        "Orvik Bank Corp deputy director Lena Dahl told reporters the talks had failed. \"If "
+        "Kestland uses this as proof of fraud, we will present our rebuttal,\" she said."
+    )
+    (den,) = denials(text)
+    assert (den.subject, den.object) == ("Orvik Bank Corp", "Kestland")
+    assert den.modality == "hypothetical"
+    assert den.claim_text == "Kestland uses this as proof of fraud"
+
+
 def test_denied_relation_keeps_its_pointer_and_gains_the_claim_text() -> None:
     text = "Piet Varga denied accusing Kestland of using the union as cover."
     recs = extract_text(text)

@@ -33,7 +33,7 @@ from kg.extraction.context import (
     subject_of,
 )
 from kg.lexicon import Lexicon, denial_type, flagged_types
-from kg.model import Entity, RelationRecord
+from kg.model import Entity, Modality, RelationRecord
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -83,6 +83,7 @@ class DenialCues:
     labelling: frozenset[str]
     labelling_preps: frozenset[str]
     accusation_nouns: frozenset[str]
+    condition_marks: frozenset[str]
     type_name: str
 
 
@@ -143,6 +144,7 @@ def _build_cues(lexicon: Lexicon) -> DenialCues:
         accusation_nouns=_lower(cue("accusation_nouns")) | _lower(
             n for t in flagged_types(lexicon.types, "speech_act") for n in lexicon.types[t].nouns
         ),
+        condition_marks=_lower(cue("condition_marks")),
         type_name=type_name,
     )
 
@@ -170,6 +172,8 @@ class DenialMemory:
     segment: int = -1
     #: the genders ("Masc", "Fem") of the pronouns the entity stage resolved to each entity
     genders: dict[str, set[str]] = field(default_factory=dict)
+    #: the organisation named in a person's title ("MITI Deputy Director General X" -> MITI)
+    bodies: dict[str, Entity] = field(default_factory=dict)
     #: the lexicon's denial cues (set by :func:`find_denials`)
     cues: DenialCues | None = None
 
@@ -827,7 +831,9 @@ def _noun_denial(
     deniers: list[Entity] = []
     for ch in noun.children:
         if ch.dep_ == "poss":
-            deniers = _party_entities(ch, lookup, group, c, memory, None)
+            deniers = _party_entities(ch, lookup, group, c, memory, None) or _our_body(
+                ch, lookup, c, memory, group
+            )
         elif ch.dep_ in ("prep", "agent") and ch.lower_ in d.agent_preps:
             for p in _children(ch, "pobj"):
                 deniers = _party_entities(p, lookup, group, c, memory, None)
@@ -847,14 +853,39 @@ def _noun_denial(
                 tokens += list(p.subtree)
                 if lemma(p) in d.claim_nouns:
                     claim_noun = p
+    modality: Modality = "actual"
+    if not tokens and noun.head.pos_ in ("VERB", "AUX"):
+        # "If X uses this as proof, we will present our rebuttal": the condition is what the
+        # rebuttal would deny
+        for cl in _children(noun.head, "advcl"):
+            if any(m.dep_ == "mark" and m.lower_ in d.condition_marks for m in cl.children):
+                tokens = list(cl.subtree)
+                modality = "hypothetical"
+                break
     if not tokens:
         return None
     # the denial was made whatever the sentence says of it ("X's denial ... did not convince")
     said = clause_context(noun, lookup, c)
-    ctx = replace(said, negative=False, modality="actual")
+    ctx = replace(said, negative=False, modality=modality)
     frame = _make(noun, deniers, tokens, claim_noun, sent, lookup, c, memory, offset, ctx=ctx)
     doubter = _doubter(noun, said, lookup, c, d, memory, group, deniers)
     return replace(frame, claimant=doubter) if frame is not None and doubter else frame
+
+
+def _our_body(
+    pron: Token, lookup: Lookup, c: Compiled, memory: DenialMemory, group: GroupLookup | None
+) -> list[Entity]:
+    """ "'... we will present our rebuttal,' he said": "we" / "our" in a speaker's words is the
+    body the speaker speaks for: the organisation named in the speaker's title."""
+    morph = pron.morph
+    if "1" not in morph.get("Person", []) or "Plur" not in morph.get("Number", []):
+        return []
+    out: list[Entity] = []
+    for ent in _speaker_of(pron.head.head, lookup, c, memory, group):
+        body = ent if ent.type != "Person" else memory.bodies.get(ent.id)
+        if body is not None and all(body.id != e.id for e in out):
+            out.append(body)
+    return out
 
 
 def _doubter(
@@ -1067,6 +1098,12 @@ def remember(
             memory.genders.setdefault(ent.id, set()).update(tok.morph.get("Gender", []))
         elif ent is not None and all(ent.id != e.id for e in seen):
             seen.append(ent)
+        if ent is not None and ent.type == "Person" and ent.id not in memory.bodies:
+            for t in tok.subtree:
+                body = lookup(t) if t.i < tok.i and t.dep_ in ("nmod", "compound") else None
+                if body is not None and body.type == "Organization":
+                    memory.bodies[ent.id] = body
+                    break
         if tok.pos_ == "VERB" and len(lemma(tok)) >= _STEM_MIN:
             doer = subject_of(tok)
             doer_ent = lookup(doer) if doer is not None else None
