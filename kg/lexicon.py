@@ -99,7 +99,8 @@ CUES = frozenset(
         "denial_not_objects", "denial_nouns", "denial_agent_preps", "denial_content_preps",
         "truth_preps", "denial_support_verbs", "truth_nouns", "plea_verbs", "guilt_words",
         "innocence_words", "claiming_verbs", "wire_notes",
-        "labelling_preps", "arrangement_verbs", "occasion_nouns",
+        "labelling_preps", "arrangement_verbs", "occasion_nouns", "accusation_nouns",
+        "condition_marks",
     }
 )  # fmt: skip
 TOP_KEYS: dict[str, Kind] = {"version": "int", "types": "mapping", "cues": "mapping"}
@@ -230,12 +231,29 @@ def object_optional(rtype: str, lexicon: Lexicon | None = None) -> bool:
     return spec is not None and bool(spec.options.get("object_optional", False))
 
 
+def flagged_types(types: Mapping[str, RelationType], option: str) -> tuple[str, ...]:
+    """The names of the types whose boolean ``option`` is set, sorted: code asks for a type by
+    what it is (``speech_act``: an accusation) instead of by name."""
+    return tuple(sorted(n for n, t in types.items() if t.options.get(option) is True))
+
+
+def denial_type(types: Mapping[str, RelationType]) -> str | None:
+    """The name of the denial type: the type found only from the clause it governs
+    (``clause_only`` in the lexicon); None in a lexicon without one."""
+    found = flagged_types(types, "clause_only")
+    if len(found) > 1:
+        raise KGError(f"the lexicon may have one clause_only type (the denial), not {found}")
+    return found[0] if found else None
+
+
 __all__ = [
     "CUES",
     "LEXICON_PATH",
     "ONTOLOGY_DIR",
     "Lexicon",
     "RelationType",
+    "denial_type",
+    "flagged_types",
     "key_lines",
     "load_lexicon",
     "object_optional",

@@ -98,8 +98,10 @@ def summary(text: str) -> set[tuple[str, str | None]]:
          {("Anna Holt", None)}, "selling chips at rock-bottom prices"),
         # "it" in the denied words: the denier speaking of itself, or (for a person denier)
         # the subject of the clause the denial is joined to
+        # ... and the party that refuses to accept the denial holds the claim
         ("The Kestish government refuses to accept Veridia's denials that it was implicated "
-         "in the bombing.", {("Veridia", None)}, "it was implicated in the bombing"),
+         "in the bombing.", {("Veridia", "Kestish government")},
+         "it was implicated in the bombing"),
         ("Anna Holt admitted that the Orvik Bank subsidiary had sold bonds but denied that it "
          "was dumping them.", {("Anna Holt", "Orvik Bank")}, "it was dumping them"),
         # passives: the agent denies; with no agent nobody does (see the not-denials)
@@ -121,6 +123,58 @@ def test_denial_of_a_statement(text: str, expected: set, claim: str) -> None:
         assert text[r.claim_start : r.claim_end] == r.claim_text
         assert r.polarity == "positive" and r.modality == "actual"
         assert r.attributed_to is None  # the article's own report
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a definite act noun refers back to the act told before: its doer is the other party
+        ("Treasury Secretary Jon Marsh has cancelled a trip to Kestland. A spokesman for the "
+         "Veridian Treasury denied the cancellation was linked to the market turmoil.",
+         {("Veridian Treasury", "Jon Marsh")}),
+        # denied words that name no party: the other party of the sentence before, about the
+        # denier, in the same paragraph ...
+        ("Anna Holt will miss a speech by Karl Brandt at the summit. Anna Holt denied there "
+         "was any snub.", {("Anna Holt", "Karl Brandt")}),
+        ("Karl Brandt said he would stay. Anna Holt praised Karl Brandt. She denied there was "
+         "any rift.", {("Anna Holt", "Karl Brandt")}),
+        # ... but not across paragraphs, nor for the denier's own things ("her forecasts")
+        ("Anna Holt will miss a speech by Karl Brandt at the summit.\n\nAnna Holt denied "
+         "there was any snub.", {("Anna Holt", None)}),
+        ("Anna Holt met Karl Brandt in Oslo. Anna Holt denied her forecasts were too "
+         "optimistic.", {("Anna Holt", None)}),
+        # "Government officials" act as the one government the article named; the denier's
+        # own country (by name) is not the other party
+        ("The Orvia Government hopes for a deal with Kestland. Government officials were at "
+         "pains today to deny that Orvia had set a deadline for Kestland.",
+         {("Orvia Government", "Kestland")}),
+        # a "when" aside tells when, not whose claim it was
+        ("Anna Holt denied wanting to be leader until May, when she told the Daily Courier "
+         "she wanted the job.", {("Anna Holt", None)}),
+        # "which disputes the claim": the claim last made (a denial is a claim too), not an
+        # older reported relation
+        ("The Daily Courier reported that Anna Holt met Karl Brandt. The advisers of Piet "
+         "Varga have denied that the drought is taking place. Kestland, which disputes the "
+         "claim, asked for talks.", {("Piet Varga", None), ("Kestland", "Piet Varga")}),
+    ],
+)  # fmt: skip
+def test_the_other_party_from_the_article(text: str, expected: set) -> None:
+    found = denials(text)
+    assert {(r.subject, r.object) for r in found} == expected
+    assert all(r.modality == "actual" and r.claim_text for r in found)
+
+
+def test_our_rebuttal_of_a_condition_is_the_speakers_body() -> None:
+    # "we" / "our" in a speaker's words is the body named in the speaker's title; the
+    # condition the rebuttal answers is what it would deny
+    text = (
+        "Orvik Bank Corp deputy director Lena Dahl told reporters the talks had failed. \"If "
+        "Kestland uses this as proof of fraud, we will present our rebuttal,\" she said."
+    )
+    (den,) = denials(text)
+    assert (den.subject, den.object) == ("Orvik Bank Corp", "Kestland")
+    assert den.modality == "hypothetical"
+    assert den.claim_text == "Kestland uses this as proof of fraud"
 
 
 def test_denied_relation_keeps_its_pointer_and_gains_the_claim_text() -> None:
@@ -275,3 +329,56 @@ def test_shacl_refuses_a_denial_with_nothing_denied(tmp_path: Path) -> None:
     for q in quads:
         g.parse(data=f"{q.subject} {q.predicate} {q.object} .", format="nt")
     assert not validate_graph(g).conforms
+
+
+# ---------------------------------------------------------------------------------------------
+# the denial type is found by its lexicon flag, never by name
+
+
+def test_denial_type_is_the_clause_only_type() -> None:
+    from kg.lexicon import denial_type, flagged_types, load_lexicon
+
+    types = load_lexicon().types
+    assert denial_type(types) == "denied"
+    assert "accused" in flagged_types(types, "speech_act")
+    assert denial_type({}) is None
+
+
+@pytest.mark.parametrize("module", ["relations.py", "context.py", "denials.py"])
+def test_no_relation_type_names_in_the_extractor(module: str) -> None:
+    import re
+
+    from kg.lexicon import load_lexicon
+
+    source = (Path(__file__).parent.parent / "kg" / "extraction" / module).read_text()
+    names = "|".join(sorted(load_lexicon().types))
+    assert re.findall(rf'"({names})"', source) == []
+
+
+def _with_headline(head: str, body: str) -> list[RelationRecord]:
+    from kg.extraction.entities import resolve_entities
+    from kg.extraction.nlp import load_model, parse_article
+    from kg.extraction.relations import extract_relations
+    from kg.model import Segment
+
+    text = f"{head}\n\n{body}"
+    segments = (Segment(0, len(head), "headline"), Segment(len(head) + 2, len(text), "paragraph"))
+    parsed = parse_article(Article(doc="t", text=text, segments=segments), load_model())
+    return [r for r in extract_relations(parsed, resolve_entities(parsed)) if r.type == "denied"]
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # the headline sums up the lead: its denial of the same words takes the lead's object
+        ("Holt denies split over budget",
+         "Anna Holt has denied her cabinet was split over the budget of Kestland.",
+         {("Anna Holt", "Kestland")}),
+        # other words denied in the lead: the headline keeps no object
+        ("Holt denies split over budget",
+         "Anna Holt has denied that Kestland had asked for a loan.",
+         {("Anna Holt", None), ("Anna Holt", "Kestland")}),
+    ],
+)  # fmt: skip
+def test_a_headline_denial_is_the_lead_denial(head: str, body: str, expected: set) -> None:
+    assert {(r.subject, r.object) for r in _with_headline(head, body)} == expected

@@ -32,19 +32,29 @@ from kg.extraction.context import (
     resolve_source,
     subject_of,
 )
-from kg.lexicon import Lexicon, object_optional
-from kg.model import Entity, RelationRecord
+from kg.lexicon import Lexicon, denial_type, flagged_types
+from kg.model import Entity, Modality, RelationRecord
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["DenialCues", "DenialFrame", "DenialMemory", "add_statement_denials", "find_denials"]
+__all__ = [
+    "DenialCues",
+    "DenialFrame",
+    "DenialMemory",
+    "add_statement_denials",
+    "complete_headline_denials",
+    "denial_cues",
+    "find_denials",
+]
 
 GroupLookup = Callable[["Token"], "tuple[Entity, ...]"]
 
 _CLAUSE_BREAKS = frozenset(["-", "–", "—", ";", ":", "--"])
 #: how far back (characters) a bare "the report" / "that quote" looks for who made the claim
 _CLAIMANT_REACH = 1500
+#: the shortest verb stem an event noun is matched on ("cancel" in "the cancellation")
+_STEM_MIN = 4
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,8 @@ class DenialCues:
     truth_preps: frozenset[str]
     labelling: frozenset[str]
     labelling_preps: frozenset[str]
+    accusation_nouns: frozenset[str]
+    condition_marks: frozenset[str]
     type_name: str
 
 
@@ -80,6 +92,11 @@ def _lower(values: Iterable[str]) -> frozenset[str]:
 
 
 _CUES: dict[int, tuple[Lexicon, DenialCues]] = {}
+
+
+def denial_cues(lexicon: Lexicon) -> DenialCues:
+    """The denial cues of ``lexicon`` (built once per Lexicon object)."""
+    return _cues_for(lexicon)
 
 
 def _cues_for(lexicon: Lexicon) -> DenialCues:
@@ -95,10 +112,8 @@ def _cues_for(lexicon: Lexicon) -> DenialCues:
 def _build_cues(lexicon: Lexicon) -> DenialCues:
     cue = lexicon.cue
     denial = _lower(cue("denial"))
-    # the relation type of denials: the one whose object may be absent (object_optional)
-    type_name = next(
-        (n for n in sorted(lexicon.types) if object_optional(n, lexicon)), "denied"
-    )
+    # the relation type of denials: the one found only from the clause it governs
+    type_name = denial_type(lexicon.types) or ""
     verbs = _lower(lexicon.types[type_name].verbs) if type_name in lexicon.types else frozenset()
     nouns = _lower(lexicon.types[type_name].nouns) if type_name in lexicon.types else frozenset()
     return DenialCues(
@@ -125,6 +140,11 @@ def _build_cues(lexicon: Lexicon) -> DenialCues:
         truth_preps=_lower(cue("truth_preps")),
         labelling=_lower(cue("labelling_verbs")),
         labelling_preps=_lower(cue("labelling_preps")),
+        # an accusation noun: the listed ones and the nouns of the accusing types
+        accusation_nouns=_lower(cue("accusation_nouns")) | _lower(
+            n for t in flagged_types(lexicon.types, "speech_act") for n in lexicon.types[t].nouns
+        ),
+        condition_marks=_lower(cue("condition_marks")),
         type_name=type_name,
     )
 
@@ -141,6 +161,19 @@ class DenialMemory:
 
     claimants: list[tuple[int, Entity]] = field(default_factory=list)
     speakers: dict[str, Entity] = field(default_factory=dict)
+    #: (article offset, verb lemma, subject, first named object) of each act told with a named
+    #: subject ("Baker has cancelled a trip"), for a later "the cancellation" in a denied claim
+    acts: list[tuple[int, str, Entity, Entity | None]] = field(default_factory=list)
+    #: the previous sentence: (its segment offset, the entities it names in order)
+    previous: tuple[int, tuple[Entity, ...]] = (-1, ())
+    #: every entity the article named so far, in order of first mention
+    named: dict[str, Entity] = field(default_factory=dict)
+    #: the segment offset of the sentence being read (set by :func:`find_denials`)
+    segment: int = -1
+    #: the genders ("Masc", "Fem") of the pronouns the entity stage resolved to each entity
+    genders: dict[str, set[str]] = field(default_factory=dict)
+    #: the organisation named in a person's title ("MITI Deputy Director General X" -> MITI)
+    bodies: dict[str, Entity] = field(default_factory=dict)
     #: the lexicon's denial cues (set by :func:`find_denials`)
     cues: DenialCues | None = None
 
@@ -206,12 +239,14 @@ def _party_entities(
         if ent is None and t.pos_ == "NOUN" and lemma(t) in c.representatives:
             for ch in t.children:
                 if ch.dep_ in ("compound", "poss", "amod") and ch.i < t.i:
-                    owner = lookup(ch)
+                    owner = lookup(ch) or _named_by_head(ch, memory)
                     if owner is not None and owner.type != "Person":
                         ent = owner
                         break
         if ent is None and t.pos_ == "NOUN":
             ent = _same_words(t, lookup)
+        if ent is None and verb is not None and t.dep_ == "nsubj":
+            ent = _previous_person(t, memory)
         if (
             ent is None
             and t.pos_ == "NOUN"
@@ -221,6 +256,51 @@ def _party_entities(
         if ent is not None and all(ent.id != o.id for o in out):
             out.append(ent)
     return out
+
+
+def _named_by_head(tok: Token, memory: DenialMemory) -> Entity | None:
+    """ "Government officials" after "The U.K. Government hopes ...": a bare common noun that is
+    the last word of exactly one organisation the article named before stands for it."""
+    if tok.pos_ != "NOUN":
+        return None
+    word = iris.normalise_name(tok.text)
+    found = [
+        e
+        for e in memory.named.values()
+        if e.type == "Organization"
+        and any(
+            len(n.split()) > 1 and iris.normalise_name(n).split()[-1] == word
+            for n in (e.label, *e.aliases)
+        )
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _own_side(ent: Entity, deniers: Sequence[Entity]) -> bool:
+    """Whether ``ent`` is a denier's own side by name: "Britain" (alias "U.K.") for the denier
+    "U.K. Government", whose name is that name and one word more."""
+    names = {iris.normalise_name(n) for n in (ent.label, *ent.aliases)}
+    for d in deniers:
+        words = iris.normalise_name(d.label).split()
+        if len(words) > 1 and " ".join(words[:-1]) in names:
+            return True
+    return False
+
+
+def _previous_person(pron: Token, memory: DenialMemory) -> Entity | None:
+    """ "The film showed the tensions between Mr Kilroy-Silk and his colleagues. He denied
+    ...": a "he" / "she" subject the entity stage left open is the one person the sentence
+    just before, in the same paragraph, named (none when it named several)."""
+    gender = pron.morph.get("Gender", [])
+    if pron.pos_ != "PRON" or not ("Masc" in gender or "Fem" in gender):
+        return None
+    seg, named = memory.previous
+    if seg != memory.segment:
+        return None
+    persons = [e for e in named if e.type == "Person"]
+    if len(persons) != 1 or memory.genders.get(persons[0].id, set()) != set(gender):
+        return None  # the gender must be known from an earlier pronoun, and agree
+    return persons[0]
 
 
 def _same_words(tok: Token, lookup: Lookup) -> Entity | None:
@@ -349,6 +429,7 @@ def find_denials(
     minus its offset in its doc, to place remembered claimants)."""
     d = _cues_for(lexicon)
     memory.cues = d
+    memory.segment = offset
     frames: list[DenialFrame] = []
     for tok in sent:
         lem = lemma(tok)
@@ -419,11 +500,35 @@ def _make(
         ch.dep_ == "aux" and ch.tag_ == "MD" for ch in trigger.children
     ):
         ctx = replace(ctx, modality="actual")  # "denied ...": done, whatever governs it
+    elif _done_infinitive(trigger, c):
+        ctx = replace(ctx, modality="actual")
     assert memory.cues is not None
     claimant = _claimant(
         claim_noun, trimmed, sent, lookup, deniers, memory, offset, trigger, memory.cues
     )
     return DenialFrame(trigger, tuple(deniers), trimmed, claimant, ctx)
+
+
+def _done_infinitive(trigger: Token, c: Compiled) -> bool:
+    """ "Officials were at pains to deny ...", "X moved to deny ...": a denial infinitive under a
+    past verb that plans nothing was made. Under a planning verb it stays planned ("planned to
+    deny", "was to deny": "be" governing the infinitive directly)."""
+    if not any(ch.dep_ == "aux" and ch.tag_ == "TO" for ch in trigger.children):
+        return False
+    cur = trigger
+    for _ in range(3):
+        head = cur.head
+        if head.i == cur.i:
+            return False
+        if head.pos_ in ("VERB", "AUX"):
+            if head.tag_ != "VBD":
+                return False
+            lem = lemma(head)
+            if lem in c.planned or lem in c.hypothetical:
+                return lem == "be" and cur.dep_ == "advcl"
+            return True
+        cur = head
+    return False
 
 
 def _relative_speaker(trigger: Token, lookup: Lookup, c: Compiled, source: Source) -> Source:
@@ -483,14 +588,84 @@ def _claimant(
     doc = sent.doc
     for i in range(span[0], span[1] + 1):
         tok = doc[i]
+        if _in_aside(tok, span):
+            continue
         if tok.pos_ == "PRON" and tok.dep_ in ("nsubj", "nsubjpass") and _may_be(tok, deniers):
             continue  # "Syria denied it was implicated": the denier speaking of itself
         found = lookup(tok)
         if found is None and tok.pos_ == "PRON" and _thing_pronoun(tok):
             found = _joined_subject(trigger, lookup)
-        if found is not None and found.id not in ids:
+        if found is not None and found.id not in ids and not _own_side(found, deniers):
             return found
+    act = _act_of_event_noun(span, sent, deniers, memory, offset + trigger.idx)
+    if act is not None:
+        return act
+    return _previous_party(span, sent, deniers, memory, offset)
+
+
+def _in_aside(tok: Token, span: tuple[int, int]) -> bool:
+    """Whether ``tok`` lies in a clause of its own introduced by "when" / "where" ("denied
+    wanting the job until 2004, when he told a radio show ..."): it tells when or where, not
+    whose claim it was."""
+    cur = tok
+    while span[0] <= cur.i <= span[1] and cur.head.i != cur.i:
+        if cur.dep_ in ("advcl", "relcl") and any(
+            ch.tag_ == "WRB" and ch.dep_ == "advmod" for ch in cur.children
+        ) and any(ch.dep_ in ("nsubj", "nsubjpass") for ch in cur.children):
+            return True
+        cur = cur.head
+    return False
+
+
+def _act_of_event_noun(
+    span: tuple[int, int], sent: Span, deniers: Sequence[Entity], memory: DenialMemory,
+    here: int,
+) -> Entity | None:
+    """ "The spokesman denied the cancellation was linked to ...": a definite noun naming an
+    act ("the cancellation", "the visit") refers back to the act an earlier sentence told
+    ("Baker has cancelled a trip"), whose doer (or, when the doer is the denier, whose other
+    party) is the other party of the denied words. The noun is matched to the verb by its stem
+    ("cancel" / "cancellation", "postpone" / "postponement"), the latest act first."""
+    ids = {e.id for e in deniers}
+    doc = sent.doc
+    for i in range(span[0], span[1] + 1):
+        tok = doc[i]
+        if tok.pos_ != "NOUN" or not any(
+            ch.dep_ == "det" and _definite(ch) for ch in tok.children
+        ):
+            continue
+        noun = lemma(tok)
+        for pos, verb, doer, obj in reversed(memory.acts):
+            if pos >= here or here - pos > _CLAIMANT_REACH:
+                continue
+            stem = verb[:-1] if verb.endswith("e") else verb
+            if len(stem) < _STEM_MIN or not noun.startswith(stem):
+                continue
+            other = doer if doer.id not in ids else obj
+            if other is not None and other.id not in ids:
+                return other
+            break
+        return None  # the first definite noun is what the claim is about
     return None
+
+
+def _previous_party(
+    span: tuple[int, int], sent: Span, deniers: Sequence[Entity], memory: DenialMemory,
+    offset: int,
+) -> Entity | None:
+    """ "Mr Chirac will miss an address from Iyad Allawi. Mr Chirac denied there was any snub":
+    denied words that name no party and refer to no earlier act are about what the sentence
+    just before (in the same paragraph) told of the denier: its other party is the object."""
+    seg, named = memory.previous
+    if seg != offset or not named:
+        return None
+    ids = {e.id for e in deniers}
+    if not any(e.id in ids for e in named):
+        return None
+    doc = sent.doc
+    if any(doc[i].pos_ == "PRON" and doc[i].dep_ == "poss" for i in range(span[0], span[1] + 1)):
+        return None  # "his forecasts": the claim is about the denier's own things
+    return next((e for e in named if e.id not in ids), None)
 
 
 def _may_be(pron: Token, deniers: Sequence[Entity]) -> bool:
@@ -656,7 +831,9 @@ def _noun_denial(
     deniers: list[Entity] = []
     for ch in noun.children:
         if ch.dep_ == "poss":
-            deniers = _party_entities(ch, lookup, group, c, memory, None)
+            deniers = _party_entities(ch, lookup, group, c, memory, None) or _our_body(
+                ch, lookup, c, memory, group
+            )
         elif ch.dep_ in ("prep", "agent") and ch.lower_ in d.agent_preps:
             for p in _children(ch, "pobj"):
                 deniers = _party_entities(p, lookup, group, c, memory, None)
@@ -676,11 +853,58 @@ def _noun_denial(
                 tokens += list(p.subtree)
                 if lemma(p) in d.claim_nouns:
                     claim_noun = p
+    modality: Modality = "actual"
+    if not tokens and noun.head.pos_ in ("VERB", "AUX"):
+        # "If X uses this as proof, we will present our rebuttal": the condition is what the
+        # rebuttal would deny
+        for cl in _children(noun.head, "advcl"):
+            if any(m.dep_ == "mark" and m.lower_ in d.condition_marks for m in cl.children):
+                tokens = list(cl.subtree)
+                modality = "hypothetical"
+                break
     if not tokens:
         return None
     # the denial was made whatever the sentence says of it ("X's denial ... did not convince")
-    ctx = replace(clause_context(noun, lookup, c), negative=False, modality="actual")
-    return _make(noun, deniers, tokens, claim_noun, sent, lookup, c, memory, offset, ctx=ctx)
+    said = clause_context(noun, lookup, c)
+    ctx = replace(said, negative=False, modality=modality)
+    frame = _make(noun, deniers, tokens, claim_noun, sent, lookup, c, memory, offset, ctx=ctx)
+    doubter = _doubter(noun, said, lookup, c, d, memory, group, deniers)
+    return replace(frame, claimant=doubter) if frame is not None and doubter else frame
+
+
+def _our_body(
+    pron: Token, lookup: Lookup, c: Compiled, memory: DenialMemory, group: GroupLookup | None
+) -> list[Entity]:
+    """ "'... we will present our rebuttal,' he said": "we" / "our" in a speaker's words is the
+    body the speaker speaks for: the organisation named in the speaker's title."""
+    morph = pron.morph
+    if "1" not in morph.get("Person", []) or "Plur" not in morph.get("Number", []):
+        return []
+    out: list[Entity] = []
+    for ent in _speaker_of(pron.head.head, lookup, c, memory, group):
+        body = ent if ent.type != "Person" else memory.bodies.get(ent.id)
+        if body is not None and all(body.id != e.id for e in out):
+            out.append(body)
+    return out
+
+
+def _doubter(
+    noun: Token, said: Context, lookup: Lookup, c: Compiled, d: DenialCues,
+    memory: DenialMemory, group: GroupLookup | None, deniers: Sequence[Entity],
+) -> Entity | None:
+    """ "Kestland refuses to accept Veridia's denials that ...", "Kestland rejected Veridia's
+    denial": the party that will not accept the denial holds the claim denied."""
+    gov = noun.head
+    if noun.dep_ != "dobj" or gov.pos_ != "VERB":
+        return None
+    if not (said.negative or lemma(gov) in d.denial):
+        return None
+    subj = subject_of(gov)
+    if subj is None:
+        return None
+    ids = {e.id for e in deniers}
+    found = _party_entities(subj, lookup, group, c, memory, gov)
+    return next((e for e in found if e.id not in ids), None)
 
 
 def _headline_denial(
@@ -867,6 +1091,29 @@ def remember(
 ) -> None:
     """Note the named makers of claims and the owners of speaker nouns in this sentence."""
     d = _cues_for(lexicon)
+    seen: list[Entity] = []
+    for tok in sent:
+        ent = lookup(tok)
+        if ent is not None and tok.pos_ == "PRON":
+            memory.genders.setdefault(ent.id, set()).update(tok.morph.get("Gender", []))
+        elif ent is not None and all(ent.id != e.id for e in seen):
+            seen.append(ent)
+        if ent is not None and ent.type == "Person" and ent.id not in memory.bodies:
+            for t in tok.subtree:
+                body = lookup(t) if t.i < tok.i and t.dep_ in ("nmod", "compound") else None
+                if body is not None and body.type == "Organization":
+                    memory.bodies[ent.id] = body
+                    break
+        if tok.pos_ == "VERB" and len(lemma(tok)) >= _STEM_MIN:
+            doer = subject_of(tok)
+            doer_ent = lookup(doer) if doer is not None else None
+            if doer_ent is not None:
+                objs = [lookup(o) for o in _children(tok, "dobj")]
+                obj = next((o for o in objs if o is not None), None)
+                memory.acts.append((offset + tok.idx, lemma(tok), doer_ent, obj))
+    memory.previous = (offset, tuple(seen))
+    for ent in seen:
+        memory.named.setdefault(ent.id, ent)
     for tok in sent:
         lem = lemma(tok)
         if tok.pos_ == "VERB" and (
@@ -903,6 +1150,44 @@ def remember(
 
 
 # ---- records ----------------------------------------------------------------------------------
+
+
+def complete_headline_denials(
+    records: Sequence[RelationRecord], headlines: Sequence[tuple[int, int]],
+    lead: tuple[int, int] | None, lexicon: Lexicon,
+) -> list[RelationRecord]:
+    """ "Holt denies split over budget" over "Anna Holt has denied her party was split over the
+    budget": a headline sums up the lead paragraph, so a headline denial that found no object
+    is the lead's denial by the same denier of the same words (a shared word of the denied
+    text) and takes its object."""
+    d = _cues_for(lexicon)
+    if lead is None:
+        return list(records)
+
+    def words(text: str | None) -> set[str]:
+        return {w.lower() for w in (text or "").split() if w.isalpha() and len(w) > 3}
+
+    body = [
+        r
+        for r in records
+        if r.type == d.type_name and r.object_id and lead[0] <= r.start < lead[1]
+    ]
+    out: list[RelationRecord] = []
+    for r in records:
+        if (
+            r.type == d.type_name
+            and r.object_id is None
+            and any(a <= r.start < b for a, b in headlines)
+        ):
+            same = [
+                b for b in body
+                if b.subject_id == r.subject_id and words(b.claim_text) & words(r.claim_text)
+            ]  # fmt: skip
+            if same:
+                r = replace(r, object=same[0].object, object_id=same[0].object_id)
+        out.append(r)
+    return out
+
 
 
 def add_statement_denials(

@@ -34,9 +34,17 @@ from kg.extraction.context import (
     subject_of,
 )
 from kg.extraction.dates import normalise_date, parse_reference
-from kg.extraction.denials import DenialMemory, add_statement_denials, find_denials, remember
+from kg.extraction.denials import (
+    DenialMemory,
+    _definite,
+    add_statement_denials,
+    complete_headline_denials,
+    denial_cues,
+    find_denials,
+    remember,
+)
 from kg.extraction.patterns import PatternMatch, match_patterns
-from kg.lexicon import Lexicon, load_lexicon
+from kg.lexicon import Lexicon, denial_type, flagged_types, load_lexicon
 from kg.model import UNNAMED_SOURCE, Entity, Evidence, RelationRecord
 
 if TYPE_CHECKING:
@@ -1250,7 +1258,9 @@ def _records_for_sentence(
     drafts: list[tuple[_Found, Context]],
     base: str,
     reference: date | None,
+    c: Compiled,
 ) -> list[RelationRecord]:
+    dtype = denial_type(c.types) or ""
     records: dict[tuple[object, ...], RelationRecord] = {}
     denials: list[RelationRecord] = []
     for f, ctx in drafts:
@@ -1261,7 +1271,7 @@ def _records_for_sentence(
             src = Source(UNNAMED_SOURCE)
         attributed, attributed_id = _source_fields(src)
         subj, obj = f.subject.entity, f.object.entity
-        spec_sym = f.type in ("met", "called")
+        spec_sym = c.types[f.type].symmetric
         pair: tuple[str, ...] = tuple(sorted((subj.id, obj.id))) if spec_sym else (subj.id, obj.id)
         key = (f.type, pair, polarity, modality, attributed)
         denied_by: tuple[str, ...] = ()
@@ -1314,7 +1324,7 @@ def _records_for_sentence(
                 continue
             did = iris.relation_iri(
                 doc_id,
-                "denied",
+                dtype,
                 denier.id,
                 other.id,
                 start,
@@ -1326,7 +1336,7 @@ def _records_for_sentence(
                 RelationRecord(
                     id=did,
                     doc=doc_id,
-                    type="denied",
+                    type=dtype,
                     subject=denier.label,
                     subject_id=denier.id,
                     object=other.label,
@@ -1359,6 +1369,7 @@ def _source_only_denials(
     a denial of a named source even when the claim itself has no two named parties."""
     from kg.extraction.context import _deny_context, _named_report_source
 
+    dtype = denial_type(c.types) or ""
     out: list[RelationRecord] = []
     for tok in sent:
         if lemma(tok) not in c.denial or tok.pos_ not in ("VERB",):
@@ -1372,14 +1383,14 @@ def _source_only_denials(
             ctx = _deny_context(Context(), tok, s_lookup, c)
             if ctx.denier is None or ctx.denier.id == named.id:
                 continue
-            if any(r.type == "denied" and r.subject_id == ctx.denier.id for r in existing):
+            if any(r.type == dtype and r.subject_id == ctx.denier.id for r in existing):
                 continue
-            did = iris.relation_iri(doc_id, "denied", ctx.denier.id, named.id, start, end, base)
+            did = iris.relation_iri(doc_id, dtype, ctx.denier.id, named.id, start, end, base)
             out.append(
                 RelationRecord(
                     id=did,
                     doc=doc_id,
-                    type="denied",
+                    type=dtype,
                     subject=ctx.denier.label,
                     subject_id=ctx.denier.id,
                     object=named.label,
@@ -1401,22 +1412,31 @@ def _anaphoric_denials(
     end: int,
     base: str,
     earlier: list[RelationRecord],
+    lexicon: Lexicon,
+    memory: DenialMemory,
 ) -> list[RelationRecord]:
     """ "Downing Street dismissed the report as untrue", "rejected the accusation as absurd":
     a definite report noun with no content of its own denies the claim of the sentence just
-    before (the latest reported claim, or for an accusation the latest accusation)."""
+    before (the latest reported claim, or for an accusation the latest accusation). A claim
+    some party made after that relation was told ("X's advisers denied ...; Europe, which
+    disputes the claim") is the one meant: it is left to the statement denials."""
     from kg.extraction.context import _deny_context
 
+    dtype = denial_type(c.types) or ""
+    accusing = set(flagged_types(c.types, "speech_act"))
+    accusation_nouns = denial_cues(lexicon).accusation_nouns
     out: list[RelationRecord] = []
-    recent = [r for r in earlier[-12:] if r.type != "denied" and start - r.end < 600]
+    latest = max((pos for pos, _ in memory.claimants if pos < start), default=-1)
+    recent = [
+        r for r in earlier[-12:] if r.type != dtype and start - r.end < 600 and r.end >= latest
+    ]
     for tok in sent:
         if lemma(tok) not in c.denial or tok.pos_ != "VERB":
             continue
         for ob in tok.children:
             if ob.dep_ != "dobj" or lemma(ob) not in c.report_nouns:
                 continue
-            dets = {d.lower_ for d in ob.children if d.dep_ == "det"}
-            if not dets & {"the", "this", "that"}:
+            if not any(d.dep_ == "det" and _definite(d) for d in ob.children):
                 continue
             if any(ch.dep_ in ("acl", "relcl", "prep") for ch in ob.children):
                 continue  # the noun says itself what it reports
@@ -1424,8 +1444,8 @@ def _anaphoric_denials(
             denier = ctx.denier
             if denier is None:
                 continue
-            if lemma(ob) in ("accusation", "charge", "allegation"):
-                claims = [r for r in recent if r.type == "accused"]
+            if lemma(ob) in accusation_nouns:
+                claims = [r for r in recent if r.type in accusing]
             else:
                 claims = [
                     r
@@ -1437,14 +1457,14 @@ def _anaphoric_denials(
             claim = claims[-1]
             other_id, other = (
                 (claim.subject_id, claim.subject)
-                if claim.type == "accused" or claim.object_id == denier.id
+                if claim.type in accusing or claim.object_id == denier.id
                 else (claim.object_id, claim.object)
             )
             if other_id == denier.id:
                 continue
             did = iris.relation_iri(
                 claim.doc,
-                "denied",
+                dtype,
                 denier.id,
                 other_id,
                 start,
@@ -1456,7 +1476,7 @@ def _anaphoric_denials(
                 RelationRecord(
                     id=did,
                     doc=claim.doc,
-                    type="denied",
+                    type=dtype,
                     subject=denier.label,
                     subject_id=denier.id,
                     object=other,
@@ -1471,11 +1491,12 @@ def _anaphoric_denials(
     return out
 
 
-def _link_denials(records: list[RelationRecord]) -> list[RelationRecord]:
+def _link_denials(records: list[RelationRecord], c: Compiled) -> list[RelationRecord]:
     """Fill ``denied_by`` of each denied relation from the denial records pointing at it."""
+    dtype = denial_type(c.types)
     by_claim: dict[str, list[str]] = {}
     for r in records:
-        if r.type == "denied" and r.denies:
+        if r.type == dtype and r.denies:
             by_claim.setdefault(r.denies, []).append(r.subject)
     out: list[RelationRecord] = []
     for r in records:
@@ -1573,6 +1594,7 @@ def extract_relations(
     lex = lexicon or load_lexicon()
     c = compile_lexicon(lex)
     memory = DenialMemory()
+    dtype = denial_type(c.types)
     article = parsed.article
     reference = parse_reference(article.date)
     phone = _phone_context((ps.doc for ps in parsed.segments), c)
@@ -1608,10 +1630,14 @@ def extract_relations(
                 one, two = f.subject.entity, f.object.entity
                 if c.types[f.type].symmetric and one.type == two.type == "Person":
                     pairs.append((one, two))
-            recs = _records_for_sentence(article.doc, text, start, end, drafts, base, reference)
+            recs = _records_for_sentence(
+                article.doc, text, start, end, drafts, base, reference, c
+            )
             recs += _source_only_denials(sent, lookup, c, article.doc, start, end, base, recs)
-            if not any(r.type == "denied" for r in recs):
-                recs += _anaphoric_denials(sent, lookup, c, start, end, base, records)
+            if not any(r.type == dtype for r in recs):
+                recs += _anaphoric_denials(
+                    sent, lookup, c, start, end, base, records, lex, memory
+                )
             # denials of any statement: claim text for the ones above, records for the rest
             s_lookup = _Sentence(sent, lookup, history, c, group).lookup
             frames = find_denials(sent, s_lookup, c, lex, memory, group, seg_start)
@@ -1625,4 +1651,8 @@ def extract_relations(
                 ent = lookup(tok)
                 if ent is not None and (not history or history[-1].id != ent.id):
                     history.append(ent)
-    return tuple(_merge_repeats(_link_denials(records)))
+    spans = [(ps.segment.kind, (ps.segment.start, ps.segment.end)) for ps in parsed.segments]
+    heads = [span for kind, span in spans if kind == "headline"]
+    lead = next((span for kind, span in spans if kind == "paragraph"), None)
+    records = complete_headline_denials(records, heads, lead, lex)
+    return tuple(_merge_repeats(_link_denials(records, c)))
