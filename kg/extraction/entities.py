@@ -1452,6 +1452,13 @@ class _Resolver:
                 del sentences[-len(list(doc.sents)) :]
         return out
 
+    def _could_be_person(self, cl: int) -> bool:
+        """A pronoun's candidate: a person-like name, never one with digits ("G8")."""
+        c = self.clusters[cl]
+        return c.maybe_person and not any(
+            ch.isdigit() for r in c.raws if r.kind != "role" for ch in r.text
+        )
+
     def _person(self, cl: int) -> bool:
         ent = self.clusters[cl].entity
         return ent is not None and ent.type == "Person"
@@ -1833,7 +1840,7 @@ class _Resolver:
 
         def ok(cl: int) -> bool:
             c = self.clusters[cl]
-            return c.maybe_person and (
+            return self._could_be_person(cl) and (
                 c.gender is None or c.gender == gender or c.gender_conflict
             )
 
@@ -1888,7 +1895,7 @@ class _Resolver:
         actors = {t.i for _s, t, _c, _q in cur if t.doc is tok.doc and not self._modifier(t)}
         before = [
             cl for i, cl in token_cluster.items()
-            if i < tok.i and i in actors and self.clusters[cl].maybe_person
+            if i < tok.i and i in actors and self._could_be_person(cl)
         ]
         if before:
             uniq = {cl for cl in before if ok(cl)} - excluded
@@ -1909,7 +1916,7 @@ class _Resolver:
         for sent in reversed(sentences[-4:-1]):
             cands = [(t, cls[0]) for _s, t, cls, q in sent
                      if len(cls) == 1 and not q and not self._modifier(t)]
-            persons = [(t, cl) for t, cl in cands if self.clusters[cl].maybe_person]
+            persons = [(t, cl) for t, cl in cands if self._could_be_person(cl)]
             if not persons:
                 continue
             uniq = {cl for _t, cl in persons if ok(cl)} - excluded
