@@ -1912,6 +1912,8 @@ class _Resolver:
             if uniq or tok.dep_ not in _OBJ_DEPS:
                 return None
             # "Bill Clinton endorsed her": no one here fits an object pronoun; look back
+        if tok.dep_ in _SUBJ_DEPS and self._unnamed_speaker_before(tok):
+            return None
         # nothing before it in this sentence: the latest earlier sentence naming a person
         for sent in reversed(sentences[-4:-1]):
             cands = [(t, cls[0]) for _s, t, cls, q in sent
@@ -1932,12 +1934,33 @@ class _Resolver:
                 }
                 if len(subj_cls) == 1:
                     return next(iter(subj_cls))
+                if not subj_cls:
+                    # "His comments came as Bush said ...": the one subject, of any clause
+                    subj_cls = {cl for t, cl in persons if t.dep_ in _SUBJ_DEPS and cl in uniq}
+                    if len(subj_cls) == 1:
+                        return next(iter(subj_cls))
                 # several fit: the person the article is about, if one of them
                 main = self._main_actor()
                 if main is not None and main in uniq:
                     return main
             return None
         return None
+
+    def _unnamed_speaker_before(self, tok: Token) -> bool:
+        """"..., said a spokesman. But he played down ...": the sentence before ends with an
+        unnamed speaker, the likelier antecedent of a subject pronoun opening the next one."""
+        first = tok.sent.start
+        if first == 0 or any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in tok.doc[first : tok.i]):
+            return False
+        seg = self._seg_of(tok)
+        prev = tok.doc[first - 1].sent
+        return any(
+            t.lemma_.lower() in self.cues.reporting and t.pos_ == "VERB"
+            and any(
+                s.pos_ == "NOUN" and (seg, s.i) not in self.covered for s in self._subjects(t)
+            )
+            for t in prev
+        )
 
     def _reported_subject(self, tok: Token, token_cluster: Mapping[int, int]) -> int | None:
         """"A met B, his office said" / "..., she said": a pronoun in the subject of a
