@@ -1471,9 +1471,10 @@ class _Resolver:
         for (t1, c1), (t2, c2) in pairwise(persons):
             if c1 == c2 or t1.doc is not t2.doc:
                 continue
-            coordinated = t2 in t1.conjuncts
+            conj = [c.i for c in t1.conjuncts]
+            coordinated = conj == [t2.i]  # a pair, not a list
             head = t2.head.head if t2.dep_ == "pobj" else t2.head
-            clause = t1.dep_ in _SUBJ_DEPS and t2.dep_ in _OBJ_DEPS and head is t1.head
+            clause = t1.dep_ in _SUBJ_DEPS and t2.dep_ in _OBJ_DEPS and head.i == t1.head.i
             if coordinated or clause:
                 self.pairs.append((c1, c2))
 
