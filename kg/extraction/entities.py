@@ -23,6 +23,16 @@ recall):
    titled name, appositions and "who is ..." clauses; capitalised qualifiers are affiliations
    ("Liberal leader") that a description must share.
 
+This stage is the only owner of coreference: the relation stage asks :meth:`entity_at` /
+:meth:`entities_at` and never guesses. Pronoun rules beyond "one candidate fits": the subject of
+a clause that governs it ("X denied that he ..."); "A met B, his office said" (the reported
+clause's subject); "A and B said they ..." (a group of the two speakers); "the two leaders"
+(two persons named before it in the sentence, else the pair last named together, coordinated
+or subject and object of one clause); when several persons fit, the one that is a subject, then
+the article's main actor; he/she never resolves to a non-person, a name used as a modifier ("the
+Attlee government") is no antecedent, and after "..., said a spokesman." a subject pronoun stays
+open. Unsure means unresolved: a wrong party makes a false relation, a missing one only a miss.
+
 Labels drop a leading "the" ("the Kremlin" -> "Kremlin") except for names listed under
 ``keep_the`` in ``ontology/entity_aliases.yaml`` ("The Washington Post").
 """
