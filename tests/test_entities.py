@@ -853,3 +853,69 @@ def test_representatives_data_errors_name_the_part() -> None:
     data = parse_alias_data({"representatives": {"Officials": "body"}, "partial_words": ["Two"]})
     assert data.representatives == {"officials": "body"}
     assert data.partial_words == frozenset({"two"})
+
+
+# ---- coreference moved from the relation stage: speakers, reported clauses, groups ----------
+
+
+@pytest.mark.parametrize(
+    "text, pronoun, nth, expected",
+    [
+        # the speaker of a denial and of a later "says" in the same sentence
+        ("Mr Dalvik denied there was any rift - he says he would be glad to meet Mr Tarrow.",
+         "he", 0, "Dalvik"),
+        ("Mr Dalvik denied there was any rift - he says he would be glad to meet Mr Tarrow.",
+         "he", 1, "Dalvik"),
+        # a pronoun in the subject of a reporting verb after the reported clause
+        ("Prime Minister Ilona Varga phoned President Tomas Reyes on Friday, her office said.",
+         "her", 0, "Ilona Varga"),
+        ("Tomas Reyes met Ilona Varga in Oslo on Monday, he said.", "he", 0, "Tomas Reyes"),
+        # a name used as a modifier is no antecedent
+        ("Felix Braun was born in Lundia in 1950. After serving in the Tarrow government, he "
+         "became finance minister.", "he", 0, "Felix Braun"),
+        # he/she never stands for a body, a group or a name with digits
+        ("The G7 met in Oslo. He is said to have discussed the plan with Mr Tarrow.", "He", 0,
+         None),
+        # several persons before: the one who is the subject of a clause
+        ("Karl Brandt's remarks came as Piet Varga said the deal was done. But he said more work "
+         "was needed.", "he", 0, "Piet Varga"),
+        # an unnamed speaker just before: the pronoun may be that speaker, leave it open
+        ("Marta Kolar was re-elected in May. The budget was ready, said a spokesman. But he "
+         "played down reports of a rift.", "he", 0, None),
+    ],
+)
+def test_pronouns_speakers_and_reported_clauses(
+    text: str, pronoun: str, nth: int, expected: str | None
+) -> None:
+    assert _pronoun_target(text, pronoun, nth) == expected
+
+
+@pytest.mark.parametrize(
+    "text, word, expected",
+    [
+        # "A and B said they ...": they are the two speakers
+        ("Karl Brandt and Piet Varga said they would back Anna Holt.", "they",
+         {"Karl Brandt", "Piet Varga"}),
+        # not under a reporting verb: no group
+        ("Karl Brandt and Piet Varga arrived late, so they missed the vote.", "they", set()),
+        # two persons named before in the same sentence
+        ("Anna Holt and Piet Varga agreed new patrols after the two leaders held talks.",
+         "leaders", {"Anna Holt", "Piet Varga"}),
+        # too many persons nearby: the pair last named together (subject and object)
+        ("Anna Holt met Piet Varga in Oslo on Monday. Karl Brandt, Marta Kolar and Luis Andrade "
+         "were also in the city. It was the first meeting between the two leaders since 2019.",
+         "leaders", {"Anna Holt", "Piet Varga"}),
+        # ... or coordinated
+        ("Anna Holt and Piet Varga arrived in Oslo on Monday. Karl Brandt, Marta Kolar and Luis "
+         "Andrade were also in the city. Both men later left for Bergen.", "men",
+         {"Anna Holt", "Piet Varga"}),
+    ],
+)
+def test_groups_resolved_in_the_entity_stage(text: str, word: str, expected: set[str]) -> None:
+    r = resolve_text(text)
+    doc = parse_article(Article("t", text), load_model()).segments[0].doc
+    tok = [t for t in doc if t.text == word][-1]
+    got = {e.label for e in r.entities_at(0, tok.i)}
+    assert got == expected
+    if expected:
+        assert r.entity_at(0, tok.i) is None  # a group is never one party

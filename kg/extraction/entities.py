@@ -23,6 +23,16 @@ recall):
    titled name, appositions and "who is ..." clauses; capitalised qualifiers are affiliations
    ("Liberal leader") that a description must share.
 
+This stage is the only owner of coreference: the relation stage asks :meth:`entity_at` /
+:meth:`entities_at` and never guesses. Pronoun rules beyond "one candidate fits": the subject of
+a clause that governs it ("X denied that he ..."); "A met B, his office said" (the reported
+clause's subject); "A and B said they ..." (a group of the two speakers); "the two leaders"
+(two persons named before it in the sentence, else the pair last named together, coordinated
+or subject and object of one clause); when several persons fit, the one that is a subject, then
+the article's main actor; he/she never resolves to a non-person, a name used as a modifier ("the
+Attlee government") is no antecedent, and after "..., said a spokesman." a subject pronoun stays
+open. Unsure means unresolved: a wrong party makes a false relation, a missing one only a miss.
+
 Labels drop a leading "the" ("the Kremlin" -> "Kremlin") except for names listed under
 ``keep_the`` in ``ontology/entity_aliases.yaml`` ("The Washington Post").
 """
@@ -35,6 +45,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -42,6 +53,7 @@ import yaml
 
 from kg import iris
 from kg.errors import KGError
+from kg.extraction.context import Compiled, compile_lexicon
 from kg.lexicon import ONTOLOGY_DIR, load_lexicon
 from kg.model import ENTITY_TYPES, Entity, EntityType
 
@@ -78,6 +90,7 @@ _PRONOUNS: Mapping[str, Gender] = {
     "herself": "female",
 }
 _IT_PRONOUNS = frozenset({"it", "its", "itself"})
+_GROUP_PRONOUNS = frozenset({"they"})
 _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
 _OBJ_DEPS = frozenset({"dobj", "dative", "obj", "pobj", "iobj"})
 _REL_PRONOUNS = frozenset({"who", "which", "that", "whom"})
@@ -533,6 +546,11 @@ class _Resolver:
         self.raw_at: dict[tuple[int, int], _Raw] = {}
         #: (noun, cluster) for "a Treasury spokesman": "the spokesman" later is the Treasury
         self.spoke_for: list[tuple[str, int]] = []
+        #: persons last named together (coordinated, or subject and object of one clause),
+        #: latest last: "the two leaders" when no sentence nearby names exactly two
+        self.pairs: list[tuple[int, int]] = []
+        self.cues: Compiled = _compiled_cues()
+        self._main: int | None = -1
         self.derived_demonyms = _derive_demonyms(self.docs, data)
         self.demonym_countries = frozenset(_norm(v) for v in self.derived_demonyms.values())
         #: places the article names, by normalised text ("west germany" -> "West Germany")
@@ -1442,10 +1460,37 @@ class _Resolver:
                                 if kind == "pronoun" and tok.lower_ in _PRONOUNS:
                                     self.clusters[cl].pronoun_votes += 1
                     i += 1
+                self._remember_pair(cur)
             if self.parsed.segments[seg].segment.kind != "paragraph":
                 # captions and headlines stand apart: pronouns never look back into them
                 del sentences[-len(list(doc.sents)) :]
         return out
+
+    def _could_be_person(self, cl: int) -> bool:
+        """A pronoun's candidate: a person-like name, never one with digits ("G8")."""
+        c = self.clusters[cl]
+        return c.maybe_person and not any(
+            ch.isdigit() for r in c.raws if r.kind != "role" for ch in r.text
+        )
+
+    def _person(self, cl: int) -> bool:
+        ent = self.clusters[cl].entity
+        return ent is not None and ent.type == "Person"
+
+    def _remember_pair(self, sent: list[tuple[int, Token, tuple[int, ...], bool]]) -> None:
+        """Two persons coordinated ("A and B") or subject and object of one clause ("A met
+        B", "A talked with B"): the pair a later "the two leaders" may mean."""
+        persons = [(t, cls[0]) for _s, t, cls, q in sent
+                   if not q and len(cls) == 1 and self._person(cls[0])]
+        for (t1, c1), (t2, c2) in pairwise(persons):
+            if c1 == c2 or t1.doc is not t2.doc:
+                continue
+            conj = [c.i for c in t1.conjuncts]
+            coordinated = conj == [t2.i]  # a pair, not a list
+            head = t2.head.head if t2.dep_ == "pobj" else t2.head
+            clause = t1.dep_ in _SUBJ_DEPS and t2.dep_ in _OBJ_DEPS and head.i == t1.head.i
+            if coordinated or clause:
+                self.pairs.append((c1, c2))
 
     def _mention(self, seg: int, start: int, end: int, kind: MentionKind, cl: int) -> Mention:
         doc = self.docs[seg]
@@ -1481,6 +1526,9 @@ class _Resolver:
         if tok.pos_ == "PRON" or low in _PRONOUNS:
             if quoted:
                 return None
+            if low in _GROUP_PRONOUNS:
+                speakers = self._speakers(tok, sentences)
+                return (tok.i, "pronoun", speakers) if speakers else None
             if low in _PRONOUNS:
                 cl = self._pronoun(tok, _PRONOUNS[low], sentences)
             elif low in _IT_PRONOUNS:
@@ -1720,6 +1768,12 @@ class _Resolver:
         # "the two leaders" may look further back, gathering the heads of state or government
         # named one by one ("... Gen X said ... next to Mr Y ... Mr Y said the two leaders")
         gather = kind == "leader"
+        here = self._persons_before(tok, sentences)
+        if len(here) == 2:
+            # "A and B agreed ... after the two leaders held talks": the two named before
+            return (start, "role", tuple(sorted(here)))
+        if len(here) > 2:
+            return None
         found: list[int] = []
         for sent in reversed(sentences[-5:] if gather else sentences[-3:]):
             if not gather:
@@ -1737,8 +1791,45 @@ class _Resolver:
             if len(found) == 2:
                 return (start, "role", tuple(sorted(found)))
             if len(found) > 2:
-                return None
+                break
+        if self.pairs:
+            # "the first meeting between the two leaders": the pair last named together
+            return (start, "role", tuple(sorted(self.pairs[-1])))
         return None
+
+    def _persons_before(
+        self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
+    ) -> list[int]:
+        """Distinct persons named (or resolved) before ``tok`` in its sentence, in order."""
+        out: list[int] = []
+        for _s, t, cls, q in sentences[-1] if sentences else []:
+            if (
+                t.doc is tok.doc and t.i < tok.i and not q and len(cls) == 1
+                and self._person(cls[0]) and cls[0] not in out
+            ):
+                out.append(cls[0])
+        return out
+
+    def _speakers(
+        self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
+    ) -> tuple[int, ...]:
+        """"A and B said they were backing her": they are the coordinated subject of the
+        reporting verb right above the pronoun's clause."""
+        clause = tok.head
+        if tok.dep_ not in _SUBJ_DEPS or clause.dep_ != "ccomp":
+            return ()
+        verb = clause.head
+        if verb.lemma_.lower() not in self.cues.reporting:
+            return ()
+        cur = {t.i: cls[0] for _s, t, cls, q in sentences[-1] if len(cls) == 1
+               and t.doc is tok.doc} if sentences else {}
+        out: list[int] = []
+        for subj in self._subjects(verb):
+            for t in (subj, *subj.conjuncts):
+                cl = cur.get(t.i)
+                if cl is not None and cl not in out:
+                    out.append(cl)
+        return tuple(sorted(out)) if len(out) >= 2 else ()
 
     def _unique_or_recent(
         self, cands: list[int], sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
@@ -1764,7 +1855,7 @@ class _Resolver:
 
         def ok(cl: int) -> bool:
             c = self.clusters[cl]
-            return c.maybe_person and (
+            return self._could_be_person(cl) and (
                 c.gender is None or c.gender == gender or c.gender_conflict
             )
 
@@ -1809,23 +1900,40 @@ class _Resolver:
             if anc.head.i == anc.i:
                 break
             anc = anc.head
-        # only people before it count: "During his stay in Washington, he ..." looks back
-        before = [
-            cl for i, cl in token_cluster.items() if i < tok.i and self.clusters[cl].maybe_person
-        ]
         if self._unknown_names_before(tok):
             return None
+        reported = self._reported_subject(tok, token_cluster)
+        if reported is not None and ok(reported) and reported not in excluded:
+            return reported
+        # only people before it count: "During his stay in Washington, he ..." looks back;
+        # "the Attlee government" names no one who acts
+        actors = {t.i for _s, t, _c, _q in cur if t.doc is tok.doc and not self._modifier(t)}
+        before = [
+            cl for i, cl in token_cluster.items()
+            if i < tok.i and i in actors and self._could_be_person(cl)
+        ]
         if before:
             uniq = {cl for cl in before if ok(cl)} - excluded
             if len(uniq) == 1:
                 return next(iter(uniq))
+            if uniq and tok.dep_ in _SUBJ_DEPS:
+                # "When he refused ..., he said": the one person who is a subject before it
+                subj_cls = {
+                    cl for i, cl in token_cluster.items()
+                    if i < tok.i and cl in uniq and tok.doc[i].dep_ in _SUBJ_DEPS
+                }
+                if len(subj_cls) == 1:
+                    return next(iter(subj_cls))
             if uniq or tok.dep_ not in _OBJ_DEPS:
                 return None
             # "Bill Clinton endorsed her": no one here fits an object pronoun; look back
+        if tok.dep_ in _SUBJ_DEPS and self._unnamed_speaker_before(tok):
+            return None
         # nothing before it in this sentence: the latest earlier sentence naming a person
         for sent in reversed(sentences[-4:-1]):
-            cands = [(t, cls[0]) for _s, t, cls, q in sent if len(cls) == 1 and not q]
-            persons = [(t, cl) for t, cl in cands if self.clusters[cl].maybe_person]
+            cands = [(t, cls[0]) for _s, t, cls, q in sent
+                     if len(cls) == 1 and not q and not self._modifier(t)]
+            persons = [(t, cl) for t, cl in cands if self._could_be_person(cl)]
             if not persons:
                 continue
             uniq = {cl for _t, cl in persons if ok(cl)} - excluded
@@ -1841,8 +1949,86 @@ class _Resolver:
                 }
                 if len(subj_cls) == 1:
                     return next(iter(subj_cls))
+                if not subj_cls:
+                    # "His comments came as Bush said ...": the one subject, of any clause
+                    subj_cls = {cl for t, cl in persons if t.dep_ in _SUBJ_DEPS and cl in uniq}
+                    if len(subj_cls) == 1:
+                        return next(iter(subj_cls))
+                # several fit: the person the article is about, if one of them
+                main = self._main_actor()
+                if main is not None and main in uniq:
+                    return main
             return None
         return None
+
+    def _unnamed_speaker_before(self, tok: Token) -> bool:
+        """"..., said a spokesman. But he played down ...": the sentence before ends with an
+        unnamed speaker, the likelier antecedent of a subject pronoun opening the next one."""
+        first = tok.sent.start
+        if first == 0 or any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in tok.doc[first : tok.i]):
+            return False
+        seg = self._seg_of(tok)
+        prev = tok.doc[first - 1].sent
+        return any(
+            t.lemma_.lower() in self.cues.reporting and t.pos_ == "VERB"
+            and any(
+                s.pos_ == "NOUN" and (seg, s.i) not in self.covered for s in self._subjects(t)
+            )
+            for t in prev
+        )
+
+    def _reported_subject(self, tok: Token, token_cluster: Mapping[int, int]) -> int | None:
+        """"A met B, his office said" / "..., she said": a pronoun in the subject of a
+        reporting verb after its reported clause is that clause's subject."""
+        subj = tok.head if tok.dep_ == "poss" else tok
+        if subj.dep_ not in _SUBJ_DEPS:
+            return None
+        verb = subj.head
+        if verb.lemma_.lower() not in self.cues.reporting:
+            return None
+        for clause in verb.children:
+            if clause.dep_ == "ccomp" and clause.i < subj.i:
+                seg = self._seg_of(tok)
+                if any(
+                    t.pos_ == "PROPN" and t.is_alpha and (seg, t.i) not in self.covered
+                    and t.ent_type_ in ("", "PERSON") and not self._title_of_name(seg, t)
+                    for t in clause.subtree
+                ):
+                    return None  # a name the resolver left out may be whom it means
+                if any(
+                    (raw := self.raw_at.get((seg, s.i))) is not None and raw.label is None
+                    for s in self._subjects(clause)
+                ):
+                    return None  # a name spaCy did not tag: no guess
+                found = {token_cluster[s.i] for s in self._subjects(clause)
+                         if s.i in token_cluster and self._person(token_cluster[s.i])}
+                return next(iter(found)) if len(found) == 1 else None
+        return None
+
+    def _modifier(self, t: Token) -> bool:
+        """A name used as a modifier of a following common noun ("the Attlee government")."""
+        return (
+            t.dep_ in ("compound", "amod", "nmod") and t.head.i > t.i
+            and (self._seg_of(t), t.head.i) not in self.covered
+        )
+
+    def _main_actor(self) -> int | None:
+        """The person the article is about: named as a subject at least three times and at
+        least twice as often as anyone else; ``None`` when no one stands out."""
+        if self._main != -1:
+            return self._main
+        counts: Counter[int] = Counter()
+        for r in self.raws:
+            if r.kind == "role" or not self._person(r.cluster):
+                continue
+            if self.docs[r.seg][r.end - 1].dep_ in _SUBJ_DEPS:
+                counts[r.cluster] += 1
+        ranked = counts.most_common(2)
+        main: int | None = None
+        if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            main = ranked[0][0]
+        self._main = main
+        return main
 
     def _unknown_names_before(self, tok: Token) -> bool:
         """A proper noun before the pronoun that no mention covers: a name spaCy missed."""
@@ -1850,9 +2036,21 @@ class _Resolver:
         return any(
             t.pos_ == "PROPN" and t.text[:1].isupper() and t.is_alpha and not t.ent_type_
             and (seg, t.i) not in self.covered
+            # "Mr Chirac", "Prime Minister X": a title on a name is no unknown name
+            and not self._title_of_name(seg, t)
             for t in tok.sent
             if t.i < tok.i
         )
+
+    def _title_of_name(self, seg: int, t: Token) -> bool:
+        """A compound chain ending on a name mention ("Prime" -> "Minister" -> "Varga")."""
+        for _ in range(4):
+            if t.dep_ != "compound" or t.head.i <= t.i:
+                return False
+            t = t.head
+            if (seg, t.i) in self.covered:
+                return True
+        return False
 
     def _seg_of(self, tok: Token) -> int:
         return self.seg_index.get(id(tok.doc), -1)
@@ -1919,6 +2117,15 @@ def resolve_entities(
     r.finalise()
     mentions = r.references()
     r.retype()
+    # he/she/him/her never stands for an organisation or a place
+    types = {c.entity.id: c.entity.type for c in r.clusters if c.entity is not None}
+    mentions = [
+        m for m in mentions
+        if not (
+            m.kind == "pronoun" and m.text.lower() in _PRONOUNS
+            and types[m.entity_id] != "Person"
+        )
+    ]
     # entities in order of first mention; drop clusters that ended with no mention
     first: dict[str, tuple[int, int]] = {}
     for m in mentions:
@@ -1931,6 +2138,12 @@ def resolve_entities(
     entities = tuple(sorted(ents.values(), key=lambda e: first[e.id]))
     mentions.sort(key=lambda m: (m.segment, m.start, m.end, first[m.entity_id]))
     return ResolvedEntities(entities, tuple(mentions))
+
+
+@lru_cache(maxsize=1)
+def _compiled_cues() -> Compiled:
+    """The lexicon's cues (reporting verbs) that pronoun resolution reads."""
+    return compile_lexicon(load_lexicon())
 
 
 def _merge(a: Entity, b: Entity) -> Entity:

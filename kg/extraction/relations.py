@@ -30,7 +30,6 @@ from kg.extraction.context import (
     compile_lexicon,
     content_relcl,
     lemma,
-    resolve_source,
     subject_of,
 )
 from kg.extraction.dates import normalise_date, parse_reference
@@ -58,7 +57,6 @@ _DATE_LINKS = ("pobj", "prep", "npadvmod", "nummod", "appos", "compound", "tmod"
 _PLACE_TYPES = ("GeopoliticalEntity", "Location")
 _PREPS = frozenset(["with", "to", "behind", "on", "upon", "at", "by", "for", "against"])
 _TIME_PREPS = frozenset(["during", "after", "before", "on", "since"])
-_PRONOUNS = frozenset("he she him her his hers they them their its it".split())  # noqa: SIM905
 
 
 class EntityIndex(Protocol):
@@ -98,146 +96,33 @@ class _Found:
 
 
 class _Sentence:
-    """Per-sentence helpers: entity lookup with pronoun and group fallbacks."""
+    """Per-sentence entity look-ups. Coreference (pronouns, role nouns, "the two leaders",
+    "A and B said they ...") is the entity stage's alone: this only asks it."""
 
     def __init__(
         self,
         sent: Span,
         base_lookup: Lookup,
-        history: list[Entity],
+        history: Sequence[Entity],
         c: Compiled,
         group_lookup: GroupLookup | None = None,
     ):
         self.group_lookup = group_lookup
         self.sent = sent
         self.base_lookup = base_lookup
+        #: entities named before the sentence, for "the neighbouring state" only
         self.history = history
-        self.pairs: Sequence[tuple[Entity, Entity]] = ()
         self.c = c
-        self._cache: dict[int, Entity | None] = {}
 
     def lookup(self, tok: Token) -> Entity | None:
-        if tok.i in self._cache:
-            return self._cache[tok.i]
-        ent = self.base_lookup(tok)
-        if (
-            ent is None
-            and tok.lower_ in _PRONOUNS
-            and tok.lower_ not in ("it", "its", "they", "them", "their")
-        ):
-            ent = self._pronoun(tok)
-        self._cache[tok.i] = ent
-        return ent
-
-    def _pronoun(self, tok: Token) -> Entity | None:
-        """Fallback for he/she/him/her when the entity stage left a pronoun unresolved."""
-        excluded: set[str] = set()
-        verb = tok.head.head if tok.dep_ == "poss" else tok.head
-        if verb.pos_ in ("VERB", "AUX"):
-            subj = subject_of(verb)
-            if subj is not None and subj.lower_ == "they":
-                # "A and B said they backed her": her is neither A nor B
-                excluded = {e.id for e in self._speakers(subj)}
-        # "X said/denied that he ...": the speaker
-        cur = tok.head
-        for _ in range(6):
-            gov = cur.head
-            if cur.dep_ in ("acl", "relcl") and lemma(gov) in self.c.report_nouns:
-                # "X denied a report that he ...": the verb governing the report noun
-                gov = gov.head.head if gov.dep_ == "pobj" else gov.head
-            if (
-                cur.dep_ in ("ccomp", "xcomp", "advcl", "acl", "relcl")
-                and gov.i != cur.i
-                and (lemma(gov) in self.c.reporting or lemma(gov) in self.c.denial)
-            ):
-                for ch in gov.children:
-                    if ch.dep_ == "nsubj":
-                        ent = self.base_lookup(ch)
-                        if ent is None:
-                            # "a spokesperson for X denied that he ...": X
-                            ent = resolve_source(ch, self.base_lookup, self.c, gov).entity
-                        if ent is not None and ent.type == "Person" and ent.id not in excluded:
-                            return ent
-            if cur.head.i == cur.i:
-                break
-            cur = cur.head
-        is_subject = tok.dep_ in ("nsubj", "nsubjpass", "poss")
-        clause_subject: Entity | None = None
-        if not is_subject:
-            subj = subject_of(tok.head) if tok.head.pos_ in ("VERB", "AUX") else None
-            if subj is not None and subj is not tok:
-                clause_subject = self.base_lookup(subj)
-        # persons mentioned earlier in this sentence, then earlier in the article
-        before: list[tuple[Entity, bool]] = []
-        for t in self.sent:
-            if t.i >= tok.i:
-                break
-            ent = self.base_lookup(t)
-            if ent is not None and ent.type == "Person":
-                before.append((ent, t.dep_ in ("nsubj", "nsubjpass")))
-        # only within the sentence: across sentences the entity stage decides (it leaves a
-        # pronoun unresolved when more than one person fits, and so do we)
-        candidates = [e for e, subj_role in reversed(before) if subj_role or not is_subject]
-        if not is_subject:
-            candidates += [e for e, _ in reversed(before)]
-        if excluded:
-            return None  # without the speakers, nothing tells which of the others it is
-        for ent in candidates:
-            if clause_subject is not None and ent.id == clause_subject.id:
-                continue
-            return ent
-        return None
+        return self.base_lookup(tok)
 
     def group(self, tok: Token) -> list[Entity]:
-        """ "the two leaders" / "both men": the entity stage's pair, else the last two persons."""
-        if self.group_lookup is not None:
-            members = self.group_lookup(tok)
-            if len(members) >= 2:
-                return list(members)
-        if tok.lower_ == "they" and tok.dep_ in ("nsubj", "nsubjpass"):
-            return self._speakers(tok)
-        if lemma(tok) not in self.c.pair_nouns and tok.lower_ not in self.c.pair_nouns:
+        """ "the two leaders", "both men", "A and B said they ...": the entity stage's group."""
+        if self.group_lookup is None:
             return []
-        if not any(ch.lower_ in self.c.pair_words for ch in tok.children):
-            return []
-        seen: list[Entity] = []
-        for t in self.sent:
-            # "A and B agreed ... after the two leaders held talks": the two named before
-            if t.i >= tok.i:
-                break
-            ent = self.base_lookup(t)
-            if ent is not None and ent.type == "Person" and all(ent.id != s.id for s in seen):
-                seen.append(ent)
-        if len(seen) == 2:
-            return seen
-        if len(seen) > 2:
-            return []
-        if self.pairs:
-            # "the first meeting between the two leaders": the pair last said to meet or talk
-            return list(self.pairs[-1])
-        seen = []
-        for ent in reversed(self.history):
-            if ent.type == "Person" and all(ent.id != s.id for s in seen):
-                seen.append(ent)
-            if len(seen) == 2:
-                return seen
-        return []
-
-    def _speakers(self, tok: Token) -> list[Entity]:
-        """ "A and B said they were backing her": the coordinated subject of the reporting
-        verb right above the pronoun's clause."""
-        clause = tok.head
-        if clause.dep_ != "ccomp" or lemma(clause.head) not in self.c.reporting:
-            return []
-        subj = _children(clause.head, "nsubj")
-        if not subj:
-            return []
-        out: list[Entity] = []
-        for t in _conjuncts(subj[0]):
-            ent = self.base_lookup(t)
-            if ent is not None and all(ent.id != o.id for o in out):
-                out.append(ent)
-        return out if len(out) >= 2 else []
+        members = self.group_lookup(tok)
+        return list(members) if len(members) >= 2 else []
 
 
 def _children(tok: Token, *deps: str) -> list[Token]:
@@ -1185,20 +1070,18 @@ def extract_sentence_relations(
     lookup: Lookup,
     *,
     lexicon: Lexicon | None = None,
-    history: list[Entity] | None = None,
+    history: Sequence[Entity] = (),
     phone_context: bool = False,
     group_lookup: GroupLookup | None = None,
-    pairs: Sequence[tuple[Entity, Entity]] = (),
 ) -> list[tuple[_Found, Context]]:
     """Relations in one parsed sentence with their clause context (no records, no IRIs).
 
-    ``history`` lists the entities mentioned before the sentence (for pronoun and "the two
-    leaders" fallbacks); it is not modified. ``pairs`` lists the persons earlier sentences said
-    met or talked, latest last ("the two leaders" prefers the latest).
+    ``history`` lists the entities mentioned before the sentence (for "the neighbouring
+    state"); it is not modified. Pronouns and groups come resolved from ``lookup`` and
+    ``group_lookup`` (the entity stage).
     """
     c = compile_lexicon(lexicon or load_lexicon())
-    s = _Sentence(sent, lookup, history or [], c, group_lookup)
-    s.pairs = pairs
+    s = _Sentence(sent, lookup, history, c, group_lookup)
     ex = _Extractor(s, c, phone_context)
     found: list[_Found] = []
     for tok in sent:
@@ -1599,7 +1482,6 @@ def extract_relations(
     reference = parse_reference(article.date)
     phone = _phone_context((ps.doc for ps in parsed.segments), c)
     history: list[Entity] = []
-    pairs: list[tuple[Entity, Entity]] = []
     records: list[RelationRecord] = []
     outlet = credited_outlet(
         (
@@ -1623,13 +1505,8 @@ def extract_relations(
                 history=history,
                 phone_context=phone,
                 group_lookup=group,
-                pairs=pairs,
             )
             drafts = [(f, _credited(ctx, outlet)) for f, ctx in drafts]
-            for f, _ctx in drafts:
-                one, two = f.subject.entity, f.object.entity
-                if c.types[f.type].symmetric and one.type == two.type == "Person":
-                    pairs.append((one, two))
             recs = _records_for_sentence(
                 article.doc, text, start, end, drafts, base, reference, c
             )
@@ -1639,8 +1516,7 @@ def extract_relations(
                     sent, lookup, c, start, end, base, records, lex, memory
                 )
             # denials of any statement: claim text for the ones above, records for the rest
-            s_lookup = _Sentence(sent, lookup, history, c, group).lookup
-            frames = find_denials(sent, s_lookup, c, lex, memory, group, seg_start)
+            frames = find_denials(sent, lookup, c, lex, memory, group, seg_start)
             recs = add_statement_denials(
                 frames, recs, doc_id=article.doc, sentence=text, start=start, end=end,
                 offset=seg_start, base=base, lexicon=lex,
