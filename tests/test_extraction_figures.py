@@ -25,19 +25,21 @@ def _by_type(report: EvalReport) -> dict[str, tuple[int, int, int]]:
 def test_examples_meet_their_gold() -> None:
     report = evaluate(EXAMPLES / "gold.jsonl", [EXAMPLES / "articles"])
     assert not report.failures
-    assert report.overall.precision is not None and report.overall.precision >= 0.85, (
+    # measured: P 0.982, R 0.940 (held a point or two below, not ten)
+    assert report.overall.precision is not None and report.overall.precision >= 0.97, (
         report.spurious
     )
-    assert report.overall.recall is not None and report.overall.recall >= 0.75, report.misses
+    assert report.overall.recall is not None and report.overall.recall >= 0.92, report.misses
     assert not report.false_facts, report.false_facts
 
 
 def test_dev_sentences(dev_sentences: Path) -> None:
     report = evaluate(dev_sentences, [dev_sentences])
-    assert report.overall.precision is not None and report.overall.precision >= 0.90
-    assert report.overall.recall is not None and report.overall.recall >= 0.85, report.misses
-    assert (report.polarity.value or 0) >= 0.95
-    assert (report.modality.value or 0) >= 0.95
+    # measured: P 0.940, R 1.000, polarity and modality 1.000
+    assert report.overall.precision is not None and report.overall.precision >= 0.93
+    assert report.overall.recall is not None and report.overall.recall >= 0.98, report.misses
+    assert (report.polarity.value or 0) >= 0.98
+    assert (report.modality.value or 0) >= 0.98
     assert not report.false_facts, report.false_facts
 
 
