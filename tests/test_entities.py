@@ -882,6 +882,10 @@ def test_representatives_data_errors_name_the_part() -> None:
         # an unnamed speaker just before: the pronoun may be that speaker, leave it open
         ("Marta Kolar was re-elected in May. The budget was ready, said a spokesman. But he "
          "played down reports of a rift.", "he", 0, None),
+        # no one in the sentence before fits "she": look one sentence further back
+        ("In her complaint, Anna Holt said Piet Varga had acted unfairly in his decision. "
+         "Varga founded the bank in 1960. She also disputed his account of the loss.",
+         "She", 0, "Anna Holt"),
     ],
 )
 def test_pronouns_speakers_and_reported_clauses(

@@ -1937,6 +1937,8 @@ class _Resolver:
             if not persons:
                 continue
             uniq = {cl for _t, cl in persons if ok(cl)} - excluded
+            if not uniq:
+                continue  # no one there fits ("she" after a sentence about a man): look further
             if len(uniq) == 1:
                 return next(iter(uniq))
             if tok.dep_ in _OBJ_DEPS and before:
