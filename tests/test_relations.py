@@ -1194,6 +1194,9 @@ def test_a_plain_fact_before_is_not_the_report() -> None:
          [("supported", "Marovian Bar Association", "Yelena Sorokina", P, A)]),
         ("Veridia and Kestland pledged 3.5 billion euros in support for Aldmark on Tuesday.",
          [("supported", "Veridia", "Aldmark", P, A), ("supported", "Kestland", "Aldmark", P, A)]),
+        # officials of two named bodies act as each of them
+        ("Anna Holt met officials of Veridia and Marovia in Oslo.",
+         [("met", "Anna Holt", "Veridia", P, A), ("met", "Anna Holt", "Marovia", P, A)]),
         # a visit to a person in a city stays a meeting
         ("Anna Holt visited Felix Braun in Lisbon.", [("met", "Anna Holt", "Felix Braun", P, A)]),
     ],

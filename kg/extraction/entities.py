@@ -1659,15 +1659,21 @@ class _Resolver:
         for prep in tok.children:
             if prep.dep_ == "prep" and prep.lower_ in self._OWNER_PREPS and not mods:
                 for pob in prep.children:  # "a spokesman for the Treasury"
-                    cl = self._owner(pob, scope, sentences) if pob.dep_ == "pobj" else None
-                    if cl is not None:
-                        owners.add(cl)
-        if len(owners) != 1:
+                    if pob.dep_ != "pobj":
+                        continue
+                    for each in (pob, *(c for c in pob.conjuncts if c.i > pob.i)):
+                        cl = self._owner(each, scope, sentences)  # "officials of A and B"
+                        if cl is not None:
+                            owners.add(cl)
+        if not owners or (len(owners) > 1 and tok.tag_ != "NNS"):
             return None
+        start = min([first, *(c.i for c in tok.lefts if c.dep_ == "det")])
+        if len(owners) > 1:
+            # "officials of the Stock Exchange and the Finance Ministry": each body
+            return (start, "representative", tuple(sorted(owners)))
         cl = next(iter(owners))
         if tok.tag_ != "NNS":
             self.spoke_for.append((_norm(tok.text), cl))
-        start = min([first, *(c.i for c in tok.lefts if c.dep_ == "det")])
         return (start, "representative", (cl,))
 
     def _owner(
