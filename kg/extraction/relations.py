@@ -658,7 +658,8 @@ class _Extractor:
         """A travel destination is a place visited, never a party met ("would travel to
         Calais" with Calais mistyped stays out)."""
         if not preps:
-            preps = ("to", "in") if lemma(tok) == "arrive" else ("to",)
+            arrival = lemma(tok) in self.c.option_set(rtype, "arrival_verbs")
+            preps = ("to", "in") if arrival else ("to",)  # "arrived in Lisbon"
         places = [
             p
             for t in self._prep_objects(tok, preps)
