@@ -9,7 +9,7 @@ root once and collects all of that, so trigger matching (relations.py) never nee
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -85,6 +85,11 @@ class Compiled:
     current_time: frozenset[str] = frozenset()
     arrangement: frozenset[str] = frozenset()
     occasion_nouns: frozenset[str] = frozenset()
+    #: trigger lemmas by class, for narrowing argument patterns (kg/extraction/patterns.py)
+    trigger_words: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    _option_sets: dict[tuple[str, str], frozenset[str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     containing: frozenset[str] = frozenset()
     outlet_verbs: frozenset[str] = frozenset()
     summon_preps: frozenset[str] = frozenset()
@@ -104,7 +109,12 @@ class Compiled:
         return [str(v) for v in value] if isinstance(value, (list, tuple)) else list(default)
 
     def option_set(self, rtype: str, name: str) -> frozenset[str]:
-        return _set(self.types[rtype].options.get(name, ()))
+        """An option's words as a set, computed once (the extractor asks per token)."""
+        key = (rtype, name)
+        hit = self._option_sets.get(key)
+        if hit is None:
+            hit = self._option_sets[key] = _set(self.types[rtype].options.get(name, ()))
+        return hit
 
 
 _COMPILED: dict[int, tuple[Lexicon, Compiled]] = {}
@@ -192,6 +202,11 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         current_time=_set(cue("current_time")),
         arrangement=_set(cue("arrangement_verbs")),
         occasion_nouns=_set(cue("occasion_nouns")),
+        trigger_words={
+            "verb": frozenset(verbs),
+            "noun": frozenset(nouns) | frozenset(modifier_nouns),
+            "adjective": frozenset(adjectives),
+        },
         containing=_set(cue("containing_preps")),
         outlet_verbs=_set(cue("outlet_verbs")),
         summon_preps=_set(cue("summon_preps")),

@@ -199,12 +199,33 @@ def _item_lines(text: str) -> dict[tuple[str, ...], int]:
     return lines
 
 
-_MATCHERS: dict[tuple[int, int], tuple[Vocab, DependencyMatcher]] = {}
+_MATCHERS: dict[tuple[int, int, int], tuple[Vocab, DependencyMatcher]] = {}
+
+#: the trigger words of each trigger class ("verb", "noun", "adjective"), from the lexicon
+TriggerWords = Mapping[str, frozenset[str]]
 
 
-def _matcher(vocab: Vocab, patterns: tuple[ArgumentPattern, ...]) -> DependencyMatcher:
-    """A DependencyMatcher holding every pattern, built once per vocabulary."""
-    key = (id(vocab), id(patterns))
+def _with_trigger_words(
+    pattern: ArgumentPattern, words: TriggerWords | None
+) -> list[dict[str, Any]]:
+    """The pattern's nodes, its trigger node narrowed to the lexicon's trigger lemmas of its
+    class: the matcher then starts from a few tokens a sentence instead of every verb or noun
+    (the interpreter would drop the others anyway)."""
+    nodes = [dict(node) for node in pattern.match]
+    lemmas = words.get(pattern.trigger) if words is not None else None
+    if lemmas and "LEMMA" not in nodes[0].get("RIGHT_ATTRS", {}):
+        attrs = dict(nodes[0].get("RIGHT_ATTRS", {}))
+        forms = {w for lemma in lemmas for w in (lemma, lemma.capitalize(), lemma.upper())}
+        attrs["LEMMA"] = {"IN": sorted(forms)}
+        nodes[0] = {**nodes[0], "RIGHT_ATTRS": attrs}
+    return nodes
+
+
+def _matcher(
+    vocab: Vocab, patterns: tuple[ArgumentPattern, ...], words: TriggerWords | None = None
+) -> DependencyMatcher:
+    """A DependencyMatcher holding every pattern, built once per vocabulary and lexicon."""
+    key = (id(vocab), id(patterns), id(words))
     hit = _MATCHERS.get(key)
     if hit is not None and hit[0] is vocab:
         return hit[1]
@@ -213,7 +234,7 @@ def _matcher(vocab: Vocab, patterns: tuple[ArgumentPattern, ...]) -> DependencyM
     matcher = DependencyMatcher(vocab)
     for p in patterns:
         try:
-            matcher.add(p.name, [[dict(node) for node in p.match]])
+            matcher.add(p.name, [_with_trigger_words(p, words)])
         except (ValueError, KeyError) as exc:
             raise KGError(f"{PATTERNS_PATH}: pattern {p.name!r} is not a valid spaCy "
                           f"DependencyMatcher pattern: {exc}") from None
@@ -222,21 +243,32 @@ def _matcher(vocab: Vocab, patterns: tuple[ArgumentPattern, ...]) -> DependencyM
 
 
 def match_patterns(
-    sent: Span, patterns: tuple[ArgumentPattern, ...] | None = None
+    sent: Span,
+    patterns: tuple[ArgumentPattern, ...] | None = None,
+    words: TriggerWords | None = None,
 ) -> Iterator[PatternMatch]:
-    """Every match of every pattern in one sentence, in a stable order."""
+    """Every match of every pattern in one sentence, in a stable order. The matcher runs once
+    per parsed document (cached in its ``user_data``); the sentence takes the matches whose
+    trigger lies in it."""
     patterns = load_patterns() if patterns is None else patterns
     if not patterns:
         return
-    by_name = {p.name: p for p in patterns}
-    matcher = _matcher(sent.doc.vocab, patterns)
-    vocab = sent.doc.vocab
-    found: list[tuple[str, tuple[int, ...], ArgumentPattern]] = []
-    for match_id, token_ids in matcher(sent):
-        pattern = by_name[vocab.strings[match_id]]
-        found.append((pattern.name, tuple(token_ids), pattern))
-    for _name, ids, pattern in sorted(found, key=lambda x: (x[0], x[1])):
-        yield PatternMatch(pattern, dict(zip(pattern.roles, (sent[i] for i in ids), strict=True)))
+    doc = sent.doc
+    key = f"kg_pattern_matches:{id(patterns)}:{id(words)}"
+    cached = doc.user_data.get(key)
+    if cached is None:
+        by_name = {p.name: p for p in patterns}
+        matcher = _matcher(doc.vocab, patterns, words)
+        found: list[tuple[str, tuple[int, ...], ArgumentPattern]] = []
+        for match_id, token_ids in matcher(doc):
+            pattern = by_name[doc.vocab.strings[match_id]]
+            found.append((pattern.name, tuple(token_ids), pattern))
+        cached = sorted(found, key=lambda x: (x[0], x[1]))
+        doc.user_data[key] = cached
+    for _name, ids, pattern in cached:
+        if sent.start <= ids[0] < sent.end:
+            tokens = dict(zip(pattern.roles, (doc[i] for i in ids), strict=True))
+            yield PatternMatch(pattern, tokens)
 
 
 __all__ = [

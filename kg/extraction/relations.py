@@ -1041,13 +1041,14 @@ def _verb_form_stem(word: str, verbs: Mapping[str, str]) -> str | None:
 
 
 def _phone_context(docs: Iterable[Doc], c: Compiled) -> bool:
+    sense_nouns = frozenset().union(*(c.option_set(k, "phone_sense_nouns") for k in c.types))
     for doc in docs:
         for t in doc:
             lo = lemma(t)
             if lo in c.phone_words and t.pos_ in ("NOUN", "ADJ", "VERB"):
                 return True
             if (
-                any(lo in c.option_set(k, "phone_sense_nouns") for k in c.types)
+                lo in sense_nouns
                 and t.pos_ == "NOUN"
                 and not any(ch.dep_ == "prep" and ch.lower_ == "for" for ch in t.children)
             ):
@@ -1115,7 +1116,7 @@ def extract_sentence_relations(
             or any(h == lem for _, h, _r in c.phrases)
         ):
             found.extend(ex.verb_relations(tok))
-    found.extend(ex.pattern_relations(match_patterns(sent)))
+    found.extend(ex.pattern_relations(match_patterns(sent, words=c.trigger_words)))
     out: list[tuple[_Found, Context]] = []
     for f in found:
         ctx = _contextualise(f, s, c)
