@@ -242,6 +242,27 @@ def _matcher(
     return matcher
 
 
+_ROOTS: dict[tuple[int, int], frozenset[str] | None] = {}
+
+
+def _root_lemmas(
+    patterns: tuple[ArgumentPattern, ...], words: TriggerWords | None
+) -> frozenset[str] | None:
+    """Every lemma a trigger node may have, or None when some trigger node is not narrowed."""
+    key = (id(patterns), id(words))
+    if key not in _ROOTS:
+        out: set[str] = set()
+        for p in patterns:
+            lemma = _with_trigger_words(p, words)[0].get("RIGHT_ATTRS", {}).get("LEMMA")
+            if not isinstance(lemma, dict) or not isinstance(lemma.get("IN"), list):
+                _ROOTS[key] = None
+                break
+            out.update(str(w) for w in lemma["IN"])
+        else:
+            _ROOTS[key] = frozenset(out)
+    return _ROOTS[key]
+
+
 def match_patterns(
     sent: Span,
     patterns: tuple[ArgumentPattern, ...] | None = None,
@@ -260,7 +281,11 @@ def match_patterns(
         by_name = {p.name: p for p in patterns}
         matcher = _matcher(doc.vocab, patterns, words)
         found: list[tuple[str, tuple[int, ...], ArgumentPattern]] = []
-        for match_id, token_ids in matcher(doc):
+        roots = _root_lemmas(patterns, words)
+        # the matcher runs every node's token pattern over the whole document: a document
+        # with no possible trigger is skipped (most paragraphs)
+        candidates = roots is None or any(t.lemma_ in roots for t in doc)
+        for match_id, token_ids in matcher(doc) if candidates else ():
             pattern = by_name[doc.vocab.strings[match_id]]
             found.append((pattern.name, tuple(token_ids), pattern))
         cached = sorted(found, key=lambda x: (x[0], x[1]))
