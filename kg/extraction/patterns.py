@@ -199,7 +199,10 @@ def _item_lines(text: str) -> dict[tuple[str, ...], int]:
     return lines
 
 
-_MATCHERS: dict[tuple[int, int, int], tuple[Vocab, DependencyMatcher]] = {}
+_MATCHERS: dict[
+    tuple[int, tuple[int, ...], int],
+    tuple[Vocab, tuple[ArgumentPattern, ...], DependencyMatcher],
+] = {}
 
 #: the trigger words of each trigger class ("verb", "noun", "adjective"), from the lexicon
 TriggerWords = Mapping[str, frozenset[str]]
@@ -225,10 +228,12 @@ def _matcher(
     vocab: Vocab, patterns: tuple[ArgumentPattern, ...], words: TriggerWords | None = None
 ) -> DependencyMatcher:
     """A DependencyMatcher holding every pattern, built once per vocabulary and lexicon."""
-    key = (id(vocab), id(patterns), id(words))
+    key = (id(vocab), tuple(id(p) for p in patterns), id(words))
     hit = _MATCHERS.get(key)
-    if hit is not None and hit[0] is vocab:
-        return hit[1]
+    if hit is not None and hit[0] is vocab and all(
+        a is b for a, b in zip(hit[1], patterns, strict=True)
+    ):
+        return hit[2]
     from spacy.matcher import DependencyMatcher
 
     matcher = DependencyMatcher(vocab)
@@ -238,28 +243,25 @@ def _matcher(
         except (ValueError, KeyError) as exc:
             raise KGError(f"{PATTERNS_PATH}: pattern {p.name!r} is not a valid spaCy "
                           f"DependencyMatcher pattern: {exc}") from None
-    _MATCHERS[key] = (vocab, matcher)
+    _MATCHERS[key] = (vocab, patterns, matcher)
     return matcher
 
 
-_ROOTS: dict[tuple[int, int], frozenset[str] | None] = {}
+_ROOTS: dict[tuple[int, int], dict[str, frozenset[str] | None]] = {}
 
 
 def _root_lemmas(
     patterns: tuple[ArgumentPattern, ...], words: TriggerWords | None
-) -> frozenset[str] | None:
-    """Every lemma a trigger node may have, or None when some trigger node is not narrowed."""
+) -> dict[str, frozenset[str] | None]:
+    """Per pattern, every lemma its trigger node may have (None: not narrowed)."""
     key = (id(patterns), id(words))
     if key not in _ROOTS:
-        out: set[str] = set()
+        out: dict[str, frozenset[str] | None] = {}
         for p in patterns:
             lemma = _with_trigger_words(p, words)[0].get("RIGHT_ATTRS", {}).get("LEMMA")
-            if not isinstance(lemma, dict) or not isinstance(lemma.get("IN"), list):
-                _ROOTS[key] = None
-                break
-            out.update(str(w) for w in lemma["IN"])
-        else:
-            _ROOTS[key] = frozenset(out)
+            ok = isinstance(lemma, dict) and isinstance(lemma.get("IN"), list)
+            out[p.name] = frozenset(str(w) for w in lemma["IN"]) if ok else None
+        _ROOTS[key] = out
     return _ROOTS[key]
 
 
@@ -278,16 +280,18 @@ def match_patterns(
     key = f"kg_pattern_matches:{id(patterns)}:{id(words)}"
     cached = doc.user_data.get(key)
     if cached is None:
-        by_name = {p.name: p for p in patterns}
-        matcher = _matcher(doc.vocab, patterns, words)
-        found: list[tuple[str, tuple[int, ...], ArgumentPattern]] = []
+        # spaCy's DependencyMatcher costs about a millisecond per pattern and document even
+        # with nothing to find: each pattern runs only on a document holding a possible trigger
         roots = _root_lemmas(patterns, words)
-        # the matcher runs every node's token pattern over the whole document: a document
-        # with no possible trigger is skipped (most paragraphs)
-        candidates = roots is None or any(t.lemma_ in roots for t in doc)
-        for match_id, token_ids in matcher(doc) if candidates else ():
-            pattern = by_name[doc.vocab.strings[match_id]]
-            found.append((pattern.name, tuple(token_ids), pattern))
+        lemmas = {t.lemma_ for t in doc}
+        found: list[tuple[str, tuple[int, ...], ArgumentPattern]] = []
+        for p in patterns:
+            wanted = roots.get(p.name)
+            if wanted is not None and lemmas.isdisjoint(wanted):
+                continue
+            matcher = _matcher(doc.vocab, (p,), words)
+            for _match_id, token_ids in matcher(doc):
+                found.append((p.name, tuple(token_ids), p))
         cached = sorted(found, key=lambda x: (x[0], x[1]))
         doc.user_data[key] = cached
     for _name, ids, pattern in cached:
