@@ -550,6 +550,20 @@ def _relative_speaker(trigger: Token, lookup: Lookup, c: Compiled, source: Sourc
     return source
 
 
+
+def _claim_noun_owner(noun: Token, lookup: Lookup) -> Entity | None:
+    """Whose claim a claim noun is: its named source ("the Courier's report", "a report in the
+    Courier") or a name compounded before it ("the Peston claims")."""
+    named = _named_report_source(noun, lookup)
+    if named is not None:
+        return named
+    for ch in noun.children:
+        if ch.dep_ == "compound" and ch.i < noun.i:
+            owner = lookup(ch)
+            if owner is not None:
+                return owner
+    return None
+
 def _claimant(
     claim_noun: Token | None,
     span: tuple[int, int],
@@ -567,13 +581,7 @@ def _claimant(
     words; else none."""
     ids = {e.id for e in deniers}
     if claim_noun is not None:
-        named = _named_report_source(claim_noun, lookup)
-        if named is None:
-            for ch in claim_noun.children:
-                if ch.dep_ == "compound" and ch.i < claim_noun.i:
-                    named = lookup(ch)
-                    if named is not None:
-                        break
+        named = _claim_noun_owner(claim_noun, lookup)
         if named is not None and named.id not in ids:
             return named
         if lemma(claim_noun) in d.said_nouns and not any(
@@ -1130,11 +1138,7 @@ def remember(
                 ):
                     memory.claimants.append((offset + tok.idx, src))
         elif lem in d.claim_nouns and tok.pos_ == "NOUN":
-            named = _named_report_source(tok, lookup)
-            if named is None:
-                for ch in tok.children:
-                    if ch.dep_ == "compound" and ch.i < tok.i:
-                        named = lookup(ch)
+            named = _claim_noun_owner(tok, lookup)
             if named is not None:
                 memory.claimants.append((offset + tok.idx, named))
         if tok.pos_ == "NOUN" and lookup(tok) is None:
