@@ -204,7 +204,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         occasion_nouns=_set(cue("occasion_nouns")),
         trigger_words={
             "verb": frozenset(verbs),
-            "noun": frozenset(nouns) | frozenset(modifier_nouns),
+            "noun": frozenset(nouns),  # the noun triggers the pattern interpreter reads
             "adjective": frozenset(adjectives),
         },
         containing=_set(cue("containing_preps")),

@@ -247,7 +247,10 @@ def _matcher(
     return matcher
 
 
-_ROOTS: dict[tuple[int, int], dict[str, frozenset[str] | None]] = {}
+_ROOTS: dict[
+    tuple[int, int],
+    tuple[tuple[ArgumentPattern, ...], dict[str, frozenset[str] | None]],
+] = {}
 
 
 def _root_lemmas(
@@ -255,14 +258,16 @@ def _root_lemmas(
 ) -> dict[str, frozenset[str] | None]:
     """Per pattern, every lemma its trigger node may have (None: not narrowed)."""
     key = (id(patterns), id(words))
-    if key not in _ROOTS:
-        out: dict[str, frozenset[str] | None] = {}
-        for p in patterns:
-            lemma = _with_trigger_words(p, words)[0].get("RIGHT_ATTRS", {}).get("LEMMA")
-            ok = isinstance(lemma, dict) and isinstance(lemma.get("IN"), list)
-            out[p.name] = frozenset(str(w) for w in lemma["IN"]) if ok else None
-        _ROOTS[key] = out
-    return _ROOTS[key]
+    hit = _ROOTS.get(key)
+    if hit is not None and hit[0] is patterns:
+        return hit[1]
+    out: dict[str, frozenset[str] | None] = {}
+    for p in patterns:
+        lemma = _with_trigger_words(p, words)[0].get("RIGHT_ATTRS", {}).get("LEMMA")
+        ok = isinstance(lemma, dict) and isinstance(lemma.get("IN"), list)
+        out[p.name] = frozenset(str(w) for w in lemma["IN"]) if ok else None
+    _ROOTS[key] = (patterns, out)
+    return out
 
 
 def match_patterns(

@@ -1485,16 +1485,17 @@ def extract_relations(
     phone = _phone_context((ps.doc for ps in parsed.segments), c)
     history: list[Entity] = []
     records: list[RelationRecord] = []
+    lookups = [_segment_lookups(entities, index) for index in range(len(parsed.segments))]
     outlet = credited_outlet(
         (
-            (sent, _segment_lookups(entities, index)[0])
+            (sent, lookups[index][0])
             for index, pseg in enumerate(parsed.segments)
             for sent in pseg.doc.sents
         ),
         c,
     )
     for index, pseg in enumerate(parsed.segments):
-        lookup, group = _segment_lookups(entities, index)
+        lookup, group = lookups[index]
         seg_start = pseg.segment.start
         for sent in pseg.doc.sents:
             start = seg_start + sent.start_char
