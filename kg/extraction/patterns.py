@@ -15,7 +15,7 @@ spaCy rejects or one without an example is an error naming the file and line.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +28,7 @@ from kg.lexicon import ONTOLOGY_DIR, key_lines
 
 if TYPE_CHECKING:
     from spacy.matcher import DependencyMatcher
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
     from spacy.vocab import Vocab
 
 PATTERNS_PATH = ONTOLOGY_DIR / "patterns.yaml"
@@ -247,27 +247,75 @@ def _matcher(
     return matcher
 
 
-_ROOTS: dict[
-    tuple[int, int],
-    tuple[tuple[ArgumentPattern, ...], dict[str, frozenset[str] | None]],
+#: token attributes a pattern node may constrain that the pre-check below can read
+_TOKEN_ATTRS: dict[str, Callable[[Token], str]] = {
+    "DEP": lambda t: t.dep_,
+    "TAG": lambda t: t.tag_,
+    "POS": lambda t: t.pos_,
+    "LEMMA": lambda t: t.lemma_,
+    "LOWER": lambda t: t.lower_,
+    "ORTH": lambda t: t.text,
+    "TEXT": lambda t: t.text,
+    "ENT_TYPE": lambda t: t.ent_type_,
+}
+
+#: one node's word-level constraints: (attribute, the values it may take)
+_NodeNeeds = tuple[tuple[str, frozenset[str]], ...]
+
+
+def _needs(attrs: Mapping[str, Any]) -> _NodeNeeds:
+    """The constraints of one node the pre-check can test: a value or an ``IN`` list of a
+    token attribute (``NOT_IN``, regexes and the rest are left to the matcher)."""
+    out: list[tuple[str, frozenset[str]]] = []
+    for key, spec in attrs.items():
+        if key not in _TOKEN_ATTRS:
+            continue
+        if isinstance(spec, str):
+            out.append((key, frozenset((spec,))))
+        elif isinstance(spec, dict) and isinstance(spec.get("IN"), list):
+            out.append((key, frozenset(str(v) for v in spec["IN"])))
+    return tuple(out)
+
+
+def _satisfies(tok: Token, needs: _NodeNeeds) -> bool:
+    return all(_TOKEN_ATTRS[key](tok) in values for key, values in needs)
+
+
+_NEEDS: dict[
+    tuple[int, int], tuple[tuple[ArgumentPattern, ...], dict[str, tuple[_NodeNeeds, ...]]]
 ] = {}
 
 
-def _root_lemmas(
+def _pattern_needs(
     patterns: tuple[ArgumentPattern, ...], words: TriggerWords | None
-) -> dict[str, frozenset[str] | None]:
-    """Per pattern, every lemma its trigger node may have (None: not narrowed)."""
+) -> dict[str, tuple[_NodeNeeds, ...]]:
+    """Per pattern, the constraints of each node (the trigger node first, narrowed to the
+    lexicon's trigger lemmas)."""
     key = (id(patterns), id(words))
-    hit = _ROOTS.get(key)
+    hit = _NEEDS.get(key)
     if hit is not None and hit[0] is patterns:
         return hit[1]
-    out: dict[str, frozenset[str] | None] = {}
-    for p in patterns:
-        lemma = _with_trigger_words(p, words)[0].get("RIGHT_ATTRS", {}).get("LEMMA")
-        ok = isinstance(lemma, dict) and isinstance(lemma.get("IN"), list)
-        out[p.name] = frozenset(str(w) for w in lemma["IN"]) if ok else None
-    _ROOTS[key] = (patterns, out)
+    out = {
+        p.name: tuple(_needs(node.get("RIGHT_ATTRS", {})) for node in _with_trigger_words(p, words))
+        for p in patterns
+    }
+    _NEEDS[key] = (patterns, out)
     return out
+
+
+def _may_match(doc: Doc, needs: tuple[_NodeNeeds, ...], seen: dict[str, set[str]]) -> bool:
+    """A necessary condition for a match: for every node, each of its constraints is met by
+    some token of ``doc`` (``seen`` caches each attribute's values), and one token meets all
+    of the trigger node's. spaCy's DependencyMatcher costs about a millisecond per pattern and
+    document even when nothing matches; this check costs microseconds."""
+    for node in needs:
+        for key, values in node:
+            have = seen.get(key)
+            if have is None:
+                have = seen[key] = {_TOKEN_ATTRS[key](t) for t in doc}
+            if have.isdisjoint(values):
+                return False
+    return any(_satisfies(t, needs[0]) for t in doc)
 
 
 def match_patterns(
@@ -285,14 +333,11 @@ def match_patterns(
     key = f"kg_pattern_matches:{id(patterns)}:{id(words)}"
     cached = doc.user_data.get(key)
     if cached is None:
-        # spaCy's DependencyMatcher costs about a millisecond per pattern and document even
-        # with nothing to find: each pattern runs only on a document holding a possible trigger
-        roots = _root_lemmas(patterns, words)
-        lemmas = {t.lemma_ for t in doc}
+        needs = _pattern_needs(patterns, words)
         found: list[tuple[str, tuple[int, ...], ArgumentPattern]] = []
+        seen: dict[str, set[str]] = {}
         for p in patterns:
-            wanted = roots.get(p.name)
-            if wanted is not None and lemmas.isdisjoint(wanted):
+            if not _may_match(doc, needs[p.name], seen):
                 continue
             matcher = _matcher(doc.vocab, (p,), words)
             for _match_id, token_ids in matcher(doc):
