@@ -100,6 +100,9 @@ class Compiled:
     not_place_holders: frozenset[str] = frozenset()
     speaker_nouns: frozenset[str] = frozenset()
     labelling_verbs: frozenset[str] = frozenset()
+    #: lemmas the verb stage looks at: triggers, modifiers, context, motion, person verbs and
+    #: the heads of phrases (one set, asked once per token)
+    verb_stage_lemmas: frozenset[str] = frozenset()
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
@@ -167,6 +170,10 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         nouns={k: tuple(dict.fromkeys(v)) for k, v in nouns.items()},
         adjectives={k: tuple(dict.fromkeys(v)) for k, v in adjectives.items()},
         phrases=tuple(phrases),
+        verb_stage_lemmas=frozenset(
+            (*verbs, *modifier_verbs, *context_verbs, *motion_verbs, *departure_verbs,
+             *person_verbs, *(head for _name, head, _rest in phrases))
+        ),
         modifier_nouns=modifier_nouns,
         modifier_verbs=modifier_verbs,
         context_verbs=context_verbs,

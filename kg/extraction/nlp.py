@@ -102,7 +102,9 @@ class _Casings:
     pairs: dict[tuple[str, str], tuple[str, str, bool]]
 
 
-def _body_casings(body: str) -> _Casings:
+def _body_casings(body: str, wanted: frozenset[str]) -> _Casings:
+    """The casings of the body's words whose lowercase form is in ``wanted`` (the headline's:
+    counting every word of a long body cost more than the rest of the headline's parse)."""
     inside: dict[str, Counter[str]] = {}
     opening: dict[str, Counter[str]] = {}
     pairs: dict[tuple[str, str], Counter[tuple[str, str, bool]]] = {}
@@ -113,9 +115,13 @@ def _body_casings(body: str) -> _Casings:
             i -= 1
         opens = i < 0 or body[i] in ".!?:\n"  # a segment starts after "\n"
         word = m.group(0)
-        (opening if opens else inside).setdefault(word.lower(), Counter())[word] += 1
+        low = word.lower()
+        if low not in wanted:
+            prev = None
+            continue
+        (opening if opens else inside).setdefault(low, Counter())[word] += 1
         if prev is not None and body[prev[1] : m.start()] == " ":
-            key = (prev[0].lower(), word.lower())
+            key = (prev[0].lower(), low)
             pairs.setdefault(key, Counter())[(prev[0], word, prev[2])] += 1
         prev = (word, m.end(), opens)
     return _Casings(
@@ -155,11 +161,16 @@ def truecase_headline(
     words that title case leaves in lower case (the parser passes the model's stop words).
     With no body there is nothing to learn from and the headline stays as it is.
     """
-    casings = _body_casings(body)
-    if not casings.inside and not casings.opening:
+    if _WORD.search(body) is None:
         return headline
     shouting = _shouting(headline, minor)
     words = list(_WORD.finditer(headline))
+    casings = _body_casings(body, frozenset(
+        w[:cut].lower()
+        for m in words
+        for w in (m.group(0),)
+        for cut in (len(w), *(i for i, ch in enumerate(w) if ch in _APOSTROPHES))
+    ))
 
     def in_pair(i: int) -> str | None:
         """The word's casing in a pair of body words it forms with a neighbour."""

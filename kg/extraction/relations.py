@@ -1106,15 +1106,7 @@ def extract_sentence_relations(
             if guess is not None:
                 found.extend(ex._fallback_verb(tok, c.verbs[guess]))
                 continue
-        if (
-            lem in c.verbs
-            or lem in c.modifier_verbs
-            or lem in c.context_verbs
-            or lem in c.motion_verbs
-            or lem in c.departure_verbs
-            or lem in c.person_verbs
-            or any(h == lem for _, h, _r in c.phrases)
-        ):
+        if lem in c.verb_stage_lemmas:
             found.extend(ex.verb_relations(tok))
     found.extend(ex.pattern_relations(match_patterns(sent, words=c.trigger_words)))
     out: list[tuple[_Found, Context]] = []
