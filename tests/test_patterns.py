@@ -10,7 +10,14 @@ import yaml
 from helpers_relations import extract_text, names_match
 
 from kg.errors import KGError
-from kg.extraction.patterns import _matcher, load_patterns, parse_patterns
+from kg.extraction.patterns import (
+    _doc_values,
+    _matcher,
+    _may_match,
+    _pattern_needs,
+    load_patterns,
+    parse_patterns,
+)
 
 PATTERNS = load_patterns()
 EXAMPLES = [(p.name, ex) for p in PATTERNS for ex in p.examples]
@@ -46,6 +53,30 @@ def test_pattern_examples(name: str, example: object) -> None:
         types = set(pattern.types) | ({pattern.yields} if pattern.yields else set())
         wrong = [r for r in recs if not types or r.type in types]
         assert not wrong, [(r.type, r.subject, r.object) for r in wrong]
+
+
+@pytest.mark.model
+def test_the_pre_check_never_skips_a_document_a_pattern_matches() -> None:
+    """The cheap pre-check before spaCy's matcher is a necessary condition: on every example
+    sentence (and the examples of the other patterns), each pattern that the full matcher
+    finds passes it, and some documents are skipped."""
+    from kg.extraction.context import compile_lexicon
+    from kg.extraction.nlp import load_model
+    from kg.lexicon import load_lexicon
+
+    words = compile_lexicon(load_lexicon()).trigger_words
+    needs = _pattern_needs(PATTERNS, words)
+    docs = list(load_model().pipe([ex.text for _n, ex in EXAMPLES]))
+    matched = skipped = 0
+    for doc in docs:
+        seen = _doc_values(doc)
+        for p in PATTERNS:
+            hits = _matcher(doc.vocab, (p,), words)(doc)
+            passes = _may_match(doc, needs[p.name], seen)
+            assert passes or not hits, (p.name, doc.text)
+            matched += bool(hits)
+            skipped += not passes
+    assert matched >= len(PATTERNS) and skipped > len(docs)
 
 
 def test_every_pattern_compiles_and_has_an_example() -> None:

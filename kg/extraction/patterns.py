@@ -303,17 +303,34 @@ def _pattern_needs(
     return out
 
 
-def _may_match(doc: Doc, needs: tuple[_NodeNeeds, ...], seen: dict[str, set[str]]) -> bool:
+def _doc_values(doc: Doc) -> dict[str, frozenset[str]]:
+    """Every value each pre-checked attribute takes in ``doc`` (one array read, in C)."""
+    from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, ORTH, POS, TAG
+
+    ids = {"DEP": DEP, "TAG": TAG, "POS": POS, "LEMMA": LEMMA, "LOWER": LOWER, "ORTH": ORTH,
+           "ENT_TYPE": ENT_TYPE}
+    columns = doc.to_array(list(ids.values())).T.tolist() if len(doc) else [[] for _ in ids]
+    strings = doc.vocab.strings
+    out: dict[str, frozenset[str]] = {}
+    for (key, _attr), values in zip(ids.items(), columns, strict=True):
+        if key == "POS":
+            from spacy.parts_of_speech import NAMES
+
+            out[key] = frozenset(NAMES[v] for v in set(values))
+        else:
+            out[key] = frozenset(strings[v] if v else "" for v in set(values))
+    out["TEXT"] = out["ORTH"]
+    return out
+
+
+def _may_match(doc: Doc, needs: tuple[_NodeNeeds, ...], seen: Mapping[str, frozenset[str]]) -> bool:
     """A necessary condition for a match: for every node, each of its constraints is met by
-    some token of ``doc`` (``seen`` caches each attribute's values), and one token meets all
-    of the trigger node's. spaCy's DependencyMatcher costs about a millisecond per pattern and
-    document even when nothing matches; this check costs microseconds."""
+    some token of ``doc`` (``seen``: the values each attribute takes there), and one token
+    meets all of the trigger node's. spaCy's DependencyMatcher costs about a millisecond per
+    pattern and document even when nothing matches; this check costs microseconds."""
     for node in needs:
         for key, values in node:
-            have = seen.get(key)
-            if have is None:
-                have = seen[key] = {_TOKEN_ATTRS[key](t) for t in doc}
-            if have.isdisjoint(values):
+            if seen[key].isdisjoint(values):
                 return False
     return any(_satisfies(t, needs[0]) for t in doc)
 
@@ -335,7 +352,7 @@ def match_patterns(
     if cached is None:
         needs = _pattern_needs(patterns, words)
         found: list[tuple[str, tuple[int, ...], ArgumentPattern]] = []
-        seen: dict[str, set[str]] = {}
+        seen = _doc_values(doc)
         for p in patterns:
             if not _may_match(doc, needs[p.name], seen):
                 continue
