@@ -786,8 +786,9 @@ def test_titled_first_names_spacy_missed() -> None:
         ("Ostria closed its border. Some Ostrian officials met Lena Vos.", "officials", 0, None),
         # a nationality of a country the article never names makes no party
         ("Russian officials met Lena Vos on Monday.", "officials", 0, None),
-        # "leaders" of a country is no representative noun ("rarely spoke to Ostrian leaders")
-        ("Ostria closed its border. Lena Vos met Ostrian leaders.", "leaders", 0, None),
+        # leaders of a named country act as it (ANNOTATION.md), "other" leaders too
+        ("Ostria closed its border. Lena Vos met Ostrian leaders.", "leaders", 0, "Ostria"),
+        ("Ostria closed its border. Lena Vos met other Ostrian leaders.", "leaders", 0, "Ostria"),
         # a named spokeswoman speaks for herself (the apposition is hers, not the body's)
         (
             "The Green Alliance met. Lena Vos, a spokeswoman for the Green Alliance, said so.",

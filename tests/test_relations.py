@@ -1267,3 +1267,26 @@ def test_unnamed_reports_credited_to_the_article_outlet(text: str, rel: Rel, sou
 def test_an_unresolved_pronoun_is_never_a_source_label() -> None:
     recs = extract_text("He said Felix Braun had met Tomas Reyes in Vienna.")
     assert recs and all(r.attributed_to == UNNAMED_SOURCE for r in recs)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # office holders of named countries act as them, each of a coordinated pair
+        (
+            "Piet Varga phoned the presidents of Sri Lanka and Norland on Monday.",
+            [("called", "Piet Varga", "Sri Lanka", P, A),
+             ("called", "Piet Varga", "Norland", P, A)],
+        ),
+        # "other NATO leaders" are the rest of NATO, not a part of it
+        (
+            "Anna Holt will meet Piet Varga and other Nato leaders in Brussels.",
+            [("met", "Anna Holt", "Piet Varga", P, PL), ("met", "Anna Holt", "Nato", P, PL)],
+        ),
+        # a habit is no event: neither a meeting nor a meeting that did not happen
+        ("Anna Holt has rarely met Piet Varga.", []),
+        ("Anna Holt seldom backs Piet Varga in public.", []),
+    ],
+)
+def test_office_holders_and_habits(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)

@@ -100,6 +100,7 @@ class Compiled:
     not_place_holders: frozenset[str] = frozenset()
     speaker_nouns: frozenset[str] = frozenset()
     labelling_verbs: frozenset[str] = frozenset()
+    habitual: frozenset[str] = frozenset()
     #: lemmas the verb stage looks at: triggers, modifiers, context, motion, person verbs and
     #: the heads of phrases (one set, asked once per token)
     verb_stage_lemmas: frozenset[str] = frozenset()
@@ -187,6 +188,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         denial=_set(cue("denial")),
         fiction=_set(cue("fiction_words")),
         negation=_set(cue("negation")),
+        habitual=_set(cue("habitual")),
         negating_verbs=_set(cue("negating_verbs")),
         planned=_set(cue("planned")),
         planned_nouns=_set(cue("planned_nouns")),
@@ -254,7 +256,8 @@ class Context:
     denied: bool = False
     conditional: bool = False
     trail: tuple[str, ...] = field(default=())
-    #: inside an open question ("has not said whether he will meet X"): no relation at all
+    #: inside an open question ("has not said whether he will meet X") or a habit ("has rarely
+    #: met X"): no relation at all
     question: bool = False
 
 
@@ -523,6 +526,8 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     keep propagating up to the reporting or denying verb.
     """
     ctx = Context()
+    if any(ch.dep_ == "advmod" and ch.lower_ in c.habitual for ch in trigger.children):
+        return replace(ctx, question=True)  # "has rarely spoken to X": a habit, no event
     mod, neg = _modal_aux(trigger, c)
     negative = neg
     modality: Modality = mod or "actual"

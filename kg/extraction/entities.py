@@ -1332,7 +1332,7 @@ class _Resolver:
         ):
             return False
         norm = _norm(r.text)
-        if norm in self.data.capitals or norm in self.data.demonyms:
+        if norm in self.data.capitals or norm in self.data.demonyms or norm in self.country_names:
             return False
         head = self.docs[r.seg][r.end - 1]
         if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
@@ -1699,8 +1699,10 @@ class _Resolver:
                 or _norm(c.entity.label) in self.derived_demonyms
             )):
                 # "Ostrian officials" with "Ostrian" taken for a name: the country, if named
+                # (a country whose name is also its adjective, "Sri Lanka", is itself)
                 country = self._country_of([_norm(c.entity.label)])
-                return self._named_country(country) if country is not None else None
+                if country is None or _norm(country) != _norm(c.entity.label):
+                    return self._named_country(country) if country is not None else None
             if c.entity.type == "Person":
                 return cl if scope == "any" else None
             if c.entity.type in ("GeopoliticalEntity", "Location"):
