@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import run_kg
+from conftest import RAPPER, requires_rapper, run_kg
 from helpers_rdf import SEED_DOC, parse_nquads, seed_records, solutions, write_jsonl
 
 from kg import iris
@@ -18,8 +17,6 @@ from kg.errors import UsageError
 from kg.importer import import_records
 from kg.store import open_store
 from kg.validate import validate_dir
-
-RAPPER = shutil.which("rapper")
 
 
 def relation(doc: str, rid: str, rtype: str, subject: str, obj: str, **kw: object) -> dict:
@@ -82,17 +79,17 @@ def test_seed_cli_import_and_validate(seed_dir: Path, tmp_path: Path) -> None:
     assert report["ok"] and report["articles"] == [SEED_DOC]
 
 
-@pytest.mark.skipif(RAPPER is None, reason="rapper (raptor2-utils) is not installed")
+@requires_rapper
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib 7 Dataset internals
 def test_graph_nq_parses_with_rapper_and_round_trips(seed_out: Path, tmp_path: Path) -> None:
     nq = seed_out / "graph.nq"
     lines = nq.read_bytes().count(b"\n")
-    counted = subprocess.run([RAPPER, "-i", "nquads", "-c", str(nq)],
+    counted = subprocess.run([str(RAPPER), "-i", "nquads", "-c", str(nq)],
                              capture_output=True, text=True, timeout=60)
     assert counted.returncode == 0, counted.stderr
     assert f"returned {lines} " in counted.stderr
     # rapper's own serialisation, parsed back by pyoxigraph and rdflib: the same dataset
-    out = subprocess.run([RAPPER, "-q", "-i", "nquads", "-o", "nquads", str(nq)],
+    out = subprocess.run([str(RAPPER), "-q", "-i", "nquads", "-o", "nquads", str(nq)],
                          capture_output=True, timeout=60)
     assert out.returncode == 0
     (tmp_path / "rapper.nq").write_bytes(out.stdout)
