@@ -46,7 +46,7 @@ def test_jsonld_parses_with_rdflib(dev_graph: Path) -> None:
     import rdflib
 
     data = export(dev_graph, "jsonld")
-    assert isinstance(json.loads(data), list)
+    assert json.loads(data)["@context"]["kg"] == "https://w3id.org/newskg/ontology#"
     ds = rdflib.Dataset()
     ds.parse(data=data.decode("utf-8"), format="json-ld")
     graphs = {str(g.identifier) for g in ds.graphs() if len(g)}
@@ -67,7 +67,7 @@ def test_turtle_is_valid_for_rapper(dev_graph: Path, tmp_path: Path) -> None:
 
 
 def test_cli_writes_the_file_and_is_deterministic(dev_graph: Path, tmp_path: Path) -> None:
-    for fmt in ("nq", "trig", "ttl", "jsonld"):
+    for fmt in ("nq", "trig", "ttl", "jsonld", "graphml"):
         assert export(dev_graph, fmt) == export(dev_graph, fmt)
     out = tmp_path / "sub" / "g.trig"
     res = run_kg("export", dev_graph, "--format", "trig", "-o", out)
