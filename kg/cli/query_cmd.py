@@ -137,7 +137,8 @@ def query_command(
 def export_command(
     directory: Annotated[Path, typer.Argument(help="Output directory of `kg build`.")],
     fmt: Annotated[
-        str, typer.Option("--format", help="nq, trig, ttl, jsonld (compact, with @context) or graphml.")
+        str,
+        typer.Option("--format", help="nq, trig, ttl, jsonld (compact, with @context), graphml."),
     ] = "nq",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write to FILE instead of stdout.")
