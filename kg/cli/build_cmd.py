@@ -35,11 +35,23 @@ def _interrupted(message: str) -> typer.Exit:
 
 
 def _need_inputs(command: str, inputs: list[str] | None) -> list[str]:
+    """The inputs, or a usage error (exit 2, nothing created) when none is given or exists."""
+    from kg.builder import check_inputs
     from kg.errors import UsageError
 
     if not inputs:
         raise UsageError(f"kg {command}: give one or more inputs (files, directories or -)")
+    try:
+        check_inputs(inputs)
+    except UsageError as exc:
+        raise UsageError(f"kg {command}: {exc}") from None
     return inputs
+
+
+def _label(result: object) -> str:
+    """What the progress bar shows for one extracted article (or failure)."""
+    article = getattr(result, "article", None)
+    return str(getattr(article, "doc", None) or getattr(result, "source", None) or "")
 
 
 def _positive(name: str, value: int) -> None:
@@ -68,6 +80,7 @@ def extract_command(
     ] = _MAX_LINE,
 ) -> None:
     """Extract relation records as JSONL (per article: article, entity, relation lines)."""
+    from kg import progress
     from kg.builder import graph_lines
     from kg.errors import InputError, UsageError
     from kg.extraction.pipeline import extract_paths
@@ -92,10 +105,16 @@ def extract_command(
             out = open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    # a bar on a terminal, unless the records are printed on that terminal too
+    show = progress.shown(None) and (output is not None or not sys.stdout.isatty())
+    results = extract_paths(
+        items, model=model, base=base, workers=workers, max_bytes=max_bytes,
+        max_line=max_line, on_warning=warn,
+    )
+    total = progress.count_articles(items) if show else None
     try:
-        for result in extract_paths(
-            items, model=model, base=base, workers=workers, max_bytes=max_bytes,
-            max_line=max_line, on_warning=warn,
+        for result in progress.track(
+            results, "extracting", total, _label, enabled=show
         ):
             if isinstance(result, InputError):
                 failed += 1
@@ -190,7 +209,7 @@ def eval_command(
         raise UsageError("kg eval: --gold GOLD is required")
     items = _need_inputs("eval", inputs)
     _positive("--workers", workers)
-    report = evaluate(gold, items, model=model, workers=workers)
+    report = evaluate(gold, items, model=model, workers=workers, progress=None)
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -54,7 +54,7 @@ def _print_table(variables: tuple[str, ...], rows: list[list[str]], truncated: b
 def query_command(
     directory: Annotated[Path, typer.Argument(help="Output directory of `kg build` (store/).")],
     sparql: Annotated[
-        str | None, typer.Argument(metavar="[QUERY]", help="SPARQL query text (or use -f).")
+        str | None, typer.Argument(metavar="QUERY", help="SPARQL query text (or use -f).")
     ] = None,
     file: Annotated[
         Path | None, typer.Option("-f", "--file", help="Read the query from a .rq file.")
