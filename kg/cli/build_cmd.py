@@ -35,17 +35,23 @@ def _interrupted(message: str) -> typer.Exit:
 
 
 def _need_inputs(command: str, inputs: list[str] | None) -> list[str]:
-    """The inputs, or a usage error (exit 2, nothing created) when none is given or exists."""
-    from kg.builder import check_inputs
     from kg.errors import UsageError
 
     if not inputs:
         raise UsageError(f"kg {command}: give one or more inputs (files, directories or -)")
+    return inputs
+
+
+def _existing(command: str, inputs: list[str]) -> None:
+    """A usage error (exit 2, before anything is created) when none of the inputs exists;
+    called after the options are checked, so a bad option is reported first."""
+    from kg.builder import check_inputs
+    from kg.errors import UsageError
+
     try:
         check_inputs(inputs)
     except UsageError as exc:
         raise UsageError(f"kg {command}: {exc}") from None
-    return inputs
 
 
 def _label(result: object) -> str:
@@ -92,6 +98,7 @@ def extract_command(
     _positive("--workers", workers)
     _positive("--max-bytes", max_bytes)
     _positive("--max-line", max_line)
+    _existing("extract", items)
 
     def warn(w: ReadWarning) -> None:
         print(f"kg: warning: {w}", file=sys.stderr)
@@ -159,10 +166,14 @@ def build_command(
     """Extract articles into the graph store in DIR, with graph.nq, relations.jsonl,
     report.json and graph.html. Articles already built (same content) are skipped."""
     from kg.builder import BuildInterrupted, build
+    from kg.iris import check_base
 
     items = _need_inputs("build", inputs)
     _positive("--max-bytes", max_bytes)
     _positive("--max-line", max_line)
+    check_base(base)
+    _positive("--workers", workers)
+    _existing("build", items)
     try:
         report = build(
             items, out, model=model, base=base, workers=workers, strict=strict,
@@ -203,12 +214,14 @@ def eval_command(
 ) -> None:
     """Score extracted relations against gold annotations (precision, recall, false facts)."""
     from kg.errors import UsageError
-    from kg.evaluate import evaluate, format_report
+    from kg.evaluate import evaluate, format_report, load_gold
 
     if gold is None:
         raise UsageError("kg eval: --gold GOLD is required")
     items = _need_inputs("eval", inputs)
     _positive("--workers", workers)
+    load_gold(gold)  # a missing or bad gold file is reported before the inputs
+    _existing("eval", items)
     report = evaluate(gold, items, model=model, workers=workers, progress=None)
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
