@@ -186,8 +186,9 @@ def test_open_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_example_notebook_runs() -> None:
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
+    import nbclient
+    import nbformat
+
     nb = nbformat.read(EXAMPLES / "api.ipynb", as_version=4)
     client = nbclient.NotebookClient(
         nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}
