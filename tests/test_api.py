@@ -206,3 +206,18 @@ def test_example_notebook_runs() -> None:
     assert "('Katarina Voss', 'Margit Ekdahl')" in joined
     assert "disputed" in joined and '"@context"' in joined
     assert "<iframe srcdoc=" in joined
+
+
+def test_an_open_graph_keeps_writers_out_until_closed(tmp_path: Path) -> None:
+    records = tmp_path / "r.jsonl"
+    records.write_text(
+        '{"doc": "d", "type": "met", "subject": "Anna Holt", "object": "Piet Varga", '
+        '"sentence": "Anna Holt met Piet Varga.", "start": 0, "end": 25}\n', encoding="utf-8")
+    out = tmp_path / "g"
+    assert run_kg("import", records, "--out", out).returncode == 0
+    graph = kg.open(out)
+    assert len(graph.relations()) == 1
+    refused = run_kg("import", records, "--out", out)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    graph.close()
+    assert run_kg("import", records, "--out", out).returncode == 0
