@@ -127,3 +127,21 @@ def test_wrong_endpoint_gets_one_message(dev_graph: Path, server: str, path: str
     assert "Oxigraph http://HOST:7878/query" in lines[0]
     assert "Fuseki http://HOST:3030/DATASET/sparql" in lines[0]
     assert "run the same command again" not in res.stdout + res.stderr
+
+
+def test_kg_serve_says_its_default_graph_is_the_union(dev_graph: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", str(dev_graph), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert "default graph is the union of the article graphs" in line, line
+        base = re.search(r"(http://\S+/)sparql", line)
+        assert base is not None
+        query = readme_first_query()
+        assert remote_rows(base.group(1) + "sparql", query) == local_rows(dev_graph, query)
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
