@@ -75,12 +75,15 @@ def test_missing_inputs_exit_2_and_create_nothing(tmp_path: Path, args: tuple[st
     assert sorted(tmp_path.iterdir()) == before
 
 
-def test_a_missing_input_among_others_is_its_failure(tmp_path: Path) -> None:
-    """The other contract stays: inputs that exist go in, the missing one fails (exit 1)."""
-    (tmp_path / "a.txt").write_text(ARTICLES["a.txt"], encoding="utf-8")
-    res = run_kg("extract", tmp_path / "a.txt", tmp_path / "nope.txt")
-    assert res.returncode == 1 and "nope.txt: no such file or directory" in res.stderr
-    assert '"doc": "a"' in res.stdout
+@pytest.fixture(scope="module")
+def small_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("small")
+    records = work / "r.jsonl"
+    records.write_text(
+        '{"doc": "d", "type": "met", "subject": "Anna Holt", "object": "Piet Varga", '
+        '"sentence": "Anna Holt met Piet Varga.", "start": 0, "end": 25}\n', encoding="utf-8")
+    assert run_kg("import", records, "--out", work / "g").returncode == 0
+    return work / "g"
 
 
 @pytest.mark.parametrize(
@@ -92,13 +95,8 @@ def test_a_missing_input_among_others_is_its_failure(tmp_path: Path) -> None:
         ("SELECT ?x WHERE { ?x kg:met ?y . FILTER(?x = ex:a) }", "undefined prefix ex:"),
     ],
 )
-def test_query_errors_are_short(tmp_path: Path, query: str, expected: str) -> None:
-    records = tmp_path / "r.jsonl"
-    records.write_text(
-        '{"doc": "d", "type": "met", "subject": "Anna Holt", "object": "Piet Varga", '
-        '"sentence": "Anna Holt met Piet Varga.", "start": 0, "end": 25}\n', encoding="utf-8")
-    assert run_kg("import", records, "--out", tmp_path / "g").returncode == 0
-    res = run_kg("query", tmp_path / "g", query)
+def test_query_errors_are_short(small_graph: Path, query: str, expected: str) -> None:
+    res = run_kg("query", small_graph, query)
     assert res.returncode == 2
     assert expected in res.stderr, res.stderr
     assert "\\u{" not in res.stderr and "..=" not in res.stderr
