@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-newskg
 
-.PHONY: demo test lint bench docs clean eval-realnews
+.PHONY: demo test lint system-deps bench docs clean eval-realnews
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,12 @@ lint: $(STAMP)
 	$(PY) -m ruff check kg tests bench
 	$(PY) -m mypy
 
-test: lint
+# Debian's chromium and raptor2-utils: installed when missing and run as root, else one
+# message naming the apt-get command (.ci/system-deps).
+system-deps:
+	@sh .ci/system-deps
+
+test: system-deps lint
 	$(PY) -m pytest
 
 bench: $(STAMP)

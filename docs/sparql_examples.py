@@ -32,8 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "SPARQL.md"
 QUERIES = ROOT / "examples" / "queries"
 ARTICLES = ROOT / "examples" / "articles"
-SHARED = Path(os.environ.get("NEWSKG_SHARED", ROOT.parent / "shared"))
-DEV_SENTENCES = SHARED / "data" / "dev" / "sentences.jsonl"
+DEV_SENTENCES = ROOT / "examples" / "sentences.jsonl"
 MAX_CELL = 60
 DENIED_BY = "denied by "
 
@@ -190,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="write nothing; exit 1 with a diff when the file is not current")
     parser.add_argument("--graph", type=Path, help="reuse this demo build (kg build DIR)")
     parser.add_argument("--dev", type=Path, default=DEV_SENTENCES,
-                        help="the dev sentences (default: ../shared/data/dev/sentences.jsonl)")
+                        help="the dev sentences (default: examples/sentences.jsonl)")
     parser.add_argument("--doc", type=Path, default=DOC, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -240,37 +239,25 @@ def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
 ProgressHook = Callable[[str], None]
 
 
-def _progress(enabled: bool | None) -> tuple[ProgressHook, Callable[[], None]]:
-    """A rich progress display on a terminal (standard error), else a no-op."""
-    if enabled is False or (enabled is None and not sys.stderr.isatty()):
-        return (lambda _doc: None), (lambda: None)
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+def _progress(
+    enabled: bool | None, inputs: Sequence[str | Path] = ()
+) -> tuple[ProgressHook, Callable[[], None]]:
+    """A rich progress bar with the number of articles to build, on a terminal (standard
+    error), else a no-op (see :mod:`kg.progress`)."""
+    from kg import progress as bar
 
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]building[/bold]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}", markup=False),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = progress.add_task("", total=None)
-    progress.start()
+    total = bar.count_articles(inputs) if bar.shown(enabled) else None
+    return bar.start("building", total, enabled)
 
-    def step(doc: str) -> None:
-        progress.update(task, advance=1, description=doc[:60])
 
-    return step, progress.stop
+def check_inputs(inputs: Sequence[str | Path]) -> None:
+    """A :class:`UsageError` (exit 2) when no input is given or none of them exists, before
+    anything is created; a missing input among others is that input's failure only."""
+    if not inputs:
+        raise UsageError("no input given: name files, directories or - (standard input)")
+    missing = [str(i) for i in inputs if str(i) != "-" and not os.path.lexists(i)]
+    if len(missing) == len(inputs):
+        raise UsageError(f"no such file or directory: {', '.join(missing)}")
 
 
 def build(
@@ -297,8 +284,7 @@ def build(
     from kg.store import open_store
 
     iris.check_base(base)
-    if not inputs:
-        raise UsageError("no input given: name files, directories or - (standard input)")
+    check_inputs(inputs)
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, not {workers}")
     out_dir = Path(out)
@@ -316,7 +302,7 @@ def build(
     # Done = the same content in the store and in relations.jsonl (a killed build may have
     # written the store but not the records).
     recorded = {doc: _group_hash(lines) for doc, lines in old_groups.items()}
-    step, stop = _progress(progress)
+    step, stop = _progress(progress, inputs)
     with open_store(out_dir) as store:
         known = {d: h for d, h in store.articles().items() if h and recorded.get(d) == h}
 
@@ -456,5 +442,6 @@ __all__ = [
     "Failure",
     "build",
     "built_article",
+    "check_inputs",
     "graph_lines",
 ]

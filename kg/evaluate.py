@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, UsageError
-from kg.model import MODALITIES, POLARITIES, UNNAMED_SOURCE, RelationRecord
+from kg.model import MODALITIES, POLARITIES, UNNAMED_SOURCE, ArticleGraph, RelationRecord
 
 CORE_TYPES = ("met", "called", "denied", "supported")
 SYMMETRIC_TYPES = frozenset({"met", "called"})
@@ -717,15 +717,20 @@ def format_report(report: EvalReport, *, verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _doc_of(result: ArticleGraph | InputError) -> str:
+    return (result.source or "") if isinstance(result, InputError) else result.article.doc
+
+
 def evaluate(
     gold_path: str | Path,
     inputs: Sequence[str | Path],
     *,
     model: str | None = None,
     workers: int = 1,
+    progress: bool | None = False,
 ) -> EvalReport:
     """Load the gold, get predictions (records files as they are, other inputs extracted) and
-    score them."""
+    score them. ``progress`` None draws a bar of the extraction on a terminal (standard error)."""
     gold = load_gold(gold_path)
     if not inputs:
         raise UsageError("kg eval: give the articles to extract, or a JSONL of predictions")
@@ -733,10 +738,13 @@ def evaluate(
     if all(str(i) != "-" and looks_like_records(p) for i, p in zip(inputs, paths, strict=True)):
         preds, failures = read_predictions(paths)
     else:
+        from kg import progress as bar
         from kg.extraction.pipeline import extract_paths
 
         preds, failures = [], []
-        for result in extract_paths(inputs, model=model, workers=workers):
+        total = bar.count_articles(inputs) if bar.shown(progress) else None
+        results = extract_paths(inputs, model=model, workers=workers)
+        for result in bar.track(results, "extracting", total, _doc_of, enabled=progress):
             if isinstance(result, InputError):
                 failures.append(str(result))
             else:

@@ -39,6 +39,18 @@ class PushAborted(KGError):
     """The server could not be reached (or refused our credentials): stop the run."""
 
 
+#: The URL forms of ``--endpoint`` per store, for the message about a wrong one.
+ENDPOINT_FORMS = (
+    "Oxigraph http://HOST:7878/query, Fuseki http://HOST:3030/DATASET/sparql, "
+    "GraphDB http://HOST:7200/repositories/ID, Virtuoso http://HOST:8890/sparql, "
+    "QLever http://HOST:7001/"
+)
+
+
+class EndpointError(UsageError):
+    """The Graph Store URL answers 404 / 405: the endpoint is not a store's (exit code 2)."""
+
+
 @dataclass(frozen=True)
 class PushConfig:
     """Where and how to push; ``graph_store`` None derives it from ``endpoint``."""
@@ -260,6 +272,12 @@ def put_graph(
             if err.code in RETRY_STATUSES:
                 last = f"HTTP {err.code} {err.reason}: {text}"
                 continue
+            if err.code in (404, 405):
+                raise EndpointError(
+                    f"{url} is not a Graph Store Protocol URL (PUT answered HTTP {err.code} "
+                    f"{err.reason}); --endpoint takes the store's SPARQL query URL: "
+                    f"{ENDPOINT_FORMS} (or give the Graph Store URL with --graph-store)"
+                ) from None
             raise ValueError(f"HTTP {err.code} {err.reason}: {text}") from None
         except (urllib.error.URLError, OSError) as err:
             last = _describe(err)
@@ -326,9 +344,37 @@ def push(config: PushConfig, *, progress: bool | None = None) -> PushReport:
     )
 
 
+def union_query_url(endpoint: str) -> tuple[str, str]:
+    """Where to query the pushed articles as one graph, and what the store needs for that.
+
+    Each article is a named graph; a query without ``GRAPH`` sees their union only where the
+    store makes the default graph the union (docs/SPARQL.md, "Querying the pushed graph").
+    """
+    segments = [s for s in urllib.parse.urlsplit(endpoint).path.split("/") if s]
+    if segments == ["query"]:
+        return (
+            endpoint + "?union-default-graph",
+            "Oxigraph: with the union-default-graph parameter, or on a server started with "
+            "--union-default-graph, the default graph is the union of the article graphs",
+        )
+    if len(segments) >= 2 and segments[-2] == "repositories":
+        return endpoint, "GraphDB / RDF4J: the default graph is the union of all graphs"
+    if len(segments) >= 2 and segments[-1] in ("sparql", "query"):
+        return (
+            endpoint,
+            "Fuseki: set tdb2:unionDefaultGraph true on the dataset, or query "
+            "GRAPH <urn:x-arq:UnionGraph> { ... }",
+        )
+    if segments == ["sparql"]:
+        return endpoint, "Virtuoso: a query without FROM reads all graphs"
+    return endpoint, "QLever: a query without FROM or GRAPH reads the union of all graphs"
+
+
 __all__ = [
     "CONTENT_TYPE",
+    "ENDPOINT_FORMS",
     "Credentials",
+    "EndpointError",
     "GraphPush",
     "PushAborted",
     "PushConfig",
@@ -339,4 +385,5 @@ __all__ = [
     "graph_store_url",
     "push",
     "put_graph",
+    "union_query_url",
 ]

@@ -162,6 +162,64 @@ def as_term(value: Term | str) -> Term:
     return value
 
 
+#: A plain Python value of a term: IRIs and most literals as str, numbers and booleans as such.
+Value: TypeAlias = str | int | float | bool | None
+
+_XSD_INTEGERS = frozenset(
+    XSD + t
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
+        "unsignedShort", "unsignedByte",
+    )
+)
+_XSD_FLOATS = frozenset(XSD + t for t in ("decimal", "double", "float"))
+
+
+def python_term(value: object, where: str = "params") -> Term:
+    """A term for a Python value: bool, int and float become typed literals, ``datetime.date``
+    an ``xsd:date``; a string is read by :func:`parse_term` (``"<IRI>"`` is an IRI)."""
+    import datetime
+
+    if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple):
+        return value
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    if isinstance(value, str):
+        return parse_term(value, where=where)
+    raise UsageError(
+        f"{where}: cannot bind a {type(value).__name__}; give a str, int, float, bool or date"
+    )
+
+
+def python_value(term: Term | None) -> Value:
+    """The Python value of a term: numbers and booleans converted, everything else a string
+    (an IRI, a literal's lexical form, ``_:id`` for a blank node)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        try:
+            if datatype in _XSD_INTEGERS:
+                return int(term.value)
+            if datatype in _XSD_FLOATS:
+                return float(term.value)
+        except ValueError:
+            return term.value
+        if datatype == XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term_value(term)
+
+
 def term_to_json(term: Term) -> dict[str, Any]:
     """A term as SPARQL 1.1 Query Results JSON (RDF-star triples as ``"type": "triple"``)."""
     if isinstance(term, ox.NamedNode):
@@ -406,12 +464,57 @@ def syntax_error(exc: Exception, source: str | None = None, sparql: str = "") ->
         return QuerySyntaxError(f"{where}{' ' if where else ''}SPARQL syntax error: {text}")
     line, col, rest = int(m.group(1)), int(m.group(2)), m.group(3).strip()
     prefix = f"{source}:{line}:{col}: " if source else ""
-    message = f"{prefix}SPARQL syntax error at line {line}, column {col}: {rest}"
     lines = sparql.splitlines()
+    undefined = _undefined_prefix(sparql)
+    if undefined is not None:
+        name, line, col = undefined
+        prefix = f"{source}:{line}:{col}: " if source else ""
+        declared = ", ".join(sorted(PREFIXES))
+        message = (
+            f"{prefix}undefined prefix {name}: at line {line}, column {col}; declare it "
+            f"(PREFIX {name}: <...>) or use one of the predeclared {declared}"
+        )
+    else:
+        message = f"{prefix}SPARQL syntax error at line {line}, column {col}: {_short(rest)}"
     if 1 <= line <= len(lines):
         shown = lines[line - 1].replace("\t", " ")
         message += f"\n  {shown}\n  {' ' * max(col - 1, 0)}^"
     return QuerySyntaxError(message)
+
+
+_CHAR_RANGES = re.compile(r"\[[^\[\]]*(?:\.\.=|\\u\{)[^\[\]]*\]|\[_\]", re.DOTALL)
+#: What can hold a colon without being a prefixed name: IRIs, strings, comments.
+_NOT_NAMES = re.compile(
+    r"<[^<>\s\"{}|^`]*>|\"\"\".*?\"\"\"|'\'\'.*?'\'\'|\"(?:[^\"\\\n]|\\.)*\""
+    r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*",
+    re.DOTALL,
+)
+_PREFIXED = re.compile(r"(?<![\w?$:.-])([A-Za-z][\w.-]*)?:(?=[\w%])")
+
+
+def _short(message: str) -> str:
+    """Oxigraph's "expected one of" without its Unicode code-point ranges (the characters a
+    name may hold), which say nothing to a reader."""
+    text = " ".join(_CHAR_RANGES.sub("", message).split())
+    text = re.sub(r",(\s*,)+", ",", text).replace("one of ,", "one of").strip(" ,")
+    if text.endswith(("one of", "expected")):
+        return "unexpected text here"
+    return text
+
+
+def _undefined_prefix(sparql: str) -> tuple[str, int, int] | None:
+    """The first prefixed name whose prefix is neither declared nor predeclared, as
+    (prefix, line, column), both 1-based."""
+    declared = set(query_prefixes(sparql))
+    blanked = _NOT_NAMES.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), sparql)
+    blanked = _PREFIX_DECL.sub(lambda m: " " * len(m.group(0)), blanked)
+    for m in _PREFIXED.finditer(blanked):
+        name = m.group(1) or ""
+        if name not in declared and name != "_":
+            line = blanked.count("\n", 0, m.start()) + 1
+            col = m.start() - (blanked.rfind("\n", 0, m.start()) + 1) + 1
+            return name, line, col
+    return None
 
 
 def _graph_term(graph: str) -> Any:
@@ -597,12 +700,15 @@ __all__ = [
     "GraphResult",
     "QueryResult",
     "SelectResult",
+    "Value",
     "abbreviate",
     "display",
     "open_read_only",
     "parse_param",
     "parse_params",
     "parse_term",
+    "python_term",
+    "python_value",
     "query",
     "query_prefixes",
     "read_query_file",

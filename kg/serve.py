@@ -583,7 +583,8 @@ def serve(config: ServeConfig) -> None:
         signal.signal(signal.SIGTERM, _terminate)
     try:
         print(
-            f"newskg: SPARQL endpoint {server.url}sparql (read-only), view {server.url}; "
+            f"newskg: SPARQL endpoint {server.url}sparql (read-only; its default graph is the "
+            f"union of the article graphs), view {server.url}; "
             f"time limit {config.timeout:g} s, at most {config.max_results} results. Ctrl-C stops.",
             flush=True,
         )

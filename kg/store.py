@@ -469,4 +469,20 @@ def open_store(out_dir: Path, *, read_only: bool = False) -> GraphStore:
     return store
 
 
-__all__ = ["NQUADS_NAME", "STORE_DIRNAME", "GraphStore", "QueryResult", "open_store", "store_path"]
+def memory_store(graphs: Iterable[ArticleGraph], base: str = iris.DEFAULT_BASE) -> ox.Store:
+    """An in-memory store holding each article graph in its named graph (``kg.extract``)."""
+    store = ox.Store()
+    for graph in graphs:
+        store.extend(article_quads(graph, base))
+    return store
+
+
+__all__ = [
+    "NQUADS_NAME",
+    "STORE_DIRNAME",
+    "GraphStore",
+    "QueryResult",
+    "memory_store",
+    "open_store",
+    "store_path",
+]

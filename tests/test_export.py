@@ -4,13 +4,12 @@ statements, and output is byte-stable."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import run_kg
+from conftest import RAPPER, requires_rapper, run_kg
 from helpers_sparql import build_dev_graph
 
 from kg.errors import UsageError
@@ -47,7 +46,7 @@ def test_jsonld_parses_with_rdflib(dev_graph: Path) -> None:
     import rdflib
 
     data = export(dev_graph, "jsonld")
-    assert isinstance(json.loads(data), list)
+    assert json.loads(data)["@context"]["kg"] == "https://w3id.org/newskg/ontology#"
     ds = rdflib.Dataset()
     ds.parse(data=data.decode("utf-8"), format="json-ld")
     graphs = {str(g.identifier) for g in ds.graphs() if len(g)}
@@ -55,12 +54,12 @@ def test_jsonld_parses_with_rdflib(dev_graph: Path) -> None:
     assert sum(1 for _ in ds.quads((None, None, None, None))) == len(store_quads(dev_graph))
 
 
-@pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (raptor2-utils) not installed")
+@requires_rapper
 def test_turtle_is_valid_for_rapper(dev_graph: Path, tmp_path: Path) -> None:
     out = tmp_path / "g.ttl"
     res = run_kg("export", dev_graph, "--format", "ttl", "-o", out)
     assert res.returncode == 0, res.stderr
-    check = subprocess.run(["rapper", "-i", "turtle", "-c", str(out)], capture_output=True,
+    check = subprocess.run([str(RAPPER), "-i", "turtle", "-c", str(out)], capture_output=True,
                            text=True, check=False)
     assert check.returncode == 0, check.stderr
     n = len({q.triple for q in store_quads(dev_graph)})
@@ -68,7 +67,7 @@ def test_turtle_is_valid_for_rapper(dev_graph: Path, tmp_path: Path) -> None:
 
 
 def test_cli_writes_the_file_and_is_deterministic(dev_graph: Path, tmp_path: Path) -> None:
-    for fmt in ("nq", "trig", "ttl", "jsonld"):
+    for fmt in ("nq", "trig", "ttl", "jsonld", "graphml"):
         assert export(dev_graph, fmt) == export(dev_graph, fmt)
     out = tmp_path / "sub" / "g.trig"
     res = run_kg("export", dev_graph, "--format", "trig", "-o", out)

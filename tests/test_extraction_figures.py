@@ -58,6 +58,6 @@ def test_seed_article_metadata(seed_dir: Path) -> None:
     import kg
 
     text = (seed_dir / "seed-article.txt").read_text(encoding="utf-8")
-    graph = kg.extract(text, doc="seed-article")
-    assert graph.article.date == "2024-11-11"
-    assert graph.article.author == "Kit Heren"
+    [article] = kg.extract(text, doc="seed-article").articles()
+    assert article.date == "2024-11-11"
+    assert article.author == "Kit Heren"

@@ -1,25 +1,33 @@
-"""kg import: the seed gold as records, round trips, idempotence, bad lines, usage errors."""
+"""kg import: the seed gold as records, round trips, idempotence, bad lines, usage errors.
+
+The checks that hold for any article (SHACL, the CLI, rapper round trip, byte-identical
+re-import) run on an example article's gold too, so they run without ../shared."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import run_kg
-from helpers_rdf import SEED_DOC, parse_nquads, seed_records, solutions, write_jsonl
+from conftest import RAPPER, requires_rapper, run_kg
+from helpers_rdf import (
+    EXAMPLE_DOC,
+    SEED_DOC,
+    example_records,
+    parse_nquads,
+    seed_records,
+    solutions,
+    write_jsonl,
+)
 
 from kg import iris
 from kg.errors import UsageError
 from kg.importer import import_records
 from kg.store import open_store
 from kg.validate import validate_dir
-
-RAPPER = shutil.which("rapper")
 
 
 def relation(doc: str, rid: str, rtype: str, subject: str, obj: str, **kw: object) -> dict:
@@ -36,6 +44,22 @@ def seed_out(seed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = import_records([src], work / "out", base=iris.DEFAULT_BASE)
     assert report.ok, report.failures
     return work / "out"
+
+
+@pytest.fixture(params=["example", "seed"])
+def gold(request: pytest.FixtureRequest) -> tuple[str, list[dict[str, object]]]:
+    """(doc, records) of an example article's gold, and of the seed's (skips without it)."""
+    if request.param == "seed":
+        return SEED_DOC, seed_records(request.getfixturevalue("seed_dir"))
+    return EXAMPLE_DOC, example_records()
+
+
+@pytest.fixture()
+def gold_out(gold: tuple[str, list[dict[str, object]]], tmp_path: Path) -> Path:
+    src = write_jsonl(tmp_path / "gold.jsonl", gold[1])
+    report = import_records([src], tmp_path / "out", base=iris.DEFAULT_BASE)
+    assert report.ok, report.failures
+    return tmp_path / "out"
 
 
 def test_seed_met_is_a_fact_and_the_reported_call_is_not(seed_out: Path) -> None:
@@ -65,13 +89,14 @@ def test_seed_met_is_a_fact_and_the_reported_call_is_not(seed_out: Path) -> None
         assert store.articles() == {SEED_DOC: store.articles()[SEED_DOC]}
 
 
-def test_seed_graph_passes_shacl(seed_out: Path) -> None:
-    report = validate_dir(seed_out)
+def test_gold_graph_passes_shacl(gold_out: Path) -> None:
+    report = validate_dir(gold_out)
     assert report.conforms, report.text()
 
 
-def test_seed_cli_import_and_validate(seed_dir: Path, tmp_path: Path) -> None:
-    src = write_jsonl(tmp_path / "seed.jsonl", seed_records(seed_dir))
+def test_cli_import_and_validate(gold: tuple[str, list[dict[str, object]]],
+                                 tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "gold.jsonl", gold[1])
     done = run_kg("import", src, "--out", tmp_path / "out")
     assert done.returncode == 0, done.stderr
     assert "0 records failed" in done.stdout
@@ -79,26 +104,26 @@ def test_seed_cli_import_and_validate(seed_dir: Path, tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.startswith("conforms")
     report = json.loads((tmp_path / "out" / "report.json").read_text())
-    assert report["ok"] and report["articles"] == [SEED_DOC]
+    assert report["ok"] and report["articles"] == [gold[0]]
 
 
-@pytest.mark.skipif(RAPPER is None, reason="rapper (raptor2-utils) is not installed")
+@requires_rapper
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib 7 Dataset internals
-def test_graph_nq_parses_with_rapper_and_round_trips(seed_out: Path, tmp_path: Path) -> None:
-    nq = seed_out / "graph.nq"
+def test_graph_nq_parses_with_rapper_and_round_trips(gold_out: Path, tmp_path: Path) -> None:
+    nq = gold_out / "graph.nq"
     lines = nq.read_bytes().count(b"\n")
-    counted = subprocess.run([RAPPER, "-i", "nquads", "-c", str(nq)],
+    counted = subprocess.run([str(RAPPER), "-i", "nquads", "-c", str(nq)],
                              capture_output=True, text=True, timeout=60)
     assert counted.returncode == 0, counted.stderr
     assert f"returned {lines} " in counted.stderr
     # rapper's own serialisation, parsed back by pyoxigraph and rdflib: the same dataset
-    out = subprocess.run([RAPPER, "-q", "-i", "nquads", "-o", "nquads", str(nq)],
+    out = subprocess.run([str(RAPPER), "-q", "-i", "nquads", "-o", "nquads", str(nq)],
                          capture_output=True, timeout=60)
     assert out.returncode == 0
     (tmp_path / "rapper.nq").write_bytes(out.stdout)
     ours = set(parse_nquads(nq))
     assert set(parse_nquads(tmp_path / "rapper.nq")) == ours
-    with open_store(seed_out, read_only=True) as store:
+    with open_store(gold_out, read_only=True) as store:
         assert set(store.quads()) == ours
     ds = rdflib.Dataset()
     ds.parse(nq, format="nquads")
@@ -107,8 +132,9 @@ def test_graph_nq_parses_with_rapper_and_round_trips(seed_out: Path, tmp_path: P
     assert set(back) == ours
 
 
-def test_import_twice_is_byte_identical(seed_dir: Path, tmp_path: Path) -> None:
-    src = write_jsonl(tmp_path / "seed.jsonl", seed_records(seed_dir))
+def test_import_twice_is_byte_identical(gold: tuple[str, list[dict[str, object]]],
+                                       tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "gold.jsonl", gold[1])
     out = tmp_path / "out"
     first = import_records([src], out)
     data1 = (out / "graph.nq").read_bytes()

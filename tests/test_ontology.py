@@ -3,12 +3,12 @@ are declared, and standard vocabularies are spelled one way."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import rdflib
+from conftest import RAPPER, requires_rapper
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg import iris
@@ -30,10 +30,10 @@ def declared(onto: rdflib.Graph) -> set[rdflib.URIRef]:
             if isinstance(s, rdflib.URIRef) and str(s).startswith(iris.KG)}
 
 
-@pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper is not installed")
+@requires_rapper
 @pytest.mark.parametrize("path", [ONTOLOGY_PATH, SHAPES_PATH])
 def test_turtle_parses_with_rapper(path: Path) -> None:
-    done = subprocess.run(["rapper", "-i", "turtle", "-c", str(path)],
+    done = subprocess.run([str(RAPPER), "-i", "turtle", "-c", str(path)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "returned" in done.stderr

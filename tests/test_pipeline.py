@@ -74,8 +74,9 @@ def test_extract_text_api() -> None:
     import kg
 
     graph = kg.extract("Kolar meets Braun\n\nMarta Kolar met Felix Braun in Vienna.", doc="api")
-    assert graph.article.doc == "api" and graph.article.title == "Kolar meets Braun"
-    assert any(r.type == "met" for r in graph.relations)
+    [article] = graph.articles()
+    assert article.doc == "api" and article.headline == "Kolar meets Braun"
+    assert any(r.type == "met" for r in graph.relations())
     with pytest.raises(InputError, match="empty article"):
         extract_text("   \n")
 

@@ -9,14 +9,13 @@ corpus then goes through the CLI: graph.nq, the view, parameterised queries and 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from conftest import run_kg
+from conftest import RAPPER, requires_rapper, run_kg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +27,6 @@ from kg.rdf.to_rdf import article_quads
 
 pytestmark = pytest.mark.model
 
-RAPPER = shutil.which("rapper") or "/usr/bin/rapper"
 # Any code point but surrogates (no UTF-8 text holds them; the readers replace them).
 CHARS = st.characters(blacklist_categories=("Cs",))
 NAME = st.text(CHARS, min_size=1, max_size=25)
@@ -74,7 +72,7 @@ def _check_rdf(graph: ArticleGraph) -> bytes:
     back = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
     assert set(back) == set(quads)
     res = subprocess.run(
-        [RAPPER, "-q", "-i", "nquads", "-o", "nquads", "-", "urn:x-base:"],
+        [str(RAPPER), "-q", "-i", "nquads", "-o", "nquads", "-", "urn:x-base:"],
         input=data,
         capture_output=True,
         timeout=60,
@@ -96,6 +94,7 @@ def _check_shacl(data: bytes) -> None:
     assert report.conforms, report.violations[:3]
 
 
+@requires_rapper
 @PROPERTY
 @given(text=st.text(CHARS, max_size=400))
 def test_free_text_never_raises_and_gives_valid_rdf(nlp: Any, text: str) -> None:
@@ -105,6 +104,7 @@ def test_free_text_never_raises_and_gives_valid_rdf(nlp: Any, text: str) -> None
     _check_rdf(_graph(nlp, text))
 
 
+@requires_rapper
 @PROPERTY
 @given(a=NAME, b=NAME, c=NAME, templates=st.lists(st.sampled_from(TEMPLATES), min_size=1,
                                                    max_size=3))
@@ -117,6 +117,7 @@ def test_arbitrary_names_in_trigger_sentences(
     _check_rdf(graph)
 
 
+@requires_rapper
 @settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(a=NAME, b=NAME, c=NAME)
@@ -125,6 +126,7 @@ def test_arbitrary_names_pass_shacl(nlp: Any, a: str, b: str, c: str) -> None:
     _check_shacl(_check_rdf(_graph(nlp, f"Headline\n\n{text}\n")))
 
 
+@requires_rapper
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_articles_in_process(nlp: Any, text: str) -> None:
     graph = _graph(nlp, text)
@@ -154,12 +156,13 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {"base": base, "out": out, "res": res, "written": written, "ids": ids}
 
 
+@requires_rapper
 def test_hostile_corpus_builds_valid_graph(hostile_build: dict[str, Any]) -> None:
     res, out = hostile_build["res"], hostile_build["out"]
     assert res.returncode == 0, res.stderr
     data = (out / "graph.nq").read_bytes()
     assert len(list(ox.parse(data, format=ox.RdfFormat.N_QUADS))) == data.count(b"\n")
-    rapper = subprocess.run([RAPPER, "-q", "-c", "-i", "nquads", str(out / "graph.nq")],
+    rapper = subprocess.run([str(RAPPER), "-q", "-c", "-i", "nquads", str(out / "graph.nq")],
                             capture_output=True, text=True, timeout=60)
     assert rapper.returncode == 0, rapper.stderr
     validated = run_kg("validate", out)

@@ -9,10 +9,41 @@ message on standard error and the exit code (1 for failed inputs, 2 for usage er
 from __future__ import annotations
 
 import sys
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperOption
 
 from kg.errors import KGError
+
+#: Value names shown after an option in --help when the option names none (``--workers N``).
+_VALUE_NAMES = {"int": "N", "float": "NUMBER", "str": "TEXT"}
+
+
+def _value_name(param: Any, ctx: Any) -> str | None:
+    """What --help shows after an option: its metavar, a plain value name, nothing for a flag
+    (typer would show ``<bool>``, ``<int>``, ``<list[str]>``)."""
+    if isinstance(param, TyperArgument) or getattr(param, "is_flag", False):
+        return None  # an argument's name is already shown; a flag takes no value
+    if param.metavar is not None:
+        return str(param.metavar) or None
+    kind = str(param.display_type(ctx)).strip("<>").removeprefix("list[").rstrip("]")
+    kind = kind.split()[0].split("|")[0] if kind else "str"  # "int range" -> "int"
+    return _VALUE_NAMES.get(kind, kind.upper())
+
+
+def _usage_name(param: Any) -> str:
+    """An argument in the usage line, click's way: ``DIRECTORY [QUERY] [INPUTS]...``."""
+    name = str(param.metavar or param.name or "").upper()
+    name = name if param.required else f"[{name}]"
+    return name + ("..." if param.nargs != 1 else "")
+
+
+# typer 0.29 shows its internal type labels (<bool>, <list[str]>) in --help and wraps an
+# optional argument's metavar in brackets twice ([[QUERY]]): show click's plain style instead.
+TyperArgument.display_type_rich = _value_name  # type: ignore[method-assign,assignment]
+TyperOption.display_type_rich = _value_name  # type: ignore[method-assign,assignment]
+TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign,assignment]
 
 app = typer.Typer(
     name="kg",
@@ -21,6 +52,26 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from kg import __version__
+
+        print(f"kg (newskg) {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Turn news articles into a claims-aware RDF knowledge graph."""
 
 # Command modules register themselves on `app` when imported.
 from kg.cli import (  # noqa: E402, F401
@@ -35,7 +86,7 @@ from kg.cli import (  # noqa: E402, F401
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script; never lets a traceback reach the user for KGError."""
     try:
-        app(args=argv, standalone_mode=True)
+        app(args=argv, prog_name="kg", standalone_mode=True)
     except KGError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)

@@ -42,6 +42,24 @@ def _need_inputs(command: str, inputs: list[str] | None) -> list[str]:
     return inputs
 
 
+def _existing(command: str, inputs: list[str]) -> None:
+    """A usage error (exit 2, before anything is created) when none of the inputs exists;
+    called after the options are checked, so a bad option is reported first."""
+    from kg.builder import check_inputs
+    from kg.errors import UsageError
+
+    try:
+        check_inputs(inputs)
+    except UsageError as exc:
+        raise UsageError(f"kg {command}: {exc}") from None
+
+
+def _label(result: object) -> str:
+    """What the progress bar shows for one extracted article (or failure)."""
+    article = getattr(result, "article", None)
+    return str(getattr(article, "doc", None) or getattr(result, "source", None) or "")
+
+
 def _positive(name: str, value: int) -> None:
     from kg.errors import UsageError
 
@@ -68,6 +86,7 @@ def extract_command(
     ] = _MAX_LINE,
 ) -> None:
     """Extract relation records as JSONL (per article: article, entity, relation lines)."""
+    from kg import progress
     from kg.builder import graph_lines
     from kg.errors import InputError, UsageError
     from kg.extraction.pipeline import extract_paths
@@ -79,6 +98,7 @@ def extract_command(
     _positive("--workers", workers)
     _positive("--max-bytes", max_bytes)
     _positive("--max-line", max_line)
+    _existing("extract", items)
 
     def warn(w: ReadWarning) -> None:
         print(f"kg: warning: {w}", file=sys.stderr)
@@ -92,10 +112,16 @@ def extract_command(
             out = open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    # a bar on a terminal, unless the records are printed on that terminal too
+    show = progress.shown(None) and (output is not None or not sys.stdout.isatty())
+    results = extract_paths(
+        items, model=model, base=base, workers=workers, max_bytes=max_bytes,
+        max_line=max_line, on_warning=warn,
+    )
+    total = progress.count_articles(items) if show else None
     try:
-        for result in extract_paths(
-            items, model=model, base=base, workers=workers, max_bytes=max_bytes,
-            max_line=max_line, on_warning=warn,
+        for result in progress.track(
+            results, "extracting", total, _label, enabled=show
         ):
             if isinstance(result, InputError):
                 failed += 1
@@ -140,10 +166,14 @@ def build_command(
     """Extract articles into the graph store in DIR, with graph.nq, relations.jsonl,
     report.json and graph.html. Articles already built (same content) are skipped."""
     from kg.builder import BuildInterrupted, build
+    from kg.iris import check_base
 
     items = _need_inputs("build", inputs)
     _positive("--max-bytes", max_bytes)
     _positive("--max-line", max_line)
+    check_base(base)
+    _positive("--workers", workers)
+    _existing("build", items)
     try:
         report = build(
             items, out, model=model, base=base, workers=workers, strict=strict,
@@ -184,13 +214,15 @@ def eval_command(
 ) -> None:
     """Score extracted relations against gold annotations (precision, recall, false facts)."""
     from kg.errors import UsageError
-    from kg.evaluate import evaluate, format_report
+    from kg.evaluate import evaluate, format_report, load_gold
 
     if gold is None:
         raise UsageError("kg eval: --gold GOLD is required")
     items = _need_inputs("eval", inputs)
     _positive("--workers", workers)
-    report = evaluate(gold, items, model=model, workers=workers)
+    load_gold(gold)  # a missing or bad gold file is reported before the inputs
+    _existing("eval", items)
+    report = evaluate(gold, items, model=model, workers=workers, progress=None)
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -54,7 +54,7 @@ def _print_table(variables: tuple[str, ...], rows: list[list[str]], truncated: b
 def query_command(
     directory: Annotated[Path, typer.Argument(help="Output directory of `kg build` (store/).")],
     sparql: Annotated[
-        str | None, typer.Argument(metavar="[QUERY]", help="SPARQL query text (or use -f).")
+        str | None, typer.Argument(metavar="QUERY", help="SPARQL query text (or use -f).")
     ] = None,
     file: Annotated[
         Path | None, typer.Option("-f", "--file", help="Read the query from a .rq file.")
@@ -136,12 +136,16 @@ def query_command(
 @app.command("export")
 def export_command(
     directory: Annotated[Path, typer.Argument(help="Output directory of `kg build`.")],
-    fmt: Annotated[str, typer.Option("--format", help="nq | trig | ttl | jsonld")] = "nq",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="nq, trig, ttl, jsonld (compact, with @context), graphml."),
+    ] = "nq",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write to FILE instead of stdout.")
     ] = None,
 ) -> None:
-    """Export the graph: N-Quads, TriG or JSON-LD (one graph per article) or Turtle (merged)."""
+    """Export the graph: N-Quads, TriG or JSON-LD (one graph per article), Turtle (merged) or
+    GraphML (entities and relations, for Gephi, Cytoscape or yEd)."""
     from kg.export import export
 
     data = export(directory, fmt, output)

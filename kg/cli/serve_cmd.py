@@ -85,7 +85,11 @@ def push_command(
         )
     )
     if report.ok:
+        from kg.push import union_query_url
+
+        url, note = union_query_url(endpoint)
         print(report.summary())
+        print(f"query the articles as one graph at {url}\n  {note}")
     else:
         print(f"kg: error: push incomplete: {report.summary()}", file=sys.stderr)
     raise typer.Exit(report.exit_code)
