@@ -924,3 +924,27 @@ def test_groups_resolved_in_the_entity_stage(text: str, word: str, expected: set
     assert got == expected
     if expected:
         assert r.entity_at(0, tok.i) is None  # a group is never one party
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the one president whose country the article never states holds "the Peruvian
+        # president", even before the article names him
+        (
+            "Files about the Peruvian president's visit to Velm were found. President Karl "
+            "Lind arrived on Monday.",
+            "Karl Lind",
+        ),
+        # two such presidents: no guess
+        (
+            "Files about the Peruvian president's visit to Velm were found. President Karl "
+            "Lind met President Anna Holt on Monday.",
+            None,
+        ),
+    ],
+)
+def test_a_role_with_a_country_falls_back_to_the_one_holder_of_the_office(
+    text: str, expected: str | None
+) -> None:
+    assert _label_at(text, "president", 0) == expected

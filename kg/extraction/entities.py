@@ -1606,6 +1606,21 @@ class _Resolver:
             # "the party leader" needs a holder titled with "party"
             and mods.qualifiers <= c.qualifiers | {w for a in c.affiliations for w in a.split()}
         ]
+        if not cands and country is not None and owner is None and "leader" not in {
+            self._role_head(r) for r in mods.roles
+        }:
+            # "the Pakistani president" in an article that names "President Musharraf" with no
+            # country: the one holder of that office whose country the article never says
+            # (not for "the UK leader": a leader may hold any of several offices)
+            cands = [
+                c.index for c in self.clusters
+                if c.entity is not None and c.entity.type == "Person" and not c.countries
+                and any(self._holds(r, heads) for r in c.roles)
+                and mods.affiliations <= c.affiliations
+                and mods.qualifiers <= c.qualifiers | {w for a in c.affiliations for w in a.split()}
+            ]
+            if len(cands) != 1:
+                cands = []
         if owner is None and det.lower_ == "the" and not mods.affiliations:
             # "the spokesman" after "a Treasury spokesman": the body it spoke for
             cands += [cl for noun, cl in self.spoke_for if noun in heads and cl not in cands]
