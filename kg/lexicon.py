@@ -88,7 +88,8 @@ REQUIRED_TYPE_FIELDS = ("class", "property", "label", "comment")
 CUES = frozenset(
     {
         "reporting", "hearsay_adverbs", "report_nouns", "outlet_verbs", "anonymous_sources",
-        "denial", "fiction_words", "negation", "habitual", "negating_verbs", "planned",
+        "denial", "fiction_words", "negation", "habitual", "shared_object_preps",
+        "negating_verbs", "planned",
         "planned_nouns",
         "planned_objects", "hypothetical", "future_time", "current_time", "containing_preps",
         "readiness",

@@ -1163,9 +1163,9 @@ def test_a_plain_fact_before_is_not_the_report() -> None:
          [("called", "Tomas Reyes", "Marta Kolar", P, A)]),
         # a particle-less "called on X to" stays an appeal, not a meeting
         ("Reyes called on Marek to resign.", []),
-        # summoned to a place, not phoned
+        # summoned to a place: a meeting there, not a phone call (patterns.yaml)
         ("Sir Edward Lind called Felix Braun back to Downing Street for a last attempt at a deal.",
-         []),
+         [("met", "Edward Lind", "Felix Braun", P, A)]),
         ("Felix Braun called Tomas Reyes back on Sunday.",
          [("called", "Felix Braun", "Tomas Reyes", P, A)]),
         ("President Garcia had recently spoken by telephone with Mexican President Tomas Reyes.",
@@ -1289,4 +1289,21 @@ def test_an_unresolved_pronoun_is_never_a_source_label() -> None:
     ],
 )
 def test_office_holders_and_habits(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a verb with no object shares the object of the verb coordinated with it
+        (
+            "Anna Holt met and praised Piet Varga.",
+            [("met", "Anna Holt", "Piet Varga", P, A),
+             ("supported", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        ("Anna Holt has never met or spoken to Piet Varga.",
+         [("met", "Anna Holt", "Piet Varga", N, A)]),
+    ],
+)
+def test_coordinated_verbs_share_an_object(sentence: str, expected: list[Rel]) -> None:
     _check(sentence, expected)

@@ -101,6 +101,7 @@ class Compiled:
     speaker_nouns: frozenset[str] = frozenset()
     labelling_verbs: frozenset[str] = frozenset()
     habitual: frozenset[str] = frozenset()
+    shared_object_preps: frozenset[str] = frozenset()
     #: lemmas the verb stage looks at: triggers, modifiers, context, motion, person verbs and
     #: the heads of phrases (one set, asked once per token)
     verb_stage_lemmas: frozenset[str] = frozenset()
@@ -189,6 +190,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         fiction=_set(cue("fiction_words")),
         negation=_set(cue("negation")),
         habitual=_set(cue("habitual")),
+        shared_object_preps=_set(cue("shared_object_preps")),
         negating_verbs=_set(cue("negating_verbs")),
         planned=_set(cue("planned")),
         planned_nouns=_set(cue("planned_nouns")),

@@ -613,6 +613,8 @@ class _Extractor:
             wanted = [p for p in preps if p != "between"] if head in topics else preps
             for pob in self._prep_objects(head, wanted):
                 objects.extend(self.parties(pob, rtype))
+        if not objects and not other_object and not direct_objects and not phrase:
+            objects = self._shared_objects(tok, rtype, preps)
         if not objects and other_object and not phrase:
             # "A and B hosted the conference": a non-party object, not a meeting of A and B
             return []
@@ -635,6 +637,22 @@ class _Extractor:
             # "hosted A and B for a three-way meeting": the guests met each other too
             found += self._pairs(tok, rtype, guests, [], conf - 0.1)
         return found
+
+    def _shared_objects(self, tok: Token, rtype: str, preps: list[str]) -> list[_Party]:
+        """ "had never met or spoken to X", "met and praised X": a verb with no object of its
+        own shares the object of the verb coordinated with it (one with no subject of its
+        own, so not "A met B and C praised D")."""
+        for conj in _children(tok, "conj"):
+            if conj.pos_ != "VERB" or _children(conj, "nsubj", "nsubjpass"):
+                continue
+            found = [p for ob in _children(conj, "dobj") for p in self.parties(ob, rtype)]
+            found += [
+                p for pob in self._prep_objects(conj, (*preps, *self.c.shared_object_preps))
+                for p in self.parties(pob, rtype)
+            ]
+            if found:
+                return [replace(p, penalty=p.penalty + 0.1) for p in found]
+        return []
 
     def _antecedent(self, tok: Token, rtype: str) -> list[_Party]:
         cur = tok
