@@ -35,7 +35,7 @@ def write_view(
     ``store`` lets a caller that already holds the store open (``kg build``) pass it in;
     otherwise the store in ``out_dir`` is opened read-only. Only ``output`` is written.
     """
-    from kg.view.project import filter_projection, load_projection
+    from kg.view.project import filter_projection, graph_counts, load_projection
     from kg.view.render import render_projection
 
     out_dir = Path(out_dir)
@@ -53,7 +53,9 @@ def write_view(
         since=since,
         until=until,
     )
-    page = render_projection(proj, max_nodes=max_nodes, title=f"newskg: {out_dir.name}")
+    page = render_projection(
+        proj, max_nodes=max_nodes, title=f"newskg: {out_dir.name}", since=since, until=until
+    )
     data = page.encode("utf-8")
     try:
         target.write_bytes(data)
@@ -61,13 +63,14 @@ def write_view(
         from kg.errors import UsageError
 
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    shown = min(max_nodes, len(proj.entities))
+    counts = graph_counts(proj)
+    shown = min(max_nodes, counts.entities)
     return ViewSummary(
         path=target,
-        entities=len(proj.entities),
-        relations=len(proj.relations),
+        entities=counts.entities,
+        relations=counts.relations,
         edges=len(proj.edges),
         shown=shown,
-        hidden=len(proj.entities) - shown,
+        hidden=counts.entities - shown,
         bytes=len(data),
     )

@@ -182,6 +182,51 @@ class Projection:
         return g
 
 
+@dataclass(frozen=True)
+class GraphCounts:
+    """The figures every summary of a graph shows (build summary, report.json, ``kg import``,
+    the view's legend), counted one way.
+
+    An *entity* is an entity node that takes part in at least one relation: its subject, its
+    object, or (for a denial of a relation) the denier. Authors, places and sources named only
+    as metadata of an article or relation are not counted. A *relation* is a relation node
+    (one per sentence that states it); its status is decided over the whole graph
+    (:func:`kg.model.relation_status`: a relation denied anywhere is disputed).
+    """
+
+    entities: int
+    relations: int
+    by_type: Mapping[str, int]
+    by_status: Mapping[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entities": self.entities,
+            "relations": {
+                "total": self.relations,
+                "by_type": dict(sorted(self.by_type.items())),
+                "by_status": {s: self.by_status.get(s, 0) for s in STATUSES},
+            },
+        }
+
+
+def graph_counts(proj: Projection) -> GraphCounts:
+    """Entities with a relation, and relations by type and by status (see GraphCounts)."""
+    by_type: Counter[str] = Counter(r.type for r in proj.relations.values())
+    by_status: Counter[str] = Counter(r.status for r in proj.relations.values())
+    return GraphCounts(
+        entities=sum(1 for e in proj.entities.values() if e.degree > 0),
+        relations=len(proj.relations),
+        by_type=dict(sorted(by_type.items())),
+        by_status={s: by_status.get(s, 0) for s in STATUSES},
+    )
+
+
+def count_graph(store: SparqlSource) -> GraphCounts:
+    """:func:`graph_counts` of everything in ``store``."""
+    return graph_counts(load_projection(store))
+
+
 # ---------------------------------------------------------------------------------------------
 # Pure helpers
 
@@ -619,6 +664,8 @@ def load_projection(store: SparqlSource) -> Projection:
         for a, ps in sorted(art_props.items())
     ]
 
+    # authors are article metadata: an entity only when a relation touches them
+    authors = {v for ps in art_props.values() for v in ps.get("author", [])}
     relations: list[RelationInfo] = []
     for rid, ps in sorted(props.items()):
         rtype = next((by_class[c] for c in sorted(ps.get(_RDF_TYPE, [])) if c in by_class), None)
@@ -657,6 +704,8 @@ def load_projection(store: SparqlSource) -> Projection:
                 ),
             )
         )
+    parties = {p for r in relations for p in r.parties}
+    entities = [e for e in entities if e.id not in authors or e.id in parties]
     return assemble(entities, relations, articles, symmetric)
 
 
@@ -712,14 +761,17 @@ __all__ = [
     "EdgeGroup",
     "EntityInfo",
     "EvidenceInfo",
+    "GraphCounts",
     "Projection",
     "RelationInfo",
     "SparqlSource",
     "Status",
     "assemble",
     "check_date",
+    "count_graph",
     "filter_projection",
     "find_entity",
+    "graph_counts",
     "highlight_spans",
     "in_date_range",
     "label_of",
