@@ -33,6 +33,8 @@ _SEED = 7
 #: Approximate width of one character of a label, as a share of the font size.
 _CHAR_WIDTH = 0.56
 _GAP = 14.0
+#: The graph pane of a 1400x900 window (CSS pixels): the shape the first screen is packed for.
+PANE = (760.0, 840.0)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def communities(proj: Projection, *, seed: int = _SEED) -> tuple[Community, ...]
             g.add_edge(e.source, e.target, weight=w + e.count)
     if len(g) == 0:
         return ()
-    found = nx.community.louvain_communities(g, weight="weight", seed=seed)
+    found = nx.community.louvain_communities(g, weight="weight", seed=seed, threshold=1e-3)
     groups = sorted(
         (sorted(c, key=rank.__getitem__) for c in found), key=lambda c: (-len(c), rank[c[0]])
     )
@@ -82,7 +84,8 @@ def communities(proj: Projection, *, seed: int = _SEED) -> tuple[Community, ...]
 def initial_entities(
     proj: Projection, comms: Sequence[Community], limit: int = OVERVIEW_NODES
 ) -> list[str]:
-    """The entities drawn first: the top two of each large community, then the most central.
+    """The entities drawn first: the top two of each of the largest communities, then their
+    most central entities.
 
     A community may take at most its share of ``limit`` (and at least three), so one dense
     story does not fill the screen while the others go unnamed.
@@ -90,27 +93,36 @@ def initial_entities(
     ranked = connected_entities(proj)
     if len(ranked) <= limit:
         return ranked
-    total = len(ranked)
-    comm_of = {m: c.index for c in comms for m in c.members}
-    cap = {c.index: max(3, math.ceil(limit * c.size / total)) for c in comms}
+    top = comms[:OVERVIEW_COMMUNITIES]
+    total = sum(c.size for c in top) or 1
+    comm_of = {m: c.index for c in top for m in c.members}
+    cap = {c.index: max(3, math.ceil(limit * c.size / total)) for c in top}
     taken: dict[int, int] = defaultdict(int)
     chosen: list[str] = []
     seen: set[str] = set()
-    for c in comms[:OVERVIEW_COMMUNITIES]:
+    for c in top:
         for m in c.members[:2]:
             if len(chosen) < limit:
                 chosen.append(m)
                 seen.add(m)
                 taken[c.index] += 1
+    # then the most central entities of those communities, each within its share
     for e in ranked:
         if len(chosen) >= limit:
             break
         ci = comm_of.get(e, -1)
-        if e in seen or taken[ci] >= cap.get(ci, 3):
+        if e in seen or ci < 0 or taken[ci] >= cap[ci]:
             continue
         chosen.append(e)
         seen.add(e)
         taken[ci] += 1
+    # (few communities and many small ones: the most central of the rest)
+    for e in ranked:
+        if len(chosen) >= limit:
+            break
+        if e not in seen:
+            chosen.append(e)
+            seen.add(e)
     rank = {e: i for i, e in enumerate(ranked)}
     return sorted(chosen, key=rank.__getitem__)
 
@@ -141,7 +153,8 @@ def overview_positions(
     by_group: dict[int, list[str]] = defaultdict(list)
     for n in nodes:
         by_group[groups.get(n, -1 - order[n])].append(n)
-    parts = sorted(by_group.values(), key=lambda ms: (-len(ms), order[ms[0]]))
+    # communities in their order (largest first), then the lone entities
+    parts = [by_group[k] for k in sorted(by_group, key=lambda k: (k < 0, k if k >= 0 else -k))]
     laid: list[dict[str, tuple[float, float]]] = []
     for members in parts:
         if len(members) == 1:
@@ -160,19 +173,38 @@ def overview_positions(
         ys0 = [y - boxes[n][1] / 2 for n, (_, y) in pos.items()]
         ys1 = [y + boxes[n][1] / 2 for n, (_, y) in pos.items()]
         rects.append((min(xs0), min(ys0), max(xs1) - min(xs0), max(ys1) - min(ys0)))
-    gap = _GAP * 5
+    gap = _GAP * 4
     area = sum((w + gap) * (h + gap) for _, _, w, h in rects)
-    row_width = max(max(w for _, _, w, _ in rects), math.sqrt(area) * 1.05)
+    widest = max(w for _, _, w, _ in rects)
+    # the row width whose packing best fits a pane of the expected shape
+    best: tuple[float, list[tuple[float, float]]] | None = None
+    for k in range(6, 26):
+        offsets, width, height = _pack(rects, max(widest, math.sqrt(area) * k / 10), gap)
+        cost = max(width / PANE[0], height / PANE[1])
+        if best is None or cost < best[0] - 1e-9:
+            best = (cost, offsets)
+    assert best is not None
     out: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for pos, (x0, y0, w, h) in zip(laid, rects, strict=True):
-        if x > 0 and x + w > row_width:
-            x, y, row_height = 0.0, y + row_height + gap, 0.0
+    for pos, (x0, y0, _, _), (x, y) in zip(laid, rects, best[1], strict=True):
         for n, (px, py) in pos.items():
             out[n] = (round(px - x0 + x, 1), round(py - y0 + y, 1))
+    return out
+
+
+def _pack(
+    rects: Sequence[tuple[float, float, float, float]], row_width: float, gap: float
+) -> tuple[list[tuple[float, float]], float, float]:
+    """Top-left corners of ``rects`` packed in rows of ``row_width``; overall width, height."""
+    offsets = []
+    x = y = row_height = width = 0.0
+    for _, _, w, h in rects:
+        if x > 0 and x + w > row_width:
+            x, y, row_height = 0.0, y + row_height + gap, 0.0
+        offsets.append((x, y))
+        width = max(width, x + w)
         x += w + gap
         row_height = max(row_height, h)
-    return out
+    return offsets, width, y + row_height
 
 
 def _spread(

@@ -362,7 +362,7 @@ def vis_edges(proj: Projection, type_labels: Mapping[str, str]) -> list[dict[str
             "kgRels": list(edge.relations),
         }
         if edge.status == "disputed":
-            obj["shadow"] = {"enabled": True, "color": DISPUTED_GLOW, "size": 7, "x": 0, "y": 0}
+            obj["shadow"] = {"enabled": True, "color": DISPUTED_GLOW, "size": 4, "x": 0, "y": 0}
         if k:
             # alternate sides; direction-independent so A->B and B->A do not overlap either
             cw = (k % 2 == 1) == (edge.source < edge.target)
