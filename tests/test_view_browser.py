@@ -139,7 +139,20 @@ def _visible_edge_types(loaded: Loaded) -> set[str]:
 def test_seed_view_loads_offline_and_draws_the_entities(seed_page: Loaded, expected: dict) -> None:
     seed_page.check_clean()
     labels = set(seed_page.js(VISIBLE_LABELS))
-    assert set(expected["entities"]) <= labels
+    parties = {
+        name
+        for r in expected["relations"]
+        for name in (r["subject"], r["object"])
+        if name in expected["entities"]
+    }
+    assert parties <= labels
+    # places, sources and the author take part in no relation: listed, not drawn
+    lone = set(expected["entities"]) - labels
+    assert {"Helsinki", "The Washington Post", expected["author"]} <= lone
+    listed = set(seed_page.js("() => newskgView.showIsolated() && "
+                              "Array.from(document.querySelectorAll('.kg-isolated li'))"
+                              ".map(li => li.textContent)"))
+    assert lone - {expected["author"]} <= listed and expected["author"] not in listed
     # the canvas really drew them: every visible node has a position on the canvas
     n_pos = seed_page.js("() => Object.keys(newskgView.network.getPositions()).length")
     assert n_pos == len(labels)
@@ -155,7 +168,10 @@ def test_trump_putin_call_is_disputed_and_shows_report_and_denials(
     edges = seed_page.js("([a, b]) => newskgView.edgesBetween(a, b)", [TRUMP, PUTIN])
     disputed = [e for e in edges if e["type"] == "called" and e["status"] == "disputed"]
     assert len(disputed) == 1
-    assert disputed[0]["color"] == "#d62728" and disputed[0]["dashes"]  # red and dashed
+    called = [e for e in edges if e["type"] == "called"]
+    # colour by type (same for every status), line style and a red glow by status
+    assert len({e["hue"] for e in called}) == 1
+    assert disputed[0]["dashes"] and disputed[0]["glow"]
     assert "disputed" in disputed[0]["label"]  # status is in the text too, not colour alone
     assert seed_page.js("(id) => newskgView.select(id)", disputed[0]["id"]) is True
     panel = _panel(seed_page)
@@ -170,8 +186,13 @@ def test_trump_putin_call_is_disputed_and_shows_report_and_denials(
         if r["type"] == "denied" and r["claim"]["type"] in ("called", "warned")
     ]
     assert len(denials) == 2
-    for sentence in [report, *denials]:
-        assert sentence in panel
+    for sentence in {report, *denials}:
+        assert panel.count(sentence) == 1, sentence  # the claim once, each denial under it
+    assert "characters" not in panel  # offsets stay in the data, not shown
+    # the selection stands out: selected, thicker, labelled
+    sel = disputed[0]["id"]
+    assert seed_page.js("() => newskgView.network.getSelectedEdges()") == [sel]
+    assert "disputed" in seed_page.js("(id) => newskgView.network.body.data.edges.get(id).label", sel)
     assert "Denied by Kremlin" in panel and "Denied by Dmitry Peskov" in panel
     assert "The Washington Post" in panel  # who reports
     assert expected["author"] in panel and expected["date_published"] in panel
@@ -270,7 +291,7 @@ def test_large_graph_opens_on_the_central_part(browser: Any, tmp_path: Path) -> 
     try:
         assert loaded.js("() => newskgView.visibleNodeIds().length") == 100
         notice = loaded.js("() => document.querySelector('[data-test=notice]').textContent")
-        assert "100 of 1500 entities shown" in notice and "1400 hidden" in notice
+        assert "100 of 1,500 entities drawn" in notice
         hub = proj.ranked()[0]
         leaf = proj.ranked()[-1]
         assert loaded.js("(id) => newskgView.expand(id)", hub) > 0
@@ -295,7 +316,8 @@ def test_notebook_iframe_renders_isolated(browser: Any, seed_dir: Path) -> None:
         frame.wait_for_function(
             "() => window.newskgView && window.newskgView.frozen", timeout=30_000
         )
-        assert frame.evaluate("() => newskgView.visibleNodeIds().length") == 6
+        # Vienna (a place) and Radio Sol (a source) are in no relation: not drawn
+        assert frame.evaluate("() => newskgView.visibleNodeIds().length") == 4
         assert requests == []
     finally:
         page.close()

@@ -943,7 +943,7 @@
       return (e.from === a && e.to === b) || (e.from === b && e.to === a);
     }).map(function (e) {
       return { id: e.id, type: e.kgType, status: e.kgStatus, label: e.kgLabel, dashes: e.dashes,
-               color: e.color.color, glow: Boolean(e.shadow && e.shadow.enabled) };
+               color: e.color.color, hue: e.color.highlight, glow: Boolean(e.shadow && e.shadow.enabled) };
     });
   };
   api.meta = meta;
