@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,3 +55,15 @@ def run_kg(
 def kg_cli():
     """The :func:`run_kg` function as a fixture."""
     return run_kg
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright (one per test module)."""
+    from helpers_view import BROWSER_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        yield b
+        b.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,58 @@ def store_from_graphs(graphs: Iterable[ArticleGraph], path: Path | None = None) 
         store.extend(article_quads(ag))
     store.flush() if path is not None else None
     return store
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages in the browser
+
+# records CSP violations before any page script runs (init scripts are not subject to CSP)
+_WATCH_CSP = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
+@dataclass
+class Loaded:
+    page: Any
+    url: str
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def js(self, script: str, arg: Any = None) -> Any:
+        return self.page.evaluate(script, arg)
+
+    def check_clean(self) -> None:
+        """No request but the file, no dialog, no page error, no CSP violation."""
+        assert self.requests == [self.url], f"unexpected requests: {self.requests}"
+        assert self.dialogs == [], f"a dialog was opened: {self.dialogs}"
+        assert self.errors == [], f"page errors: {self.errors}"
+        assert self.js("() => window.__csp") == []
+
+
+def open_page(browser: Any, path: Path) -> Loaded:
+    """Open ``path`` in a 1400x900 page that records every request, dialog, error and CSP
+    violation, and wait for the view to be drawn."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    loaded = Loaded(page=page, url=path.resolve().as_uri())
+
+    def route(r: Any) -> None:
+        loaded.requests.append(r.request.url)
+        if r.request.url == loaded.url:
+            r.continue_()
+        else:
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("dialog", lambda d: (loaded.dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: loaded.errors.append(str(e)))
+    page.add_init_script(_WATCH_CSP)
+    page.goto(loaded.url)
+    page.wait_for_function("() => window.newskgView && window.newskgView.frozen", timeout=30_000)
+    return loaded
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,7 +430,9 @@ def synthetic_projection(n_entities: int, *, seed: int = 1, rel_per_entity: floa
     return assemble(ents, rels, arts, symmetric_types=("met", "called"))
 
 
-def synthetic_graphs(n_entities: int, *, seed: int = 1, per_article: int = 30) -> list[ArticleGraph]:
+def synthetic_graphs(
+    n_entities: int, *, seed: int = 1, per_article: int = 30
+) -> list[ArticleGraph]:
     """Article graphs over ``n_entities`` named entities (for ``kg import`` of large graphs).
 
     The same shape as :func:`synthetic_projection`: preferential attachment, 1.5 relations
@@ -406,10 +461,12 @@ def synthetic_graphs(n_entities: int, *, seed: int = 1, per_article: int = 30) -
     for k in range(0, len(pairs), per_article):
         doc = f"synthetic-{k // per_article:05d}"
         chunk = pairs[k : k + per_article]
-        sentences = [f"Entity {a} {t} Entity {b} on the record, officials said." for a, b, t in chunk]
+        sentences = [
+            f"Entity {a} {t} Entity {b} on the record, officials said." for a, b, t in chunk
+        ]
         text = " ".join(sentences)
         rels: list[RelationRecord] = []
-        for j, ((a, b, rtype), sentence) in enumerate(zip(chunk, sentences, strict=True)):
+        for (a, b, rtype), sentence in zip(chunk, sentences, strict=True):
             roll = rng.random()
             kw: dict[str, Any] = {
                 "polarity": "negative" if roll < 0.05 else "positive",

@@ -28,6 +28,7 @@ from kg import iris
 from kg.errors import UsageError
 from kg.records import article_to_json, dumps, entity_to_json, relation_to_json
 from kg.view import NotebookView, show, view_html, write_view
+from kg.view.overview import OVERVIEW_NODES, communities, initial_entities
 from kg.view.project import (
     Projection,
     filter_projection,
@@ -37,7 +38,6 @@ from kg.view.project import (
     load_projection,
     relation_status,
 )
-from kg.view.overview import OVERVIEW_NODES, communities, initial_entities
 from kg.view.render import overview, render_projection, script_json
 
 TRUMP = iris.entity_iri("Donald Trump")

@@ -188,14 +188,22 @@
    * and the status line. */
   function applyFilters() {
     current = evaluate();
+    var narrowed = filtering();
     var edgeUpdates = [];
+    var drawnEdges = new Map();
     edgesDS.forEach(function (e) {
       var shown = current.edgeOk.get(e.id) && state.revealed.has(e.from) && state.revealed.has(e.to);
+      if (shown) {
+        drawnEdges.set(e.from, (drawnEdges.get(e.from) || 0) + 1);
+        drawnEdges.set(e.to, (drawnEdges.get(e.to) || 0) + 1);
+      }
       if (e.hidden === shown) { edgeUpdates.push({ id: e.id, hidden: !shown }); }
     });
+    /* Unfiltered, every drawn entity stays (its relations may lead to entities not drawn yet);
+     * under a filter, an entity left without a visible relation in the picture goes. */
     var nodeUpdates = [];
     nodesDS.forEach(function (n) {
-      var shown = current.nodeOk.has(n.id);
+      var shown = current.nodeOk.has(n.id) && (!narrowed || drawnEdges.has(n.id));
       if (n.hidden === shown) { nodeUpdates.push({ id: n.id, hidden: !shown }); }
     });
     if (nodeUpdates.length) { nodesDS.update(nodeUpdates); }
@@ -681,6 +689,7 @@
     if (!state.entityTypes.has(n.kgType)) { toggle("entityTypes", n.kgType, true); }
     if (state.collapsed.has(n.kgCommunity)) { expandCommunity(n.kgCommunity); }
     reveal([id], null);
+    if (filtering()) { expand(id); }  // so that it keeps a visible relation in the picture
     network.selectNodes([id]);
     network.moveTo({ position: network.getPositions([id])[id], scale: Math.max(1, MIN_SCALE), animation: false });
     showNode(id);
