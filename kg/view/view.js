@@ -35,9 +35,9 @@
   var edgesOfNode = new Map();
   allEdges.forEach(function (e) {
     edgeById.set(e.id, e);
-    [e.from, e.to].forEach(function (n) {
+    (e.from === e.to ? [e.from] : [e.from, e.to]).forEach(function (n) {
       if (!edgesOfNode.has(n)) { edgesOfNode.set(n, []); }
-      if (edgesOfNode.get(n).indexOf(e) < 0) { edgesOfNode.get(n).push(e); }
+      edgesOfNode.get(n).push(e);
     });
   });
   var membersOf = new Map();
@@ -803,7 +803,8 @@
     });
     var names = document.getElementById("kg-names");
     var seen = new Set();
-    allNodes.slice(0, 5000).forEach(function (n) {
+    /* suggestions for the 1,000 most central (search itself looks at every entity) */
+    allNodes.slice(0, 1000).forEach(function (n) {
       [n.label].concat(n.kgAliases).forEach(function (name) {
         if (seen.has(name)) { return; }
         seen.add(name);
@@ -817,6 +818,7 @@
   // ------------------------------------------------------------------ start
   document.getElementById("kg-title").textContent = meta.title;
   buildLegend();
+  timing.legend = performance.now();
 
   var initialNodes = [];
   data.initial.forEach(function (id) { initialNodes.push(copyOf(nodeById.get(id), false)); });
@@ -848,6 +850,7 @@
     label: false
   };
 
+  timing.data = performance.now();
   var container = document.getElementById("kg-graph");
   network = new vis.Network(container, { nodes: nodesDS, edges: edgesDS }, options);
   api.network = network;
