@@ -33,7 +33,13 @@ from kg.errors import InputError, KGError, UsageError
 from kg.extraction.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE, ReadWarning, read_inputs
 from kg.model import STATUSES, Article, ArticleGraph
 from kg.records import article_to_json, dumps, entity_to_json, relation_to_json
-from kg.view.project import GraphCounts, Projection, graph_counts, load_projection
+from kg.view.project import (
+    GraphCounts,
+    Projection,
+    count_graph,
+    graph_counts,
+    load_projection,
+)
 
 RELATIONS_NAME = "relations.jsonl"
 REPORT_NAME = "report.json"
@@ -365,7 +371,9 @@ def build(
 
         finish = partial(built_article, base=base)
         try:
-            for result in extract_mapped(todo(), finish, model=model, base=base, workers=workers):
+            for result in extract_mapped(
+                todo(), finish, model=model, base=base, workers=workers
+            ):
                 if isinstance(result, InputError):
                     report.failures.append(Failure.of(result))
                     step(result.source or "")
@@ -388,10 +396,9 @@ def build(
                     report.add(b)
         finally:
             stop()
-        # the figures are the whole graph's, counted one way (kg.view.project.GraphCounts)
-        projection = load_projection(store)
-        report.graph = graph_counts(projection)
         if report.interrupted:
+            # the figures are the whole graph's, counted one way (kg.view.project.GraphCounts)
+            report.graph = count_graph(store)
             # The store holds whole articles only; the other outputs are left as they were
             # and the next run of the same command completes them.
             report.store_articles = len(store.articles())
@@ -402,16 +409,22 @@ def build(
             present = set(store.articles())
             report.store_articles = len(present)
             store.export_nquads(out_dir / NQUADS_NAME, incremental=True)
-            groups = {d: g for d, g in old_groups.items() if d in present and d not in new_groups}
+            groups = {
+                d: g for d, g in old_groups.items() if d in present and d not in new_groups
+            }
             groups.update(new_groups)
             _write_atomic(
                 out_dir / RELATIONS_NAME,
                 (line + "\n" for doc in sorted(groups) for line in groups[doc]),
             )
             report.outputs = {"store": "store", "graph": NQUADS_NAME, "relations": RELATIONS_NAME}
-            if prune and report.pruned:
+            # the figures are the whole graph's, counted one way (kg.view.project.GraphCounts);
+            # the view reads the sentences too, so it is read once for both
+            if view:
                 projection = load_projection(store)
                 report.graph = graph_counts(projection)
+            else:
+                report.graph = count_graph(store)
             if view and _write_view(out_dir, projection, report):
                 report.outputs["view"] = VIEW_NAME
     if report.interrupted:
@@ -436,7 +449,9 @@ def _prune(store: Any, report: BuildReport, seen: dict[str, str], base: str) -> 
     """Remove articles no input named in this build. A failed input may hide which documents
     it holds (a bad JSONL line or file), so then nothing is pruned; a failed text/HTML file
     keeps the document named after it."""
-    hidden = [f for f in report.failures if f.line is not None or (f.file or "").endswith(".jsonl")]
+    hidden = [
+        f for f in report.failures if f.line is not None or (f.file or "").endswith(".jsonl")
+    ]
     if report.stopped_early or hidden:
         report.warnings.append(
             "--prune skipped: some inputs failed, so which articles are gone is not known"

@@ -174,7 +174,9 @@ def collect_records(
         except OSError as exc:
             failures.append(Failure(str(path), None, f"cannot read file: {exc.strerror or exc}"))
             continue
-        texts = (_decode(raw, source, n, failures) for n, raw in enumerate(raw_lines, start=1))
+        texts = (
+            _decode(raw, source, n, failures) for n, raw in enumerate(raw_lines, start=1)
+        )
         for item in read_records(texts, source, base=base):
             if isinstance(item, InputError):
                 failures.append(Failure(source, item.line, item.message))

@@ -271,3 +271,53 @@ def test_notebook_iframe_renders_isolated(browser: Any, seed_dir: Path) -> None:
         assert requests == []
     finally:
         page.close()
+
+
+def test_dates_show_since_until_and_a_statement_denial_shows_what_was_denied(
+    browser: Any, tmp_path: Path
+) -> None:
+    from kg.view.project import EntityInfo, EvidenceInfo, RelationInfo, assemble
+
+    claim = 'her cabinet was "split" over the budget'
+    sentence = f"Anna Holt denied {claim}."
+    holt, daily = "urn:x:holt", "urn:x:daily"
+    proj = assemble(
+        [
+            EntityInfo(id=holt, label="Anna Holt", type="Person"),
+            EntityInfo(id=daily, label="Daily Courier", type="Organization"),
+        ],
+        [
+            RelationInfo(
+                id="urn:x:d1",
+                type="denied",
+                subject=holt,
+                object=None,
+                claim_text=claim,
+                date="2024-05-02",
+                evidence=(EvidenceInfo(sentence=sentence, start=0, end=len(sentence)),),
+            ),
+            RelationInfo(
+                id="urn:x:m1",
+                type="met",
+                subject=holt,
+                object=daily,
+                date="2024-05-03",
+                evidence=(EvidenceInfo(sentence="Holt met the Courier.", start=0, end=21),),
+            ),
+        ],
+    )
+    path = tmp_path / "denial.html"
+    path.write_text(render_projection(proj, since="2024-05", until="2024-05-31"), "utf-8")
+    loaded = open_page(browser, path)
+    try:
+        # the page's date inputs show the command's --since / --until
+        assert loaded.page.input_value('[data-test="since"]') == "2024-05"
+        assert loaded.page.input_value('[data-test="until"]') == "2024-05-31"
+        loop = loaded.js("(h) => newskgView.edgesBetween(h, h)[0].id", holt)
+        assert loaded.js("(id) => newskgView.select(id)", loop) is True
+        panel = _panel(loaded)
+        assert "What was denied" in panel and claim in panel
+        assert panel.count(sentence) == 1
+        loaded.check_clean()
+    finally:
+        loaded.page.close()

@@ -475,3 +475,16 @@ def test_cli_view_missing_store(tmp_path: Path, kg_cli) -> None:
     assert res.returncode == 1 and "no graph store" in res.stderr
     res = kg_cli("view", tmp_path / "nope")
     assert res.returncode == 2 and "not a directory" in res.stderr
+
+
+def test_counts_are_the_same_with_or_without_sentences(seed_dir: Path) -> None:
+    from kg.view.project import count_graph, graph_counts
+
+    store = store_from_graphs([seed_graph(seed_dir), small_graph(), hostile_graph()])
+    full = graph_counts(load_projection(store))
+    assert count_graph(store) == full
+    assert full.relations == sum(full.by_status.values()) == sum(full.by_type.values())
+    # Vienna (a place), Radio Sol (a source) and the authors take part in no relation
+    proj = load_projection(store)
+    assert full.entities == sum(1 for e in proj.entities.values() if e.degree > 0)
+    assert full.entities < len(proj.entities)

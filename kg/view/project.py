@@ -223,8 +223,8 @@ def graph_counts(proj: Projection) -> GraphCounts:
 
 
 def count_graph(store: SparqlSource) -> GraphCounts:
-    """:func:`graph_counts` of everything in ``store``."""
-    return graph_counts(load_projection(store))
+    """:func:`graph_counts` of everything in ``store`` (read without the sentences)."""
+    return graph_counts(load_projection(store, evidence=False))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -575,8 +575,12 @@ def _first(values: Iterable[str | None]) -> str | None:
     return vals[0] if vals else None
 
 
-def load_projection(store: SparqlSource) -> Projection:
-    """Read every article graph of ``store`` into a :class:`Projection` (no filters)."""
+def load_projection(store: SparqlSource, *, evidence: bool = True) -> Projection:
+    """Read every article graph of ``store`` into a :class:`Projection` (no filters).
+
+    ``evidence=False`` leaves out sentences and article metadata (what counting needs is the
+    relations and their parties: far less memory on a large graph).
+    """
     by_class, _by_prop, symmetric = _lexicon_maps()
     entity_classes = {KG + t: t for t in ENTITY_TYPES}
 
@@ -602,16 +606,21 @@ def load_projection(store: SparqlSource) -> Projection:
     ):
         assert r is not None and p is not None and v is not None
         props[r][p].append(v)
-    evidence: dict[str, set[tuple[str, int, int, str | None]]] = defaultdict(set)
-    for r, sent, start, end, art in _rows(
-        store,
-        "SELECT DISTINCT ?r ?sent ?start ?end ?art WHERE { GRAPH ?g { ?r kg:evidence ?ev . "
-        "?ev kg:sentence ?sent . OPTIONAL { ?ev kg:start ?start } OPTIONAL { ?ev kg:end ?end } "
-        "OPTIONAL { ?ev kg:article ?art } } }",
-        ("r", "sent", "start", "end", "art"),
-    ):
+    sentences: dict[str, set[tuple[str, int, int, str | None]]] = defaultdict(set)
+    evidence_rows = (
+        _rows(
+            store,
+            "SELECT DISTINCT ?r ?sent ?start ?end ?art WHERE { GRAPH ?g { ?r kg:evidence ?ev . "
+            "?ev kg:sentence ?sent . OPTIONAL { ?ev kg:start ?start } OPTIONAL { ?ev kg:end ?end } "
+            "OPTIONAL { ?ev kg:article ?art } } }",
+            ("r", "sent", "start", "end", "art"),
+        )
+        if evidence
+        else []
+    )
+    for r, sent, start, end, art in evidence_rows:
         assert r is not None and sent is not None
-        evidence[r].add((sent, _int(start), _int(end), art))
+        sentences[r].add((sent, _int(start), _int(end), art))
 
     # articles: every property of every schema:NewsArticle
     art_props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -699,7 +708,7 @@ def load_projection(store: SparqlSource) -> Projection:
                 evidence=tuple(
                     EvidenceInfo(sentence=s, start=st, end=en, article=art)
                     for s, st, en, art in sorted(
-                        evidence.get(rid, set()), key=lambda x: (x[3] or "", x[1], x[2], x[0])
+                        sentences.get(rid, set()), key=lambda x: (x[3] or "", x[1], x[2], x[0])
                     )
                 ),
             )
