@@ -627,6 +627,33 @@
     return true;
   }
 
+  /* What the panel holds before anything is selected: the graph in figures, the most central
+   * entities (one click to select) and how to read the picture. */
+  function showOverview() {
+    clearPanel();
+    panel.setAttribute("data-selected", "");
+    panel.appendChild(el("h2", { text: "Overview" }));
+    panel.appendChild(el("p", { text: fmt(meta.entities) + " entities with a relation, " +
+      fmt(meta.relations) + " relations" + (communities.length > 1 ? ", " +
+      fmt(communities.length) + " communities" : "") + ". " + (meta.shown >= meta.entities
+        ? "All are drawn."
+        : "Drawn first: the " + fmt(meta.shown) + " most central" +
+          (communities.length > 1 ? " of the largest communities." : ".")) }));
+    panel.appendChild(el("h3", { text: "Most central" }));
+    var list = el("ul", { className: "kg-links" });
+    allNodes.slice(0, 10).forEach(function (n) {
+      var link = el("button", { type: "button", className: "kg-link",
+        text: n.label + " (" + n.kgDegree + ")" });
+      link.addEventListener("click", function () { focusEntity(n.label); });
+      list.appendChild(el("li", null, [link]));
+    });
+    panel.appendChild(list);
+    panel.appendChild(el("p", { className: "kg-hint", text:
+      "Click an entity or a relation to see its sentences and sources; search for any entity; " +
+      "a community in the legend collapses into one node and expands again." }));
+    return true;
+  }
+
   function showIsolated() {
     clearPanel();
     labelEdge(null);
@@ -883,7 +910,7 @@
   network.on("click", function (params) {
     if (params.nodes.length) { showNode(params.nodes[0]); }
     else if (params.edges.length) { showEdge(params.edges[0]); }
-    else { labelEdge(null); }
+    else { labelEdge(null); showOverview(); }
   });
   network.on("doubleClick", function (params) {
     if (params.nodes.length && network.isCluster(params.nodes[0])) {
@@ -901,11 +928,13 @@
   current = evaluate();
   updateLegend();
   updateNotice();
+  showOverview();
 
   api.select = select;
   api.showNode = showNode;
   api.showEdge = showEdge;
   api.showIsolated = showIsolated;
+  api.showOverview = showOverview;
   api.search = focusEntity;
   api.findEntity = findEntity;
   api.expand = expand;
