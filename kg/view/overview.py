@@ -34,7 +34,7 @@ _SEED = 7
 _CHAR_WIDTH = 0.56
 _GAP = 14.0
 #: The graph pane of a 1400x900 window (CSS pixels): the shape the first screen is packed for.
-PANE = (760.0, 840.0)
+PANE = (720.0, 800.0)
 
 
 @dataclass(frozen=True)

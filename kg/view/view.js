@@ -28,6 +28,10 @@
   var MAX_FIT_SCALE = 1.6;
   /* A filter whose result has at most this many entities draws all of them. */
   var AUTO_REVEAL = 150;
+  /* Above this many drawn entities the picture switches to cheaper drawing (no curves, no
+   * hover) and the community outlines are left out (they are for the overview). */
+  var LARGE_VIEW = 500;
+  var HULLS_MAX = 3000;
 
   var nodeById = new Map();
   allNodes.forEach(function (n) { nodeById.set(n.id, n); });
@@ -283,6 +287,12 @@
       newNodes.push(n);
     });
     if (!newNodes.length) { return 0; }
+    if (network && !api.large && nodesDS.length + newNodes.length > LARGE_VIEW) {
+      /* thousands drawn: straight edges, no hover, edges hidden while moving */
+      api.large = true;
+      network.setOptions({ edges: { smooth: { enabled: false } },
+        interaction: { hover: false, hideEdgesOnDrag: true, hideEdgesOnZoom: true } });
+    }
     nodesDS.add(newNodes);
     var newEdges = [];
     var added = new Set();
@@ -365,7 +375,7 @@
 
   /* Translucent discs behind each community's drawn members, named above. */
   function drawCommunities(ctx) {
-    if (communities.length < 2) { return; }
+    if (communities.length < 2 || nodesDS.length > HULLS_MAX) { return; }
     var scale = network.getScale();
     var byCommunity = new Map();
     nodesDS.forEach(function (n) {
@@ -900,7 +910,14 @@
   }
 
   network.on("beforeDrawing", drawCommunities);
-  network.once("afterDrawing", function () { timing.firstDraw = performance.now(); freeze(); });
+  /* Labels are measured when first drawn: fit once more on them, then the picture is final. */
+  network.once("afterDrawing", function () {
+    timing.firstDraw = performance.now();
+    network.once("afterDrawing", function () { freeze(); });
+    fitVisible();
+    api.initialScale = network.getScale();
+    network.redraw();
+  });
   physicsBox.addEventListener("change", function () {
     network.setOptions({ physics: { enabled: physicsBox.checked, stabilization: { enabled: false } } });
   });
