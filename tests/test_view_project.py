@@ -488,3 +488,29 @@ def test_counts_are_the_same_with_or_without_sentences(seed_dir: Path) -> None:
     proj = load_projection(store)
     assert full.entities == sum(1 for e in proj.entities.values() if e.degree > 0)
     assert full.entities < len(proj.entities)
+
+
+def test_page_is_the_same_in_every_process() -> None:
+    """Communities and layout do not depend on string hashing (PYTHONHASHSEED)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib, sys; sys.path.insert(0, 'tests');"
+        "from helpers_view import synthetic_projection;"
+        "from kg.view.render import render_projection;"
+        "print(hashlib.sha256(render_projection(synthetic_projection(300)).encode()).hexdigest())"
+    )
+    root = Path(__file__).resolve().parent.parent
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1

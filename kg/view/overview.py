@@ -160,7 +160,18 @@ def overview_positions(
         if len(members) == 1:
             laid.append({members[0]: (0.0, 0.0)})
             continue
-        sub = g.subgraph(members)
+        # a graph of its own, in rank order: a subgraph view iterates in hash order, and the
+        # seeded layout depends on the order (same input, same page in every process)
+        inside = set(members)
+        sub = nx.Graph()
+        sub.add_nodes_from(members)
+        sub.add_edges_from(
+            sorted(
+                (a, b) if order[a] < order[b] else (b, a)
+                for a, b in g.edges(members)
+                if a in inside and b in inside
+            )
+        )
         pos = nx.spring_layout(sub, seed=seed, method="force", iterations=100)
         span = math.sqrt(sum(boxes[m][0] * boxes[m][1] for m in members)) * 1.1
         placed = {m: (float(pos[m][0]) * span / 2, float(pos[m][1]) * span / 2) for m in members}

@@ -568,6 +568,11 @@
     var printed = new Set();
     e.kgRels.forEach(function (rid) { panel.appendChild(relationBlock(rid, printed)); });
     labelEdge(id);
+    /* the two ends glow with the edge, so a short edge stands out too */
+    try {
+      network.setSelection({ nodes: [e.from, e.to], edges: [id] },
+        { unselectAll: true, highlightEdges: false });
+    } catch (err) { /* an end inside a collapsed community: the edge alone is selected */ }
     return true;
   }
 
@@ -681,7 +686,6 @@
     if (edgeById.has(id)) {
       var e = edgeById.get(id);
       reveal([e.from, e.to], null);
-      network.selectEdges([id]);
       return showEdge(id);
     }
     if (nodeById.has(id)) {
