@@ -32,6 +32,13 @@ from kg.errors import InputError, KGError, UsageError
 from kg.extraction.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE, ReadWarning, read_inputs
 from kg.model import STATUSES, Article, ArticleGraph
 from kg.records import article_to_json, dumps, entity_to_json, relation_to_json
+from kg.view.project import (
+    GraphCounts,
+    Projection,
+    count_graph,
+    graph_counts,
+    load_projection,
+)
 
 RELATIONS_NAME = "relations.jsonl"
 REPORT_NAME = "report.json"
@@ -133,10 +140,24 @@ class BuildReport:
     stopped_early: bool = False
     interrupted: bool = False
     outputs: dict[str, str] = field(default_factory=dict)
+    #: the whole graph's figures once the build is written (what summary and report.json show)
+    graph: GraphCounts | None = None
 
     @property
     def relations(self) -> int:
-        return sum(self.by_type.values())
+        """Relations in the graph (once counted), else those built in this run."""
+        return self.graph.relations if self.graph else sum(self.by_type.values())
+
+    def counts(self) -> GraphCounts:
+        """The graph's figures; before the graph is counted, those of the articles built."""
+        if self.graph is not None:
+            return self.graph
+        return GraphCounts(
+            entities=len(self.entities),
+            relations=sum(self.by_type.values()),
+            by_type=dict(sorted(self.by_type.items())),
+            by_status={s: self.by_status.get(s, 0) for s in STATUSES},
+        )
 
     @property
     def exit_code(self) -> int:
@@ -162,12 +183,7 @@ class BuildReport:
             "pruned": self.pruned,
             "failed": len(self.failures),
             "store_articles": self.store_articles,
-            "entities": len(self.entities),
-            "relations": {
-                "total": self.relations,
-                "by_type": dict(sorted(self.by_type.items())),
-                "by_status": {s: self.by_status.get(s, 0) for s in STATUSES},
-            },
+            **self.counts().to_json(),
             "failures": [f.to_json() for f in self.failures],
             "warnings": self.warnings,
             "stopped_early": self.stopped_early,
@@ -176,17 +192,22 @@ class BuildReport:
         }
 
     def summary(self) -> str:
-        """A few lines for the terminal: counts, then the paths written."""
+        """A few lines for the terminal: what this run did, the graph's figures, the paths."""
+        counts = self.counts()
         lines = [
-            f"Built {self.articles} article(s) into {self.out}: {self.relations} relation(s), "
-            f"{len(self.entities)} entit{'y' if len(self.entities) == 1 else 'ies'}"
+            f"Built {self.articles} article(s) into {self.out}"
             + (f"; {self.skipped_unchanged} unchanged, skipped" if self.skipped_unchanged else "")
             + (f"; {self.pruned} pruned (input gone)" if self.pruned else "")
             + (f"; {len(self.failures)} failed" if self.failures else "")
             + (" (stopped at the first failure: --strict)" if self.stopped_early else ""),
+            f"  totals:    {counts.relations} relation(s), {counts.entities} "
+            f"entit{'y' if counts.entities == 1 else 'ies'} (with a relation), "
+            f"{self.store_articles} article(s)",
         ]
-        if self.by_status:
-            parts = ", ".join(f"{self.by_status[s]} {s}" for s in STATUSES if self.by_status[s])
+        if counts.relations:
+            parts = ", ".join(
+                f"{counts.by_status[s]} {s}" for s in STATUSES if counts.by_status.get(s)
+            )
             lines.append(f"  status:    {parts}")
         for name, rel_path in self.outputs.items():
             lines.append(f"  {name + ':':10} {self.out / rel_path}")
@@ -362,6 +383,8 @@ def build(
         finally:
             stop()
         if report.interrupted:
+            # the figures are the whole graph's, counted one way (kg.view.project.GraphCounts)
+            report.graph = count_graph(store)
             # The store holds whole articles only; the other outputs are left as they were
             # and the next run of the same command completes them.
             report.store_articles = len(store.articles())
@@ -381,7 +404,14 @@ def build(
                 (line + "\n" for doc in sorted(groups) for line in groups[doc]),
             )
             report.outputs = {"store": "store", "graph": NQUADS_NAME, "relations": RELATIONS_NAME}
-            if view and _write_view(out_dir, store, report):
+            # the figures are the whole graph's, counted one way (kg.view.project.GraphCounts);
+            # the view reads the sentences too, so it is read once for both
+            if view:
+                projection = load_projection(store)
+                report.graph = graph_counts(projection)
+            else:
+                report.graph = count_graph(store)
+            if view and _write_view(out_dir, projection, report):
                 report.outputs["view"] = VIEW_NAME
     if report.interrupted:
         report.outputs["report"] = REPORT_NAME
@@ -420,14 +450,12 @@ def _prune(store: Any, report: BuildReport, seen: dict[str, str], base: str) -> 
             report.pruned += 1
 
 
-def _write_view(out_dir: Path, store: Any, report: BuildReport) -> bool:
-    """DIR/graph.html through kg.view when that module is installed; a warning if it fails."""
+def _write_view(out_dir: Path, projection: Projection, report: BuildReport) -> bool:
+    """DIR/graph.html through kg.view; a warning if it fails."""
+    from kg.view import write_view
+
     try:
-        from kg.view import write_view
-    except ImportError:
-        return False
-    try:
-        write_view(out_dir, out_dir / VIEW_NAME, store=store)
+        write_view(out_dir, out_dir / VIEW_NAME, projection=projection)
     except Exception as exc:  # the graph is built; a broken view must not lose it
         report.warnings.append(f"{out_dir / VIEW_NAME}: view not written ({exc})")
         return False

@@ -30,6 +30,7 @@ from kg.records import (
     read_records,
     relation_to_json,
 )
+from kg.view.project import GraphCounts, count_graph
 
 REPORT_NAME = "report.json"
 
@@ -60,6 +61,8 @@ class ImportReport:
     entities: int
     quads: int
     failures: tuple[Failure, ...] = field(default=())
+    #: the whole graph's figures after the import, counted as ``kg build`` and the view do
+    graph: GraphCounts | None = None
 
     @property
     def ok(self) -> bool:
@@ -70,11 +73,17 @@ class ImportReport:
         return 0 if self.ok else 1
 
     def summary(self) -> str:
-        """One line for the terminal."""
+        """One line for the terminal: what was imported, then the graph's figures."""
+        totals = ""
+        if self.graph is not None:
+            status = ", ".join(f"{n} {s}" for s, n in self.graph.by_status.items() if n)
+            totals = (
+                f"; the graph: {self.graph.relations} relations ({status or 'none'}), "
+                f"{self.graph.entities} entities with a relation"
+            )
         return (
-            f"imported {self.relations} relations and {self.entities} entities of "
-            f"{len(self.articles)} articles ({self.quads} quads in the store); "
-            f"{len(self.failures)} records failed"
+            f"imported {self.relations} relations of {len(self.articles)} articles "
+            f"({self.quads} quads in the store){totals}; {len(self.failures)} records failed"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -82,8 +91,12 @@ class ImportReport:
             "command": "import",
             "inputs": list(self.inputs),
             "articles": list(self.articles),
-            "relations": self.relations,
-            "entities": self.entities,
+            "imported_relations": self.relations,
+            **(
+                self.graph.to_json()
+                if self.graph is not None
+                else {"entities": self.entities, "relations": {"total": self.relations}}
+            ),
             "quads": self.quads,
             "failures": [f.to_json() for f in self.failures],
             "ok": self.ok,
@@ -248,6 +261,7 @@ def import_records(
             store.replace_article(graph, base)
         store.export_nquads(out_dir / NQUADS_NAME)
         quads = store.quad_count()
+        totals = count_graph(store)
     report = ImportReport(
         inputs=tuple("-" if str(p) == "-" else str(p) for p in paths),
         articles=tuple(g.article.doc for g in graphs),
@@ -255,6 +269,7 @@ def import_records(
         entities=sum(len(g.entities) for g in graphs),
         quads=quads,
         failures=tuple(failures),
+        graph=totals,
     )
     (out_dir / REPORT_NAME).write_text(
         json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

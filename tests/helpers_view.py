@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,58 @@ def store_from_graphs(graphs: Iterable[ArticleGraph], path: Path | None = None) 
         store.extend(article_quads(ag))
     store.flush() if path is not None else None
     return store
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages in the browser
+
+# records CSP violations before any page script runs (init scripts are not subject to CSP)
+_WATCH_CSP = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
+@dataclass
+class Loaded:
+    page: Any
+    url: str
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def js(self, script: str, arg: Any = None) -> Any:
+        return self.page.evaluate(script, arg)
+
+    def check_clean(self) -> None:
+        """No request but the file, no dialog, no page error, no CSP violation."""
+        assert self.requests == [self.url], f"unexpected requests: {self.requests}"
+        assert self.dialogs == [], f"a dialog was opened: {self.dialogs}"
+        assert self.errors == [], f"page errors: {self.errors}"
+        assert self.js("() => window.__csp") == []
+
+
+def open_page(browser: Any, path: Path) -> Loaded:
+    """Open ``path`` in a 1400x900 page that records every request, dialog, error and CSP
+    violation, and wait for the view to be drawn."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    loaded = Loaded(page=page, url=path.resolve().as_uri())
+
+    def route(r: Any) -> None:
+        loaded.requests.append(r.request.url)
+        if r.request.url == loaded.url:
+            r.continue_()
+        else:
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("dialog", lambda d: (loaded.dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: loaded.errors.append(str(e)))
+    page.add_init_script(_WATCH_CSP)
+    page.goto(loaded.url)
+    page.wait_for_function("() => window.newskgView && window.newskgView.frozen", timeout=30_000)
+    return loaded
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,3 +428,90 @@ def synthetic_projection(n_entities: int, *, seed: int = 1, rel_per_entity: floa
             )
         )
     return assemble(ents, rels, arts, symmetric_types=("met", "called"))
+
+
+def synthetic_graphs(
+    n_entities: int, *, seed: int = 1, per_article: int = 30
+) -> list[ArticleGraph]:
+    """Article graphs over ``n_entities`` named entities (for ``kg import`` of large graphs).
+
+    The same shape as :func:`synthetic_projection`: preferential attachment, 1.5 relations
+    per entity, a few negated, planned, attributed and denied; a denial denies an earlier
+    relation of its article, so the status counts of the view and the report can be compared.
+    Every entity takes part in a relation, and each article adds two entities named in no
+    relation (the view lists them apart).
+    """
+    import random
+
+    rng = random.Random(seed)
+    kinds = ("Person",) * 5 + ("Organization",) * 2 + ("GeopoliticalEntity", "Location", "Group")
+    types = ("met", "called", "supported", "urged", "visited", "denied")
+    names = [f"Entity {i}" for i in range(n_entities)]
+    kind = {name: rng.choice(kinds) for name in names}
+    pairs: list[tuple[int, int, str]] = []
+    targets: list[int] = [0]
+    for i in range(int(n_entities * 1.5)):
+        a = i if i < n_entities else rng.randrange(n_entities)
+        b = rng.choice(targets)
+        if a == b:
+            b = (a + 1) % n_entities
+        targets += [a, b]
+        pairs.append((a, b, rng.choice(types)))
+    graphs: list[ArticleGraph] = []
+    for k in range(0, len(pairs), per_article):
+        doc = f"synthetic-{k // per_article:05d}"
+        chunk = pairs[k : k + per_article]
+        sentences = [
+            f"Entity {a} {t} Entity {b} on the record, officials said." for a, b, t in chunk
+        ]
+        text = " ".join(sentences)
+        rels: list[RelationRecord] = []
+        for (a, b, rtype), sentence in zip(chunk, sentences, strict=True):
+            roll = rng.random()
+            kw: dict[str, Any] = {
+                "polarity": "negative" if roll < 0.05 else "positive",
+                "modality": "planned" if 0.05 <= roll < 0.12 else "actual",
+            }
+            if roll > 0.85:
+                kw["attributed_to"] = names[rng.randrange(n_entities)]
+            rec = _rel(doc, rtype, names[a], names[b], text, sentence, **kw)
+            if rtype == "denied" and rels:
+                rec = RelationRecord(**{**rec.__dict__, "denies": rels[-1].id})
+            rels.append(rec)
+        deniers: dict[str, list[str]] = {}
+        for r in rels:
+            if r.denies:
+                deniers.setdefault(r.denies, []).append(r.subject)
+        rels = [
+            RelationRecord(**{**r.__dict__, "denied_by": tuple(deniers[r.id])})
+            if r.id in deniers
+            else r
+            for r in rels
+        ]
+        used = sorted({n for r in rels for n in (r.subject, r.object) if n})
+        lone = [f"Bystander {k // per_article}-{x}" for x in range(2)]
+        entities = tuple(
+            Entity(id=iris.entity_iri(n), label=n, type=kind.get(n, "Person"))  # type: ignore[arg-type]
+            for n in used + lone
+        )
+        article = Article(
+            doc=doc,
+            text="",
+            title=f"Synthetic article {k // per_article}",
+            date=f"2024-{1 + (k // per_article) % 12:02d}-{1 + (k // per_article) % 28:02d}",
+            author="Desk Writer",
+            url=f"https://example.org/{doc}",
+        )
+        graphs.append(ArticleGraph(article=article, entities=entities, relations=tuple(rels)))
+    return graphs
+
+
+def write_records(graphs: Iterable[ArticleGraph], path: Path) -> Path:
+    """The JSONL records of ``graphs`` (the format of relations.jsonl and ``kg import``)."""
+    from kg.builder import graph_lines
+
+    with path.open("w", encoding="utf-8") as fh:
+        for g in graphs:
+            for line in graph_lines(g):
+                fh.write(line + "\n")
+    return path

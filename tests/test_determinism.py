@@ -139,7 +139,13 @@ def test_rebuild_skips_unchanged_articles(small: Path, tmp_path: Path) -> None:
     before = _outputs(out)
     again = build([small], out, progress=False, view=False)
     assert (again.articles, again.skipped_unchanged, again.store_articles) == (0, 4, 4)
-    assert again.relations == 0
+    # the figures are the graph's totals, not the (zero) articles built this time
+    assert again.relations == first.relations > 0
+    assert again.to_json()["relations"] == first.to_json()["relations"]
+    assert again.to_json()["entities"] == first.to_json()["entities"] > 0
+    saved = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert saved["relations"] == first.to_json()["relations"]
+    assert "totals:" in again.summary() and f"{first.relations} relation" in again.summary()
     assert _outputs(out) == before
 
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers_view import (
-    BROWSER_ARGS,
     HOSTILE_HEADLINE,
     HOSTILE_IMG,
     HOSTILE_NAME,
     HOSTILE_SENTENCE,
+    Loaded,
     hostile_graph,
+    open_page,
     seed_graph,
     small_graph,
     store_from_graphs,
@@ -54,62 +54,6 @@ VISIBLE_EDGE_STATUSES = (
     ".map(id => newskgView.network.body.data.edges.get(id).kgStatus)"
 )
 
-# records CSP violations before any page script runs (init scripts are not subject to CSP)
-_WATCH_CSP = """
-window.__csp = [];
-document.addEventListener('securitypolicyviolation',
-  e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-"""
-
-
-@dataclass
-class Loaded:
-    page: Any
-    url: str
-    requests: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def js(self, script: str, arg: Any = None) -> Any:
-        return self.page.evaluate(script, arg)
-
-    def check_clean(self) -> None:
-        """No request but the file, no dialog, no page error, no CSP violation."""
-        assert self.requests == [self.url], f"unexpected requests: {self.requests}"
-        assert self.dialogs == [], f"a dialog was opened: {self.dialogs}"
-        assert self.errors == [], f"page errors: {self.errors}"
-        assert self.js("() => window.__csp") == []
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        yield b
-        b.close()
-
-
-def _open(browser: Any, path: Path) -> Loaded:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    loaded = Loaded(page=page, url=path.resolve().as_uri())
-
-    def route(r: Any) -> None:
-        loaded.requests.append(r.request.url)
-        if r.request.url == loaded.url:
-            r.continue_()
-        else:
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("dialog", lambda d: (loaded.dialogs.append(d.message), d.dismiss()))
-    page.on("pageerror", lambda e: loaded.errors.append(str(e)))
-    page.add_init_script(_WATCH_CSP)
-    page.goto(loaded.url)
-    page.wait_for_function("() => window.newskgView && window.newskgView.frozen", timeout=30_000)
-    return loaded
-
 
 @pytest.fixture(scope="module")
 def expected(seed_dir: Path) -> dict[str, Any]:
@@ -123,7 +67,7 @@ def seed_page(
 ) -> Iterator[Loaded]:
     path = tmp_path_factory.mktemp("view") / "seed.html"
     path.write_text(view_html(store_from_graphs([seed_graph(seed_dir), small_graph()])), "utf-8")
-    loaded = _open(browser, path)
+    loaded = open_page(browser, path)
     yield loaded
     loaded.page.close()
 
@@ -139,7 +83,24 @@ def _visible_edge_types(loaded: Loaded) -> set[str]:
 def test_seed_view_loads_offline_and_draws_the_entities(seed_page: Loaded, expected: dict) -> None:
     seed_page.check_clean()
     labels = set(seed_page.js(VISIBLE_LABELS))
-    assert set(expected["entities"]) <= labels
+    parties = {
+        name
+        for r in expected["relations"]
+        for name in (r["subject"], r["object"])
+        if name in expected["entities"]
+    }
+    assert parties <= labels
+    # places, sources and the author take part in no relation: listed, not drawn
+    lone = set(expected["entities"]) - labels
+    assert {"Helsinki", "The Washington Post", expected["author"]} <= lone
+    listed = set(
+        seed_page.js(
+            "() => newskgView.showIsolated() && "
+            "Array.from(document.querySelectorAll('.kg-isolated li'))"
+            ".map(li => li.textContent)"
+        )
+    )
+    assert lone - {expected["author"]} <= listed and expected["author"] not in listed
     # the canvas really drew them: every visible node has a position on the canvas
     n_pos = seed_page.js("() => Object.keys(newskgView.network.getPositions()).length")
     assert n_pos == len(labels)
@@ -155,7 +116,10 @@ def test_trump_putin_call_is_disputed_and_shows_report_and_denials(
     edges = seed_page.js("([a, b]) => newskgView.edgesBetween(a, b)", [TRUMP, PUTIN])
     disputed = [e for e in edges if e["type"] == "called" and e["status"] == "disputed"]
     assert len(disputed) == 1
-    assert disputed[0]["color"] == "#d62728" and disputed[0]["dashes"]  # red and dashed
+    called = [e for e in edges if e["type"] == "called"]
+    # colour by type (same for every status), line style and a red glow by status
+    assert len({e["hue"] for e in called}) == 1
+    assert disputed[0]["dashes"] and disputed[0]["glow"]
     assert "disputed" in disputed[0]["label"]  # status is in the text too, not colour alone
     assert seed_page.js("(id) => newskgView.select(id)", disputed[0]["id"]) is True
     panel = _panel(seed_page)
@@ -170,8 +134,15 @@ def test_trump_putin_call_is_disputed_and_shows_report_and_denials(
         if r["type"] == "denied" and r["claim"]["type"] in ("called", "warned")
     ]
     assert len(denials) == 2
-    for sentence in [report, *denials]:
-        assert sentence in panel
+    for sentence in {report, *denials}:
+        assert panel.count(sentence) == 1, sentence  # the claim once, each denial under it
+    assert "characters" not in panel  # offsets stay in the data, not shown
+    # the selection stands out: selected, thicker, labelled
+    sel = disputed[0]["id"]
+    assert seed_page.js("() => newskgView.network.getSelectedEdges()") == [sel]
+    assert "disputed" in seed_page.js(
+        "(id) => newskgView.network.body.data.edges.get(id).label", sel
+    )
     assert "Denied by Kremlin" in panel and "Denied by Dmitry Peskov" in panel
     assert "The Washington Post" in panel  # who reports
     assert expected["author"] in panel and expected["date_published"] in panel
@@ -239,7 +210,7 @@ def test_physics_toggle_and_frozen_layout(seed_page: Loaded) -> None:
 def test_hostile_article_runs_no_script(browser: Any, tmp_path: Path) -> None:
     path = tmp_path / "hostile.html"
     path.write_text(view_html(store_from_graphs([hostile_graph()])), encoding="utf-8")
-    loaded = _open(browser, path)
+    loaded = open_page(browser, path)
     try:
         assert loaded.js("() => window.pwned") is None
         edge = loaded.js("() => newskgView.visibleEdgeIds()[0]")
@@ -266,11 +237,11 @@ def test_large_graph_opens_on_the_central_part(browser: Any, tmp_path: Path) -> 
     proj = synthetic_projection(1500)
     path = tmp_path / "large.html"
     path.write_text(render_projection(proj, max_nodes=100), encoding="utf-8")
-    loaded = _open(browser, path)
+    loaded = open_page(browser, path)
     try:
         assert loaded.js("() => newskgView.visibleNodeIds().length") == 100
         notice = loaded.js("() => document.querySelector('[data-test=notice]').textContent")
-        assert "100 of 1500 entities shown" in notice and "1400 hidden" in notice
+        assert "100 of 1,500 entities drawn" in notice
         hub = proj.ranked()[0]
         leaf = proj.ranked()[-1]
         assert loaded.js("(id) => newskgView.expand(id)", hub) > 0
@@ -295,7 +266,58 @@ def test_notebook_iframe_renders_isolated(browser: Any, seed_dir: Path) -> None:
         frame.wait_for_function(
             "() => window.newskgView && window.newskgView.frozen", timeout=30_000
         )
-        assert frame.evaluate("() => newskgView.visibleNodeIds().length") == 6
+        # Vienna (a place) and Radio Sol (a source) are in no relation: not drawn
+        assert frame.evaluate("() => newskgView.visibleNodeIds().length") == 4
         assert requests == []
     finally:
         page.close()
+
+
+def test_dates_show_since_until_and_a_statement_denial_shows_what_was_denied(
+    browser: Any, tmp_path: Path
+) -> None:
+    from kg.view.project import EntityInfo, EvidenceInfo, RelationInfo, assemble
+
+    claim = 'her cabinet was "split" over the budget'
+    sentence = f"Anna Holt denied {claim}."
+    holt, daily = "urn:x:holt", "urn:x:daily"
+    proj = assemble(
+        [
+            EntityInfo(id=holt, label="Anna Holt", type="Person"),
+            EntityInfo(id=daily, label="Daily Courier", type="Organization"),
+        ],
+        [
+            RelationInfo(
+                id="urn:x:d1",
+                type="denied",
+                subject=holt,
+                object=None,
+                claim_text=claim,
+                date="2024-05-02",
+                evidence=(EvidenceInfo(sentence=sentence, start=0, end=len(sentence)),),
+            ),
+            RelationInfo(
+                id="urn:x:m1",
+                type="met",
+                subject=holt,
+                object=daily,
+                date="2024-05-03",
+                evidence=(EvidenceInfo(sentence="Holt met the Courier.", start=0, end=21),),
+            ),
+        ],
+    )
+    path = tmp_path / "denial.html"
+    path.write_text(render_projection(proj, since="2024-05", until="2024-05-31"), "utf-8")
+    loaded = open_page(browser, path)
+    try:
+        # the page's date inputs show the command's --since / --until
+        assert loaded.page.input_value('[data-test="since"]') == "2024-05"
+        assert loaded.page.input_value('[data-test="until"]') == "2024-05-31"
+        loop = loaded.js("(h) => newskgView.edgesBetween(h, h)[0].id", holt)
+        assert loaded.js("(id) => newskgView.select(id)", loop) is True
+        panel = _panel(loaded)
+        assert "What was denied" in panel and claim in panel
+        assert panel.count(sentence) == 1
+        loaded.check_clean()
+    finally:
+        loaded.page.close()

@@ -34,8 +34,11 @@ def view(
         str | None, typer.Option("--until", help="Keep relations dated on or before.")
     ] = None,
     max_nodes: Annotated[
-        int, typer.Option("--max-nodes", min=1, help="Entities shown at first (most central).")
-    ] = 300,
+        int,
+        typer.Option(
+            "--max-nodes", min=1, help="Entities drawn at first (most central of each community)."
+        ),
+    ] = 60,
 ) -> None:
     """Write DIR/graph.html (or -o FILE): search, filters, sentences and sources; no network."""
     from kg.errors import UsageError
@@ -57,7 +60,7 @@ def view(
         until=until,
         max_nodes=max_nodes,
     )
-    hidden = f", {summary.hidden} hidden at first" if summary.hidden else ""
+    hidden = f", {summary.shown} drawn at first" if summary.hidden else ""
     typer.echo(
         f"wrote {summary.path} ({summary.entities} entities{hidden}, "
         f"{summary.relations} relations, {summary.bytes / 1024:.0f} KiB)"

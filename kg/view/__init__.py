@@ -29,23 +29,25 @@ def write_view(
     until: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     store: Any = None,
+    projection: Any = None,
 ) -> ViewSummary:
     """Write the view of the graph in ``out_dir`` to ``output`` (default ``out_dir/graph.html``).
 
-    ``store`` lets a caller that already holds the store open (``kg build``) pass it in;
-    otherwise the store in ``out_dir`` is opened read-only. Only ``output`` is written.
+    ``store`` (or the ``projection`` read from it) lets a caller that already holds the store
+    open (``kg build``) pass it in; otherwise the store in ``out_dir`` is opened read-only.
+    Only ``output`` is written.
     """
-    from kg.view.project import filter_projection, load_projection
+    from kg.view.project import filter_projection, graph_counts, load_projection
     from kg.view.render import render_projection
 
     out_dir = Path(out_dir)
     target = Path(output) if output is not None else out_dir / "graph.html"
-    if store is None:
+    if projection is None and store is None:
         from kg.store import open_store
 
         store = open_store(out_dir, read_only=True)
     proj = filter_projection(
-        load_projection(store),
+        projection if projection is not None else load_projection(store),
         entity=entity,
         hops=hops,
         types=types,
@@ -53,7 +55,9 @@ def write_view(
         since=since,
         until=until,
     )
-    page = render_projection(proj, max_nodes=max_nodes, title=f"newskg: {out_dir.name}")
+    page = render_projection(
+        proj, max_nodes=max_nodes, title=f"newskg: {out_dir.name}", since=since, until=until
+    )
     data = page.encode("utf-8")
     try:
         target.write_bytes(data)
@@ -61,13 +65,14 @@ def write_view(
         from kg.errors import UsageError
 
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    shown = min(max_nodes, len(proj.entities))
+    counts = graph_counts(proj)
+    shown = min(max_nodes, counts.entities)
     return ViewSummary(
         path=target,
-        entities=len(proj.entities),
-        relations=len(proj.relations),
+        entities=counts.entities,
+        relations=counts.relations,
         edges=len(proj.edges),
         shown=shown,
-        hidden=len(proj.entities) - shown,
+        hidden=counts.entities - shown,
         bytes=len(data),
     )

@@ -182,6 +182,51 @@ class Projection:
         return g
 
 
+@dataclass(frozen=True)
+class GraphCounts:
+    """The figures every summary of a graph shows (build summary, report.json, ``kg import``,
+    the view's legend), counted one way.
+
+    An *entity* is an entity node that takes part in at least one relation: its subject, its
+    object, or (for a denial of a relation) the denier. Authors, places and sources named only
+    as metadata of an article or relation are not counted. A *relation* is a relation node
+    (one per sentence that states it); its status is decided over the whole graph
+    (:func:`kg.model.relation_status`: a relation denied anywhere is disputed).
+    """
+
+    entities: int
+    relations: int
+    by_type: Mapping[str, int]
+    by_status: Mapping[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entities": self.entities,
+            "relations": {
+                "total": self.relations,
+                "by_type": dict(sorted(self.by_type.items())),
+                "by_status": {s: self.by_status.get(s, 0) for s in STATUSES},
+            },
+        }
+
+
+def graph_counts(proj: Projection) -> GraphCounts:
+    """Entities with a relation, and relations by type and by status (see GraphCounts)."""
+    by_type: Counter[str] = Counter(r.type for r in proj.relations.values())
+    by_status: Counter[str] = Counter(r.status for r in proj.relations.values())
+    return GraphCounts(
+        entities=sum(1 for e in proj.entities.values() if e.degree > 0),
+        relations=len(proj.relations),
+        by_type=dict(sorted(by_type.items())),
+        by_status={s: by_status.get(s, 0) for s in STATUSES},
+    )
+
+
+def count_graph(store: SparqlSource) -> GraphCounts:
+    """:func:`graph_counts` of everything in ``store`` (read without the sentences)."""
+    return graph_counts(load_projection(store, evidence=False))
+
+
 # ---------------------------------------------------------------------------------------------
 # Pure helpers
 
@@ -530,8 +575,12 @@ def _first(values: Iterable[str | None]) -> str | None:
     return vals[0] if vals else None
 
 
-def load_projection(store: SparqlSource) -> Projection:
-    """Read every article graph of ``store`` into a :class:`Projection` (no filters)."""
+def load_projection(store: SparqlSource, *, evidence: bool = True) -> Projection:
+    """Read every article graph of ``store`` into a :class:`Projection` (no filters).
+
+    ``evidence=False`` leaves out sentences and article metadata (what counting needs is the
+    relations and their parties: far less memory on a large graph).
+    """
     by_class, _by_prop, symmetric = _lexicon_maps()
     entity_classes = {KG + t: t for t in ENTITY_TYPES}
 
@@ -557,16 +606,21 @@ def load_projection(store: SparqlSource) -> Projection:
     ):
         assert r is not None and p is not None and v is not None
         props[r][p].append(v)
-    evidence: dict[str, set[tuple[str, int, int, str | None]]] = defaultdict(set)
-    for r, sent, start, end, art in _rows(
-        store,
-        "SELECT DISTINCT ?r ?sent ?start ?end ?art WHERE { GRAPH ?g { ?r kg:evidence ?ev . "
-        "?ev kg:sentence ?sent . OPTIONAL { ?ev kg:start ?start } OPTIONAL { ?ev kg:end ?end } "
-        "OPTIONAL { ?ev kg:article ?art } } }",
-        ("r", "sent", "start", "end", "art"),
-    ):
+    sentences: dict[str, set[tuple[str, int, int, str | None]]] = defaultdict(set)
+    evidence_rows = (
+        _rows(
+            store,
+            "SELECT DISTINCT ?r ?sent ?start ?end ?art WHERE { GRAPH ?g { ?r kg:evidence ?ev . "
+            "?ev kg:sentence ?sent . OPTIONAL { ?ev kg:start ?start } OPTIONAL { ?ev kg:end ?end } "
+            "OPTIONAL { ?ev kg:article ?art } } }",
+            ("r", "sent", "start", "end", "art"),
+        )
+        if evidence
+        else []
+    )
+    for r, sent, start, end, art in evidence_rows:
         assert r is not None and sent is not None
-        evidence[r].add((sent, _int(start), _int(end), art))
+        sentences[r].add((sent, _int(start), _int(end), art))
 
     # articles: every property of every schema:NewsArticle
     art_props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -619,6 +673,8 @@ def load_projection(store: SparqlSource) -> Projection:
         for a, ps in sorted(art_props.items())
     ]
 
+    # authors are article metadata: an entity only when a relation touches them
+    authors = {v for ps in art_props.values() for v in ps.get("author", [])}
     relations: list[RelationInfo] = []
     for rid, ps in sorted(props.items()):
         rtype = next((by_class[c] for c in sorted(ps.get(_RDF_TYPE, [])) if c in by_class), None)
@@ -652,11 +708,13 @@ def load_projection(store: SparqlSource) -> Projection:
                 evidence=tuple(
                     EvidenceInfo(sentence=s, start=st, end=en, article=art)
                     for s, st, en, art in sorted(
-                        evidence.get(rid, set()), key=lambda x: (x[3] or "", x[1], x[2], x[0])
+                        sentences.get(rid, set()), key=lambda x: (x[3] or "", x[1], x[2], x[0])
                     )
                 ),
             )
         )
+    parties = {p for r in relations for p in r.parties}
+    entities = [e for e in entities if e.id not in authors or e.id in parties]
     return assemble(entities, relations, articles, symmetric)
 
 
@@ -712,14 +770,17 @@ __all__ = [
     "EdgeGroup",
     "EntityInfo",
     "EvidenceInfo",
+    "GraphCounts",
     "Projection",
     "RelationInfo",
     "SparqlSource",
     "Status",
     "assemble",
     "check_date",
+    "count_graph",
     "filter_projection",
     "find_entity",
+    "graph_counts",
     "highlight_spans",
     "in_date_range",
     "label_of",

@@ -27,32 +27,67 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import networkx as nx
-
+from kg.view.overview import (
+    LABEL_FONT,
+    MIN_LABEL_PX,
+    OVERVIEW_NODES,
+    Community,
+    communities,
+    connected_entities,
+    initial_entities,
+    label_box,
+    overview_positions,
+)
 from kg.view.project import (
     STATUSES,
     EdgeGroup,
     Projection,
     RelationInfo,
+    graph_counts,
     label_of,
     relation_date,
 )
 
 VIEW_DIR = Path(__file__).parent
 TEMPLATE = VIEW_DIR / "template.html"
-#: Entities shown when the page opens; the rest are one click away.
-DEFAULT_MAX_NODES = 300
-#: Up to this many shown entities the browser runs physics to settle the layout, then
-#: freezes it; above it positions come from Python and physics starts off.
-PHYSICS_MAX_NODES = 120
-#: Above this many nodes spring layout (dense, O(n²) memory) lays out only the core.
-_DENSE_MAX = 400
+#: Entities drawn when the page opens; the rest are one click away (search, expand, Show all).
+DEFAULT_MAX_NODES = OVERVIEW_NODES
 _SEED = 7
-#: Above this many shown entities: straight edges, no hover, edges hidden while dragging.
+#: Above this many drawn entities: straight edges, no hover, edges hidden while dragging.
 _LARGE_VIEW = 500
+
+#: Colours of relation types (assigned in the lexicon's type order, so they are stable across
+#: graphs); status is drawn by the line style, not by colour.
+TYPE_PALETTE = (
+    "#1f77b4",
+    "#d95f02",
+    "#2ca02c",
+    "#7570b3",
+    "#b8860b",
+    "#e7298a",
+    "#17becf",
+    "#8c564b",
+    "#bcbd22",
+    "#6a3d9a",
+    "#525252",
+    "#ff7f0e",
+)
+#: Community outlines (translucent discs drawn behind their members).
+COMMUNITY_PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
+DISPUTED_GLOW = "rgba(214,39,40,0.85)"
 
 ENTITY_STYLE: dict[str, dict[str, str]] = {
     "Person": {"color": "#4e79a7", "shape": "dot", "label": "Person"},
@@ -192,111 +227,13 @@ def _assets() -> tuple[str, str, str, str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Layout
-
-
-def layout_positions(
-    nodes: Sequence[str], edges: Iterable[tuple[str, str]], *, seed: int = _SEED
-) -> dict[str, tuple[float, float]]:
-    """Deterministic positions (pixels) for the given nodes.
-
-    Each connected component is laid out alone (see :func:`_component_layout`) and the
-    components are packed in rows, largest first, so separate stories do not overlap and
-    unconnected entities line up in a grid below. Linear time beyond the spring-laid core, so
-    10,000 entities lay out in about a second.
-    """
-    import networkx as nx
-
-    g = nx.Graph()
-    g.add_nodes_from(nodes)
-    g.add_edges_from((a, b) for a, b in edges if a in g and b in g and a != b)
-    if len(g) == 0:
-        return {}
-    order = {node: i for i, node in enumerate(nodes)}
-    comps = sorted(
-        (sorted(c, key=order.__getitem__) for c in nx.connected_components(g)),
-        key=lambda c: (-len(c), order[c[0]]),
-    )
-    laid = [_component_layout(g.subgraph(c), c, seed) for c in comps]
-    boxes = []
-    for pos in laid:
-        xs = [x for x, _ in pos.values()]
-        ys = [y for _, y in pos.values()]
-        boxes.append((min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
-    gap = _SPACING
-    area = sum((w + gap) * (h + gap) for _, _, w, h in boxes)
-    row_width = max(max(w for _, _, w, _ in boxes), math.sqrt(area) * 1.3)
-    out: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    prev_size = 0
-    for pos, (x0, y0, w, h) in zip(laid, boxes, strict=True):
-        # unconnected entities start their own rows, below the connected parts
-        if x > 0 and (x + w > row_width or (len(pos) == 1 and prev_size > 1)):
-            x, y, row_height = 0.0, y + row_height + gap * (2 if len(pos) < prev_size else 1), 0.0
-        for node, (px, py) in pos.items():
-            out[node] = (round(px - x0 + x, 1), round(py - y0 + y, 1))
-        x += w + gap
-        row_height = max(row_height, h)
-        prev_size = len(pos)
-    return out
-
-
-_SPACING = 110.0
-
-
-def _component_layout(
-    g: nx.Graph, nodes: Sequence[str], seed: int
-) -> dict[str, tuple[float, float]]:
-    """Positions of one connected component (``nodes`` in rank order).
-
-    Up to ``_DENSE_MAX`` nodes: networkx spring layout with a fixed seed (its dense solver:
-    the sparse one needs SciPy). Larger: spring layout of the best-connected core, then every
-    other node on a golden-angle ring around its first placed neighbour, breadth first.
-    """
-    import networkx as nx
-
-    n = len(nodes)
-    if n == 1:
-        return {nodes[0]: (0.0, 0.0)}
-    order = {node: i for i, node in enumerate(nodes)}
-    if n <= _DENSE_MAX:
-        pos = nx.spring_layout(g.subgraph(nodes), seed=seed, method="force", iterations=80)
-        # spring layouts crowd the middle and leave the rim sparse: scale by the node count
-        scale = _SPACING * math.sqrt(n)
-        return {k: (float(pos[k][0]) * scale, float(pos[k][1]) * scale) for k in nodes}
-    core = sorted(nodes, key=lambda x: (-g.degree(x), order[x]))[:_DENSE_MAX]
-    core_pos = nx.spring_layout(g.subgraph(core), seed=seed, method="force", iterations=60)
-    core_scale = _SPACING * math.sqrt(len(core)) / 1.5
-    placed: dict[str, tuple[float, float]] = {
-        k: (float(v[0]) * core_scale, float(v[1]) * core_scale) for k, v in core_pos.items()
-    }
-    children: dict[str, int] = defaultdict(int)
-    golden = math.pi * (3 - math.sqrt(5))
-    frontier = sorted(placed, key=order.__getitem__)
-    while frontier:
-        nxt: list[str] = []
-        for parent in frontier:
-            for child in sorted(g.neighbors(parent), key=order.__getitem__):
-                if child in placed:
-                    continue
-                k = children[parent]
-                children[parent] += 1
-                r = _SPACING * (0.7 + 0.12 * math.sqrt(k))
-                px, py = placed[parent]
-                placed[child] = (px + r * math.cos(k * golden), py + r * math.sin(k * golden))
-                nxt.append(child)
-        frontier = nxt
-    return placed
-
-
-# ---------------------------------------------------------------------------------------------
 # vis-network data
 
 
 def _node_size(degree: int, max_degree: int) -> float:
     if max_degree <= 0:
-        return 12.0
-    return round(12.0 + 26.0 * math.sqrt(degree / max_degree), 2)
+        return 8.0
+    return round(8.0 + 18.0 * math.sqrt(degree / max_degree), 2)
 
 
 def _edge_label(edge: EdgeGroup, type_labels: Mapping[str, str]) -> str:
@@ -312,14 +249,63 @@ def _rgba(hex_color: str, opacity: float) -> str:
     return f"rgba({r},{g},{b},{opacity})"
 
 
+def type_colours(types: Iterable[str]) -> dict[str, str]:
+    """A distinct colour per relation type: the lexicon's types first, in its order."""
+    from kg.lexicon import load_lexicon
+
+    order = list(load_lexicon().types)
+    order += sorted(set(types) - set(order))
+    return {t: TYPE_PALETTE[i % len(TYPE_PALETTE)] for i, t in enumerate(order)}
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the first screen holds: communities, entities drawn first, their positions."""
+
+    communities: tuple[Community, ...]
+    initial: tuple[str, ...]
+    positions: Mapping[str, tuple[float, float]]
+
+
+def overview(proj: Projection, max_nodes: int) -> Overview:
+    """Communities, the entities drawn first (by centrality, spread over communities) and
+    their positions, label boxes apart."""
+    comms = communities(proj)
+    shown = initial_entities(proj, comms, max_nodes)
+    group = {m: c.index for c in comms for m in c.members}
+    max_degree = max((e.degree for e in proj.entities.values()), default=0)
+    boxes = {
+        e: label_box(proj.entities[e].label, _node_size(proj.entities[e].degree, max_degree))
+        for e in shown
+    }
+    shown_set = set(shown)
+    positions = overview_positions(
+        shown,
+        (
+            (e.source, e.target)
+            for e in proj.edges
+            if e.source in shown_set and e.target in shown_set
+        ),
+        group,
+        boxes,
+    )
+    return Overview(communities=comms, initial=tuple(shown), positions=positions)
+
+
 def vis_nodes(
-    proj: Projection, positions: Mapping[str, tuple[float, float]]
+    proj: Projection,
+    positions: Mapping[str, tuple[float, float]],
+    comms: Sequence[Community] = (),
 ) -> list[dict[str, Any]]:
-    """vis-network node objects for every entity, most central first."""
-    ranked = proj.ranked()
+    """vis-network node objects for every entity with a relation, most central first.
+
+    Entities without any relation are not drawn (the page lists them); ``kgCommunity`` is the
+    index of the entity's community.
+    """
+    community = {m: c.index for c in comms for m in c.members}
     max_degree = max((e.degree for e in proj.entities.values()), default=0)
     out = []
-    for rank, eid in enumerate(ranked):
+    for rank, eid in enumerate(connected_entities(proj)):
         ent = proj.entities[eid]
         style = ENTITY_STYLE.get(ent.type, ENTITY_STYLE["Entity"])
         node: dict[str, Any] = {
@@ -336,33 +322,37 @@ def vis_nodes(
             "kgAliases": list(ent.aliases),
             "kgDegree": ent.degree,
             "kgRank": rank,
+            "kgCommunity": community.get(eid, -1),
         }
         if eid in positions:
             node["x"], node["y"] = positions[eid]
-        if ent.degree == 0:
-            # unconnected entities keep their place in the grid and push nothing away
-            node["physics"] = False
         out.append(node)
     return out
 
 
 def vis_edges(proj: Projection, type_labels: Mapping[str, str]) -> list[dict[str, Any]]:
-    """vis-network edge objects, one per edge group; parallel groups get distinct curves."""
+    """vis-network edge objects, one per edge group: colour by relation type, line style by
+    status (a disputed edge also glows red); parallel groups get distinct curves.
+
+    The label is kept for the tooltip and the panel (``kgLabel``), not drawn: edge labels on
+    an overview only cover the entity names.
+    """
+    colours = type_colours(e.type for e in proj.edges)
     pair_index: dict[frozenset[str], int] = defaultdict(int)
     out = []
     for edge in proj.edges:
         style = STATUS_STYLE[edge.status]
-        color = (
-            DENIAL_COLOR if edge.type == "denied" and edge.status != "disputed" else style["color"]
-        )
+        color = colours[edge.type]
         pair = frozenset((edge.source, edge.target))
         k = pair_index[pair]
         pair_index[pair] += 1
+        text = _edge_label(edge, type_labels)
         obj: dict[str, Any] = {
             "id": edge.id,
             "from": edge.source,
             "to": edge.target,
-            "label": _edge_label(edge, type_labels),
+            "title": text,
+            "kgLabel": text,
             "color": {"color": _rgba(color, style["opacity"]), "highlight": color, "hover": color},
             "dashes": style["dashes"],
             "width": round(style["width"] + min(3.0, math.log2(edge.count)), 2),
@@ -371,6 +361,8 @@ def vis_edges(proj: Projection, type_labels: Mapping[str, str]) -> list[dict[str
             "kgStatus": edge.status,
             "kgRels": list(edge.relations),
         }
+        if edge.status == "disputed":
+            obj["shadow"] = {"enabled": True, "color": DISPUTED_GLOW, "size": 4, "x": 0, "y": 0}
         if k:
             # alternate sides; direction-independent so A->B and B->A do not overlap either
             cw = (k % 2 == 1) == (edge.source < edge.target)
@@ -400,6 +392,7 @@ def _relation_json(proj: Projection, rel: RelationInfo) -> dict[str, Any]:
         "place": label_of(proj, rel.place),
         "confidence": rel.confidence,
         "articles": list(rel.articles),
+        # offsets stay in the data (for tools and tests); the page does not show them
         "evidence": [
             {
                 "sentence": ev.sentence,
@@ -419,41 +412,64 @@ def _type_labels() -> dict[str, str]:
     return {name: t.label for name, t in load_lexicon().types.items()}
 
 
-def page_data(proj: Projection, *, max_nodes: int, title: str) -> dict[str, Any]:
-    """Everything the page needs besides the vis node/edge lists (all JSON-serialisable)."""
-    ranked = proj.ranked()
-    shown = ranked[: max(0, max_nodes)]
-    type_counts: dict[str, int] = defaultdict(int)
-    for e in proj.edges:
-        type_counts[e.type] += 1
-    status_counts: dict[str, int] = defaultdict(int)
-    for e in proj.edges:
-        status_counts[e.status] += 1
+def page_data(
+    proj: Projection,
+    *,
+    max_nodes: int,
+    title: str,
+    view: Overview | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> dict[str, Any]:
+    """Everything the page needs besides the vis node/edge lists (all JSON-serialisable).
+
+    The legend's counts are :func:`~kg.view.project.graph_counts`, the figures of the build
+    summary and report.json; the page recomputes them as filters change.
+    """
+    view = view or overview(proj, max_nodes)
+    counts = graph_counts(proj)
     ent_counts: dict[str, int] = defaultdict(int)
-    for ent in proj.entities.values():
-        ent_counts[ent.type] += 1
+    for eid in connected_entities(proj):
+        ent_counts[proj.entities[eid].type] += 1
     labels = _type_labels()
+    colours = type_colours(counts.by_type)
+    isolated = sorted(
+        (e.label for e in proj.entities.values() if e.degree == 0), key=lambda x: (x.lower(), x)
+    )
     return {
         "meta": {
             "title": title,
-            "entities": len(proj.entities),
-            "relations": len(proj.relations),
+            "entities": counts.entities,
+            "relations": counts.relations,
             "edges": len(proj.edges),
-            "shown": len(shown),
-            "hidden": len(proj.entities) - len(shown),
+            "shown": len(view.initial),
+            "hidden": counts.entities - len(view.initial),
             "maxNodes": max_nodes,
-            "physics": len(shown) <= PHYSICS_MAX_NODES,
+            "labelFont": LABEL_FONT,
+            "minLabelPx": MIN_LABEL_PX,
+            "since": since or "",
+            "until": until or "",
         },
-        "initial": shown,
+        "initial": list(view.initial),
+        "isolated": isolated,
+        "communities": [
+            {
+                "index": c.index,
+                "name": c.name,
+                "size": c.size,
+                "color": COMMUNITY_PALETTE[c.index % len(COMMUNITY_PALETTE)],
+            }
+            for c in view.communities
+        ],
         "relationTypes": [
-            {"name": t, "label": labels.get(t, t), "count": type_counts[t]}
-            for t in sorted(type_counts)
+            {"name": t, "label": labels.get(t, t), "count": n, "color": colours[t]}
+            for t, n in sorted(counts.by_type.items())
         ],
         "statuses": [
             {
                 "name": s,
                 "label": STATUS_STYLE[s]["label"],
-                "count": status_counts.get(s, 0),
+                "count": counts.by_status.get(s, 0),
                 "color": STATUS_STYLE[s]["color"],
                 "dashes": STATUS_STYLE[s]["dashes"],
                 "opacity": STATUS_STYLE[s]["opacity"],
@@ -485,14 +501,16 @@ def page_data(proj: Projection, *, max_nodes: int, title: str) -> dict[str, Any]
     }
 
 
-def vis_options(*, physics: bool, large: bool, iterations: int = 150) -> dict[str, Any]:
-    """vis-network options: readable labels, stabilise-then-freeze physics, no animation."""
+def vis_options(*, large: bool) -> dict[str, Any]:
+    """vis-network options: positions from Python (physics off until the user turns it on),
+    legible labels, a clear selection, no animation."""
     return {
         "autoResize": True,
         "nodes": {
             "borderWidth": 1,
+            "borderWidthSelected": 4,
             "font": {
-                "size": 15,
+                "size": LABEL_FONT,
                 "face": "system-ui, sans-serif",
                 "color": "#1f2328",
                 "strokeWidth": 4,
@@ -501,7 +519,7 @@ def vis_options(*, physics: bool, large: bool, iterations: int = 150) -> dict[st
         },
         "edges": {
             "font": {
-                "size": 11,
+                "size": 12,
                 "face": "system-ui, sans-serif",
                 "align": "middle",
                 "color": "#333333",
@@ -509,7 +527,7 @@ def vis_options(*, physics: bool, large: bool, iterations: int = 150) -> dict[st
                 "strokeColor": "#ffffff",
             },
             "smooth": {"enabled": not large, "type": "continuous", "roundness": 0.2},
-            "selectionWidth": 2,
+            "selectionWidth": 4,
         },
         "interaction": {
             "hover": not large,
@@ -520,7 +538,7 @@ def vis_options(*, physics: bool, large: bool, iterations: int = 150) -> dict[st
         },
         "layout": {"randomSeed": _SEED, "improvedLayout": False},
         "physics": {
-            "enabled": physics,
+            "enabled": False,
             "solver": "barnesHut",
             "barnesHut": {
                 "gravitationalConstant": -12000,
@@ -530,12 +548,8 @@ def vis_options(*, physics: bool, large: bool, iterations: int = 150) -> dict[st
                 "damping": 0.3,
                 "avoidOverlap": 0.4,
             },
-            "stabilization": {
-                "enabled": True,
-                "iterations": iterations,
-                "updateInterval": 10,
-                "fit": True,
-            },
+            "stabilization": {"enabled": False},
+            "maxVelocity": 30,
         },
     }
 
@@ -545,7 +559,12 @@ def vis_options(*, physics: bool, large: bool, iterations: int = 150) -> dict[st
 
 
 def render_projection(
-    proj: Projection, *, max_nodes: int = DEFAULT_MAX_NODES, title: str = "newskg graph"
+    proj: Projection,
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    title: str = "newskg graph",
+    since: str | None = None,
+    until: str | None = None,
 ) -> str:
     """The complete HTML page for a projection (deterministic: same input, same bytes)."""
     from pyvis.network import Network
@@ -554,21 +573,9 @@ def render_projection(
         from kg.errors import UsageError
 
         raise UsageError("--max-nodes must be at least 1")
-    data = page_data(proj, max_nodes=max_nodes, title=title)
-    shown = data["initial"]
-    shown_set = set(shown)
-    positions = layout_positions(
-        shown,
-        (
-            (e.source, e.target)
-            for e in proj.edges
-            if e.source in shown_set and e.target in shown_set
-        ),
-    )
-    physics = bool(data["meta"]["physics"])
-    # small graphs settle cheaply: let them settle further
-    iterations = 400 if len(shown) <= 50 else 150
-    options = vis_options(physics=physics, large=len(shown) > _LARGE_VIEW, iterations=iterations)
+    view = overview(proj, max_nodes)
+    data = page_data(proj, max_nodes=max_nodes, title=title, view=view, since=since, until=until)
+    options = vis_options(large=len(view.initial) > _LARGE_VIEW)
     vis_js, vis_css, view_js, view_css = _assets()
 
     net = Network(
@@ -576,7 +583,7 @@ def render_projection(
     )
     net.set_template(str(TEMPLATE))
     # fill pyvis's lists directly: add_node/add_edge check for duplicates (quadratic)
-    net.nodes = vis_nodes(proj, positions)
+    net.nodes = vis_nodes(proj, view.positions, view.communities)
     net.edges = vis_edges(proj, _type_labels())
     net.options = options
     env = net.templateEnv
@@ -619,7 +626,7 @@ def view_html(
         since=since,
         until=until,
     )
-    return render_projection(proj, max_nodes=max_nodes, title=title)
+    return render_projection(proj, max_nodes=max_nodes, title=title, since=since, until=until)
 
 
 def show(source: Any, *, height: int = 700, **filters: Any) -> NotebookView:
@@ -633,11 +640,12 @@ __all__ = [
     "STATUS_STYLE",
     "NotebookView",
     "ViewSummary",
-    "layout_positions",
+    "overview",
     "page_data",
     "render_projection",
     "script_json",
     "show",
+    "type_colours",
     "view_html",
     "vis_edges",
     "vis_nodes",
