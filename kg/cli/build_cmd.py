@@ -25,6 +25,10 @@ _MAX_LINE_HELP = (
     "Longest line of article text accepted, in characters; a longer line fails its article "
     "(it is not prose). Accepted lines are parsed in pieces of at most 3000 characters."
 )
+_SCHEDULER_HELP = (
+    "Extract on a Dask cluster: the scheduler's address, e.g. tcp://HOST:8786 (needs "
+    "pip install 'newskg[dask]'); --workers is then unused. Output as in a local run."
+)
 #: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
 _INTERRUPTED = 130
 
@@ -136,6 +140,9 @@ def build_command(
     max_line: Annotated[
         int, typer.Option("--max-line", help=_MAX_LINE_HELP)
     ] = _MAX_LINE,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help=_SCHEDULER_HELP)
+    ] = None,
 ) -> None:
     """Extract articles into the graph store in DIR, with graph.nq, relations.jsonl,
     report.json and graph.html. Articles already built (same content) are skipped."""
@@ -148,6 +155,7 @@ def build_command(
         report = build(
             items, out, model=model, base=base, workers=workers, strict=strict,
             max_bytes=max_bytes, max_line=max_line, view=view, prune=prune,
+            scheduler=scheduler,
         )
     except BuildInterrupted as exc:
         raise _interrupted(str(exc)) from None
