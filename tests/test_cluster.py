@@ -170,3 +170,19 @@ def test_scheduler_without_dask_is_a_clear_error(tmp_path: Path) -> None:
     assert "pip install 'newskg[dask]'" in res.stderr
     assert "Traceback" not in res.stderr
 
+
+
+def test_shards_on_the_cluster_load_to_the_local_build(
+    client: Any, corpus: dict[str, Any]
+) -> None:
+    shards, out = corpus["base"] / "shards", corpus["base"] / "loaded"
+    res = run_kg(
+        "extract", corpus["inputs"], "--shards", shards, "--shard-size", "10",
+        "--max-line", "1000", "--scheduler", client.scheduler.address,
+    )
+    assert res.returncode == 1, res.stderr
+    manifest = json.loads((shards / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["shards"]) == 7 and len(manifest["report"]["failures"]) == 4
+    assert run_kg("load", shards, "--out", out, "--no-view").returncode == 0
+    for name in OUTPUTS:
+        assert (out / name).read_bytes() == (corpus["local"] / name).read_bytes(), name
