@@ -4,8 +4,9 @@
 (parallel build, 10,000 articles' memory, incremental rebuilds), SPARQL (example queries on
 about 1M quads vs rdflib, from the 10,000-article build's records), the view
 (bench/bench_view.py) and Dask against the local pool (bench/bench_dask.py). ``--quick``
-shrinks every size for a smoke run (figures not comparable to the targets). Generated corpora and outputs go to $NEWSKG_BENCH_DIR (default: a
-``newskg-bench`` folder in the temp directory) and are reused.
+shrinks every size for a smoke run (figures not comparable to the targets). Generated corpora
+and outputs go to $NEWSKG_BENCH_DIR (default: a ``newskg-bench`` folder in the temp directory)
+and are reused.
 """
 
 from __future__ import annotations
