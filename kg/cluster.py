@@ -15,6 +15,7 @@ scheduler or a client is given.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -97,12 +98,23 @@ def connect(scheduler: str) -> Any:
         raise UsageError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
 
 
-def _slots(client: Any) -> int:
-    """Worker threads of the cluster now (at least 1)."""
-    try:
-        return max(1, int(sum(client.nthreads().values())))
-    except Exception:  # an informational call: a cluster still starting has no workers yet
-        return 1
+class _Slots:
+    """Worker threads of the cluster (at least 1), asked of the scheduler at most every few
+    seconds (workers come and go; a question per batch would cost a round trip each)."""
+
+    def __init__(self, client: Any, every: float = 5.0) -> None:
+        self.client, self.every = client, every
+        self.value, self.asked = 1, float("-inf")
+
+    def __call__(self) -> int:
+        now = time.monotonic()
+        if now - self.asked >= self.every:
+            self.asked = now
+            try:
+                self.value = max(1, int(sum(self.client.nthreads().values())))
+            except Exception:  # informational: a cluster still starting has no workers yet
+                self.value = 1
+        return self.value
 
 
 def map_batches(
@@ -120,6 +132,7 @@ def map_batches(
     """
     _distributed()
     pending: deque[tuple[list[Article | InputError], Any]] = deque()
+    slots = _Slots(client)
     registered = False
     try:
         for chunk, arts in batches:
@@ -133,7 +146,7 @@ def map_batches(
                     _batch, arts, model, base, finish, pure=False, retries=RETRIES
                 )
                 pending.append((chunk, future))
-            while len(pending) > 3 * _slots(client):
+            while len(pending) > 3 * slots():
                 yield _take(pending)
         while pending:
             yield _take(pending)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
@@ -88,17 +88,19 @@ def _quad_lines(built: BuiltArticle) -> list[bytes]:
     return built.ntriples.replace(b" .\n", g).splitlines()
 
 
-def _write_bytes(path: Path, lines: Iterable[bytes]) -> int:
-    """Write sorted, distinct lines atomically; returns their number."""
+def _write_bytes(path: Path, lines: Iterable[bytes], *, distinct: bool = True) -> int:
+    """Write lines atomically (with ``distinct``, a line equal to the one before is dropped:
+    sorted input gives distinct lines); returns the number written."""
     tmp = path.with_name(path.name + ".tmp")
     count = 0
     last = None
     with open(tmp, "wb") as fh:
         for line in lines:
-            if line and line != last:
-                fh.write(line + b"\n")
-                count += 1
-                last = line
+            if distinct and (not line or line == last):
+                continue
+            fh.write(line + b"\n")
+            count += 1
+            last = line
     os.replace(tmp, path)
     return count
 
@@ -110,16 +112,8 @@ def _write_shard(out: Path, index: int, batch: list[BuiltArticle]) -> Shard:
     records = (
         line.encode() for b in sorted(batch, key=lambda b: b.doc) for line in b.lines
     )
-    _write_bytes_unsorted(out / f"{name}.jsonl", records)
+    _write_bytes(out / f"{name}.jsonl", records, distinct=False)
     return Shard(f"{name}.nq", f"{name}.jsonl", len(batch), count)
-
-
-def _write_bytes_unsorted(path: Path, lines: Iterable[bytes]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        for line in lines:
-            fh.write(line + b"\n")
-    os.replace(tmp, path)
 
 
 def _clear(out: Path) -> None:
@@ -245,6 +239,45 @@ def _groups(path: Path) -> Iterator[tuple[str, list[bytes]]]:
         yield doc, lines
 
 
+#: Sorted files merged at once (each an open file); more are merged in passes through
+#: temporary files next to the output, so any number of shards stays under the open-file limit.
+MERGE_FAN_IN = 256
+
+
+def _merge_quads(paths: Sequence[Path], target: Path) -> int:
+    """Merge sorted N-Quads files into ``target`` (distinct lines); returns the line count."""
+    with ExitStack() as stack:
+        files = [stack.enter_context(open(p, "rb")) for p in paths]
+        return _write_bytes(target, (line.rstrip(b"\n") for line in heapq.merge(*files)))
+
+
+def _merge_records(paths: Sequence[Path], target: Path) -> int:
+    """Merge record files (groups sorted by document) into ``target``; returns the lines."""
+    groups = heapq.merge(*(_groups(p) for p in paths), key=lambda g: g[0])
+    return _write_bytes(target, (line for _doc, lines in groups for line in lines), distinct=False)
+
+
+def _merge_all(
+    paths: list[Path], target: Path, merge: Callable[[Sequence[Path], Path], int]
+) -> int:
+    """``merge`` of every path into ``target``, in passes of :data:`MERGE_FAN_IN` files."""
+    made: list[Path] = []
+    try:
+        level = 0
+        while len(paths) > MERGE_FAN_IN:
+            merged = []
+            for i in range(0, len(paths), MERGE_FAN_IN):
+                part = target.with_name(f".{target.name}.merge{level}-{i // MERGE_FAN_IN}")
+                made.append(part)
+                merge(paths[i : i + MERGE_FAN_IN], part)
+                merged.append(part)
+            paths, level = merged, level + 1
+        return merge(paths, target)
+    finally:
+        for part in made:
+            part.unlink(missing_ok=True)
+
+
 @dataclass(frozen=True)
 class LoadReport:
     """What ``kg load`` wrote."""
@@ -298,20 +331,16 @@ def load_shards(shards: str | Path, out: str | Path, *, view: bool = True) -> Lo
                 raise StoreError(f"{path}: bulk load failed: {exc}") from exc
         store.store.flush()
         quads = len(store.store)
-        with ExitStack() as stack:
-            files = [stack.enter_context(open(shards_dir / s.quads, "rb")) for s in listed]
-            merged = (line.rstrip(b"\n") for line in heapq.merge(*files))
-            written = _write_bytes(out_dir / NQUADS_NAME, merged)
+        written = _merge_all(
+            [shards_dir / s.quads for s in listed], out_dir / NQUADS_NAME, _merge_quads
+        )
         if written != quads:
             raise KGError(
                 f"{out_dir / NQUADS_NAME}: {written} lines but the store holds {quads} quads "
                 "(a shard was changed after it was written?)"
             )
-        groups = heapq.merge(
-            *(_groups(shards_dir / s.records) for s in listed), key=lambda g: g[0]
-        )
-        _write_bytes_unsorted(
-            out_dir / RELATIONS_NAME, (line for _doc, lines in groups for line in lines)
+        _merge_all(
+            [shards_dir / s.records for s in listed], out_dir / RELATIONS_NAME, _merge_records
         )
         report = BuildReport(out=out_dir)
         if view and _write_view(out_dir, store, report):

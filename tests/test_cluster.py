@@ -186,3 +186,13 @@ def test_shards_on_the_cluster_load_to_the_local_build(
     assert run_kg("load", shards, "--out", out, "--no-view").returncode == 0
     for name in OUTPUTS:
         assert (out / name).read_bytes() == (corpus["local"] / name).read_bytes(), name
+
+
+def test_extract_on_the_cluster_gives_the_local_records(
+    client: Any, corpus: dict[str, Any]
+) -> None:
+    res = run_kg("extract", corpus["inputs"], "--max-line", "1000",
+                 "--scheduler", client.scheduler.address)
+    assert res.returncode == 1, res.stderr
+    local = (corpus["local"] / "relations.jsonl").read_text(encoding="utf-8")
+    assert sorted(res.stdout.splitlines()) == sorted(local.splitlines())

@@ -14,6 +14,9 @@ from conftest import run_kg
 from helpers_reliability import write_inputs
 from helpers_sparql import OXIGRAPH, OxigraphServer
 
+import kg.shards as shards_module
+from kg.shards import load_shards
+
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 N_ARTICLES = 30
@@ -76,6 +79,18 @@ def test_load_gives_the_build_output(built: dict[str, Any]) -> None:
     rebuild = run_kg("build", built["inputs"], "--out", out, "--no-view")
     assert f"{N_ARTICLES} unchanged" in rebuild.stdout
     assert (out / "graph.nq").read_bytes() == (built["build"] / "graph.nq").read_bytes()
+
+
+def test_many_shards_merge_in_passes(built: dict[str, Any], tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """More shards than files open at once: merged through temporary files, same output."""
+    monkeypatch.setattr(shards_module, "MERGE_FAN_IN", 2)
+    result = load_shards(built["shards"], tmp_path / "out", view=False)
+    assert result.shards == 5 and result.articles == N_ARTICLES
+    for name in ("graph.nq", "relations.jsonl"):
+        assert (tmp_path / "out" / name).read_bytes() == (built["build"] / name).read_bytes()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "graph.nq", "relations.jsonl", "report.json", "store"]
 
 
 @pytest.mark.parametrize(
