@@ -31,6 +31,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -241,27 +242,9 @@ def _describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def put_graph(
-    url: str,
-    graph_iri: str,
-    body: bytes,
-    *,
-    auth: str | None,
-    retries: int,
-    backoff: float,
-    timeout: float,
-    sleep: Callable[[float], None] = time.sleep,
-    opener: urllib.request.OpenerDirector | None = None,
-) -> int:
-    """PUT one graph; retries connection errors and 5xx with exponential backoff.
-
-    Returns the HTTP status of success. Raises :class:`PushAborted` when the server stays
-    unreachable or refuses the credentials, and ``ValueError`` for other refusals (4xx).
-    """
-    return send_graph(
-        "PUT", url, graph_iri, body, auth=auth, retries=retries, backoff=backoff,
-        timeout=timeout, sleep=sleep, opener=opener,
-    )
+def put_graph(url: str, graph_iri: str, body: bytes, **options: Any) -> int:
+    """PUT one graph (:func:`send_graph`, which takes the same ``options``)."""
+    return send_graph("PUT", url, graph_iri, body, **options)
 
 
 def send_graph(
@@ -277,9 +260,13 @@ def send_graph(
     sleep: Callable[[float], None] = time.sleep,
     opener: urllib.request.OpenerDirector | None = None,
 ) -> int:
-    """One Graph Store request (``PUT`` with a body, ``DELETE`` without) on ``?graph=IRI``,
-    with the retries and errors of :func:`put_graph`. A DELETE of a graph the server does not
-    hold (404) is a success: the graph is gone either way."""
+    """One Graph Store request (``PUT`` with a body, ``DELETE`` without) on ``?graph=IRI``;
+    retries connection errors and 5xx with exponential backoff.
+
+    Returns the HTTP status of success; a DELETE of a graph the server does not hold (404) is a
+    success, the graph is gone either way. Raises :class:`PushAborted` when the server stays
+    unreachable or refuses the credentials, and ``ValueError`` for other refusals (4xx).
+    """
     target = f"{url}?{urllib.parse.urlencode({'graph': graph_iri})}"
     headers = {"User-Agent": "newskg-push"}
     if body is not None:

@@ -202,31 +202,32 @@ def small_article(i: int, place: str = "Vienna") -> list[dict[str, Any]]:
     ]
 
 
+def push_counted(out: Path, proxy: CountingProxy) -> tuple[str, list[tuple[str, str]]]:
+    """`kg push` through the proxy: its output and the requests it sent (method, path)."""
+    before = len(proxy.requests)
+    res = run_kg("push", out, "--endpoint", f"{proxy.base}/query")
+    assert res.returncode == 0, res.stderr
+    return res.stdout, [(m, urllib.parse.unquote(p)) for m, p in proxy.requests[before:]]
+
+
 def test_push_sends_only_what_changed(tmp_path: Path, oxigraph: OxigraphServer) -> None:
     n = 300
     out = build_graph([r for i in range(n) for r in small_article(i)], tmp_path / "news")
     proxy = CountingProxy(oxigraph.base)
-    endpoint = f"{proxy.base}/query"
     try:
-        first = run_kg("push", out, "--endpoint", endpoint)
-        assert first.returncode == 0, first.stderr
-        assert proxy.count("PUT") == n
+        _, sent = push_counted(out, proxy)
+        assert [m for m, _ in sent] == ["PUT"] * n
         assert oxigraph.dump() == (out / "graph.nq").read_bytes()
 
-        again = run_kg("push", out, "--endpoint", endpoint)
-        assert again.returncode == 0, again.stderr
-        assert proxy.count("PUT") == n  # nothing new sent
-        assert f"{n} unchanged" in again.stdout
+        stdout, sent = push_counted(out, proxy)
+        assert sent == []  # nothing changed, nothing sent
+        assert f"{n} unchanged" in stdout
 
         # one of the 300 articles is edited (its meeting moves to Oslo) and imported again
         edited = write_jsonl(tmp_path / "edit.jsonl", small_article(7, place="Oslo"))
         assert run_kg("import", edited, "--out", out).returncode == 0
-        before = len(proxy.requests)
-        third = run_kg("push", out, "--endpoint", endpoint)
-        assert third.returncode == 0, third.stderr
-        sent = proxy.requests[before:]
-        assert [m for m, _ in sent] == ["PUT"], sent
-        assert "talks-007" in urllib.parse.unquote(sent[0][1])
+        _, sent = push_counted(out, proxy)
+        assert [m for m, _ in sent] == ["PUT"] and "talks-007" in sent[0][1], sent
         assert oxigraph.dump() == (out / "graph.nq").read_bytes()
     finally:
         proxy.close()
@@ -237,20 +238,15 @@ def test_push_deletes_pruned_articles(tmp_path: Path, oxigraph: OxigraphServer) 
     out = tmp_path / "out"
     assert run_kg("build", inputs, "--out", out, "--no-view").returncode == 0
     proxy = CountingProxy(oxigraph.base)
-    endpoint = f"{proxy.base}/query"
     try:
-        assert run_kg("push", out, "--endpoint", endpoint).returncode == 0
-        assert proxy.count("PUT") == 6
+        _, sent = push_counted(out, proxy)
+        assert len(sent) == 6
         (inputs / "story-003.txt").unlink()
         rebuilt = run_kg("build", inputs, "--out", out, "--no-view", "--prune")
         assert rebuilt.returncode == 0, rebuilt.stderr
-        before = len(proxy.requests)
-        res = run_kg("push", out, "--endpoint", endpoint)
-        assert res.returncode == 0, res.stderr
-        sent = proxy.requests[before:]
-        assert [m for m, _ in sent] == ["DELETE"], sent
-        assert "story-003" in urllib.parse.unquote(sent[0][1])
-        assert "1 deleted" in res.stdout
+        stdout, sent = push_counted(out, proxy)
+        assert [m for m, _ in sent] == ["DELETE"] and "story-003" in sent[0][1], sent
+        assert "1 deleted" in stdout
         assert oxigraph.dump() == (out / "graph.nq").read_bytes()
     finally:
         proxy.close()
