@@ -8,11 +8,19 @@ exponential backoff; when the server stays unreachable the run stops (the graphs
 are reported) instead of trying every graph in turn. Credentials come from an environment
 variable (``user:password`` for Basic, or Digest when the server asks for it; anything else
 as a Bearer token) or ``~/.netrc``; they are never printed. Only urllib (stdlib) is used.
+
+Pushes are incremental: ``DIR/push-state.json`` keeps, per Graph Store URL, the SHA-256 of each
+graph body last sent there, so the next push sends only the graphs whose body changed and
+deletes (``DELETE ?graph=``) the graphs of articles no longer in the store (pruned). A graph
+counts as sent only when the server said so. ``--all`` (``PushConfig.full``) sends every graph,
+e.g. after the remote store was emptied behind our back.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import netrc
 import os
 import sys
@@ -23,6 +31,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -33,6 +42,9 @@ from kg.query import as_bytes, open_read_only
 #: one RDF type every Graph Store implementation accepts.
 CONTENT_TYPE = "text/turtle; charset=utf-8"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: What ``DIR/push-state.json`` holds: Graph Store URL -> graph IRI -> SHA-256 of the body sent.
+STATE_NAME = "push-state.json"
+STATE_FORMAT = "newskg-push/1"
 
 
 class PushAborted(KGError):
@@ -62,6 +74,8 @@ class PushConfig:
     retries: int = 4
     backoff: float = 0.5
     timeout: float = 60.0
+    #: send every graph, not only those changed since the last push to this URL (``--all``)
+    full: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,10 @@ class PushReport:
     aborted: str | None = None
     seconds: float = 0.0
     failures: tuple[GraphPush, ...] = field(default=())
+    #: graphs not sent because they are as last pushed to this URL
+    unchanged: int = 0
+    #: graphs deleted on the server (their articles are no longer in the store)
+    deleted: tuple[str, ...] = ()
 
     @property
     def pushed(self) -> tuple[GraphPush, ...]:
@@ -108,6 +126,11 @@ class PushReport:
             f"pushed {len(self.pushed)} graphs ({triples} triples) to {self.graph_store} "
             f"in {self.seconds:.1f} s; {len(self.failures)} failed, {len(self.not_sent)} not sent"
         ]
+        if self.unchanged or self.deleted:
+            lines.append(
+                f"  {self.unchanged} unchanged since the last push (not sent; --all sends "
+                f"them), {len(self.deleted)} deleted (articles no longer in the store)"
+            )
         lines += [f"  failed {f.graph}: {f.error}" for f in self.failures]
         if self.aborted:
             lines.append(f"  stopped: {self.aborted}")
@@ -231,10 +254,16 @@ def _describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def put_graph(
+def put_graph(url: str, graph_iri: str, body: bytes, **options: Any) -> int:
+    """PUT one graph (:func:`send_graph`, which takes the same ``options``)."""
+    return send_graph("PUT", url, graph_iri, body, **options)
+
+
+def send_graph(
+    method: str,
     url: str,
     graph_iri: str,
-    body: bytes,
+    body: bytes | None,
     *,
     auth: str | None,
     retries: int,
@@ -243,13 +272,17 @@ def put_graph(
     sleep: Callable[[float], None] = time.sleep,
     opener: urllib.request.OpenerDirector | None = None,
 ) -> int:
-    """PUT one graph; retries connection errors and 5xx with exponential backoff.
+    """One Graph Store request (``PUT`` with a body, ``DELETE`` without) on ``?graph=IRI``;
+    retries connection errors and 5xx with exponential backoff.
 
-    Returns the HTTP status of success. Raises :class:`PushAborted` when the server stays
+    Returns the HTTP status of success; a DELETE of a graph the server does not hold (404) is a
+    success, the graph is gone either way. Raises :class:`PushAborted` when the server stays
     unreachable or refuses the credentials, and ``ValueError`` for other refusals (4xx).
     """
     target = f"{url}?{urllib.parse.urlencode({'graph': graph_iri})}"
-    headers = {"Content-Type": CONTENT_TYPE, "User-Agent": "newskg-push"}
+    headers = {"User-Agent": "newskg-push"}
+    if body is not None:
+        headers["Content-Type"] = CONTENT_TYPE
     if auth:
         headers["Authorization"] = auth
     last = ""
@@ -257,7 +290,7 @@ def put_graph(
     for attempt in range(retries + 1):
         if attempt:
             sleep(backoff * 2 ** (attempt - 1))
-        request = urllib.request.Request(target, data=body, headers=headers, method="PUT")
+        request = urllib.request.Request(target, data=body, headers=headers, method=method)
         try:
             with open_url(request, timeout=timeout) as response:
                 response.read()
@@ -269,6 +302,8 @@ def put_graph(
                     f"{url} refused the credentials (HTTP {err.code}); set them with "
                     "--auth-env VAR (user:password or a token) or ~/.netrc"
                 ) from None
+            if err.code == 404 and method == "DELETE":
+                return 404
             if err.code in RETRY_STATUSES:
                 last = f"HTTP {err.code} {err.reason}: {text}"
                 continue
@@ -285,8 +320,51 @@ def put_graph(
     raise PushAborted(f"{url} is unreachable after {retries + 1} attempts ({last})")
 
 
+# --------------------------------------------------------------------------------------------
+# What was sent where (DIR/push-state.json)
+
+
+def body_hash(body: bytes) -> str:
+    """The content hash kept for a graph body sent."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def read_state(out_dir: Path, url: str) -> dict[str, str]:
+    """Graph IRI -> body hash of what the last pushes sent to ``url`` (empty when unknown)."""
+    try:
+        data = json.loads((Path(out_dir) / STATE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        return {}
+    sent = data.get("endpoints", {}).get(url, {})
+    return {k: v for k, v in sent.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def write_state(out_dir: Path, url: str, sent: dict[str, str]) -> str | None:
+    """Record what ``url`` now holds; returns a warning when the file cannot be written (the
+    push itself succeeded, the next one will send more than it needs)."""
+    path = Path(out_dir) / STATE_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+            raise ValueError
+    except (OSError, ValueError):
+        data = {"format": STATE_FORMAT, "endpoints": {}}
+    data.setdefault("endpoints", {})[url] = dict(sorted(sent.items()))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        return f"could not record the push in {path} ({exc.strerror or exc})"
+    return None
+
+
 def push(config: PushConfig, *, progress: bool | None = None) -> PushReport:
-    """Push every article graph of ``config.out_dir`` (the API behind ``kg push``)."""
+    """Push the article graphs of ``config.out_dir`` changed since the last push to this URL
+    (all with ``config.full``) and delete the pruned ones there (the API behind ``kg push``)."""
     url = graph_store_url(config.endpoint, config.graph_store)
     creds = credentials(url, config.auth_env)
     auth = None if creds is None else creds.header()
@@ -304,36 +382,75 @@ def push(config: PushConfig, *, progress: bool | None = None) -> PushReport:
     results: list[GraphPush] = []
     aborted: str | None = None
     not_sent: list[str] = []
+    sent = read_state(config.out_dir, url)
+    present = {g.value for g in graphs}
+    gone = sorted(g for g in sent if g not in present)
+    deleted: list[str] = []
+    unchanged = 0
+
+    def request(method: str, graph: str, body: bytes | None) -> int:
+        return send_graph(
+            method, url, graph, body, auth=auth, retries=config.retries,
+            backoff=config.backoff, timeout=config.timeout, opener=opener,
+        )
 
     def one(graph: ox.NamedNode) -> None:
-        nonlocal aborted
+        nonlocal aborted, unchanged
         if aborted is not None:
             not_sent.append(graph.value)
             return
         body, count = graph_body(store, graph)
+        digest = body_hash(body)
+        if not config.full and sent.get(graph.value) == digest:
+            unchanged += 1
+            return
         try:
-            status = put_graph(
-                url, graph.value, body, auth=auth, retries=config.retries,
-                backoff=config.backoff, timeout=config.timeout, opener=opener,
-            )
+            status = request("PUT", graph.value, body)
             results.append(GraphPush(graph.value, count, status))
+            sent[graph.value] = digest
         except PushAborted as exc:
             aborted = str(exc)
             not_sent.append(graph.value)
         except ValueError as exc:
+            sent.pop(graph.value, None)  # the server may hold it half-replaced: send it again
             results.append(GraphPush(graph.value, count, error=str(exc)))
 
-    if show:
-        from rich.progress import Progress
+    def drop(graph: str) -> None:
+        nonlocal aborted
+        if aborted is not None:
+            not_sent.append(graph)
+            return
+        try:
+            request("DELETE", graph, None)
+            deleted.append(graph)
+            del sent[graph]
+        except PushAborted as exc:
+            aborted = str(exc)
+            not_sent.append(graph)
+        except ValueError as exc:
+            results.append(GraphPush(graph, 0, error=f"delete failed: {exc}"))
 
-        with Progress(transient=False) as bar:
-            task = bar.add_task(f"pushing to {url}", total=len(graphs))
+    try:
+        if show:
+            from rich.progress import Progress
+
+            with Progress(transient=False) as bar:
+                task = bar.add_task(f"pushing to {url}", total=len(graphs) + len(gone))
+                for graph in graphs:
+                    one(graph)
+                    bar.advance(task)
+                for iri in gone:
+                    drop(iri)
+                    bar.advance(task)
+        else:
             for graph in graphs:
                 one(graph)
-                bar.advance(task)
-    else:
-        for graph in graphs:
-            one(graph)
+            for iri in gone:
+                drop(iri)
+    finally:  # also after Ctrl-C: what the server confirmed is not sent again
+        warning = write_state(config.out_dir, url, sent)
+        if warning:
+            print(f"kg: warning: {warning}", file=sys.stderr)
     return PushReport(
         graph_store=url,
         results=tuple(results),
@@ -341,6 +458,8 @@ def push(config: PushConfig, *, progress: bool | None = None) -> PushReport:
         aborted=aborted,
         seconds=time.monotonic() - start,
         failures=tuple(r for r in results if not r.ok),
+        unchanged=unchanged,
+        deleted=tuple(deleted),
     )
 
 
@@ -373,6 +492,7 @@ def union_query_url(endpoint: str) -> tuple[str, str]:
 __all__ = [
     "CONTENT_TYPE",
     "ENDPOINT_FORMS",
+    "STATE_NAME",
     "Credentials",
     "EndpointError",
     "GraphPush",
@@ -380,10 +500,14 @@ __all__ = [
     "PushConfig",
     "PushReport",
     "authorization",
+    "body_hash",
     "credentials",
     "graph_body",
     "graph_store_url",
     "push",
     "put_graph",
+    "read_state",
+    "send_graph",
     "union_query_url",
+    "write_state",
 ]

@@ -7,11 +7,21 @@ denials pointing at the claims they deny, exactly as an extractor would write th
 
 from __future__ import annotations
 
+import http.server
 import json
+import shutil
 import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+import pytest
 from conftest import ROOT, run_kg
 from helpers_rdf import seed_records, write_jsonl
 
@@ -80,6 +90,118 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
+    "oxigraph"
+)
+
+
+class OxigraphServer:
+    """`oxigraph serve` on a free loopback port, on a store directory that outlives restarts."""
+
+    def __init__(self, location: Path) -> None:
+        if OXIGRAPH is None:
+            pytest.skip("the oxigraph server binary (PyPI package oxigraph) is not installed")
+        self.location = location
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        assert OXIGRAPH is not None
+        self.proc = subprocess.Popen(
+            [OXIGRAPH, "serve", "--location", str(self.location),
+             "--bind", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/query?query=ASK%7B%7D", timeout=2):
+                    return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.05)
+        raise RuntimeError("oxigraph server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(10)
+            self.proc = None
+
+    def quads(self) -> set[ox.Quad]:
+        req = urllib.request.Request(f"{self.base}/store",
+                                     headers={"Accept": "application/n-quads"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return set(ox.parse(resp.read(), format=ox.RdfFormat.N_QUADS))
+
+    def dump(self) -> bytes:
+        """The server's whole dataset as N-Quads with sorted lines (graph.nq's form)."""
+        req = urllib.request.Request(f"{self.base}/store",
+                                     headers={"Accept": "application/n-quads"})
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            lines = sorted(set(resp.read().splitlines()))
+        return b"".join(line + b"\n" for line in lines if line)
+
+    def graph_count(self) -> int:
+        q = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        req = urllib.request.Request(
+            f"{self.base}/query", data=q.encode(),
+            headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+        )
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            return int(resp.read().decode().split()[1])
+
+
+class CountingProxy:
+    """An HTTP proxy on a free loopback port that forwards every request to ``upstream`` and
+    counts them by method and path (what a client really sent, seen from outside it)."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.requests: list[tuple[str, str]] = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                proxy.requests.append((self.command, self.path))
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() in ("content-type", "accept", "authorization")}
+                req = urllib.request.Request(proxy.upstream + self.path, data=body,
+                                             headers=headers, method=self.command)
+                try:
+                    with urllib.request.urlopen(req, timeout=60) as resp:
+                        status, data = resp.status, resp.read()
+                except urllib.error.HTTPError as err:
+                    status, data = err.code, err.read()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def count(self, method: str) -> int:
+        return sum(1 for m, _ in self.requests if m == method)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def rows(result: Any) -> list[dict[str, str | None]]:
     """Plain-value rows of a :class:`kg.query.SelectResult`."""
     return list(result.records())
@@ -87,6 +209,8 @@ def rows(result: Any) -> list[dict[str, str | None]]:
 
 __all__ = [
     "QUERIES",
+    "CountingProxy",
+    "OxigraphServer",
     "build_dev_graph",
     "build_graph",
     "build_seed_graph",

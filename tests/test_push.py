@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,70 +15,21 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from conftest import run_kg
-from helpers_sparql import build_dev_graph, build_graph, dev_records, free_port
-
-from kg.errors import UsageError
-from kg.push import authorization, graph_store_url
-
-pytestmark = [pytest.mark.server, pytest.mark.slow]
-
-OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
-    "oxigraph"
+from helpers_rdf import write_jsonl
+from helpers_reliability import write_inputs
+from helpers_sparql import (
+    CountingProxy,
+    OxigraphServer,
+    build_dev_graph,
+    build_graph,
+    dev_records,
+    free_port,
 )
 
+from kg.errors import UsageError
+from kg.push import STATE_NAME, authorization, graph_store_url
 
-class OxigraphServer:
-    """`oxigraph serve` on a free loopback port, on a store directory that outlives restarts."""
-
-    def __init__(self, location: Path) -> None:
-        if OXIGRAPH is None:
-            pytest.skip("the oxigraph server binary (PyPI package oxigraph) is not installed")
-        self.location = location
-        self.port = free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        assert OXIGRAPH is not None
-        self.proc = subprocess.Popen(
-            [OXIGRAPH, "serve", "--location", str(self.location),
-             "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.base}/query?query=ASK%7B%7D", timeout=2):
-                    return
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.05)
-        raise RuntimeError("oxigraph server did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(10)
-            self.proc = None
-
-    def quads(self) -> set[ox.Quad]:
-        req = urllib.request.Request(f"{self.base}/store",
-                                     headers={"Accept": "application/n-quads"})
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return set(ox.parse(resp.read(), format=ox.RdfFormat.N_QUADS))
-
-    def graph_count(self) -> int:
-        q = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-        req = urllib.request.Request(
-            f"{self.base}/query", data=q.encode(),
-            headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
-        )
-        with urllib.request.urlopen(req, timeout=5) as resp:
-            return int(resp.read().decode().split()[1])
-
+pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 @pytest.fixture()
 def oxigraph(tmp_path: Path) -> Iterator[OxigraphServer]:
@@ -229,3 +179,95 @@ def test_authorization_forms(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     monkeypatch.setenv("HOME", str(tmp_path))
     assert authorization("https://store.example/data", None) == "Basic bWU6cHc="
     assert authorization("https://other.example/data", None) is None
+
+
+# -- incremental pushes ------------------------------------------------------------------------
+
+FIRST = ["Marta", "Felix", "Ilona", "Tomas", "Anya", "Pavel", "Greta", "Jonas"]
+LAST = ["Kolar", "Braun", "Varga", "Reyes", "Lind", "Petrov", "Novak", "Holm"]
+
+
+def small_article(i: int, place: str = "Vienna") -> list[dict[str, Any]]:
+    """The records of one small article: one meeting between two made-up people."""
+    doc = f"talks-{i:03d}"
+    a = f"{FIRST[i % 8]} {LAST[i // 8 % 8]}"
+    b = f"{FIRST[(i + 3) % 8]} {LAST[(i + 5) % 8]}"
+    sentence = f"{a} met {b} in {place}."
+    return [
+        {"record": "article", "doc": doc, "title": f"Talks {i}", "date": None},
+        {"id": f"https://w3id.org/newskg/id/relation/{doc}-0", "doc": doc, "type": "met",
+         "subject": a, "object": b, "polarity": "positive", "modality": "actual",
+         "attributed_to": None, "date": None, "place": place, "sentence": sentence,
+         "start": 0, "end": len(sentence), "denied_by": [], "confidence": 1.0},
+    ]
+
+
+def push_counted(out: Path, proxy: CountingProxy) -> tuple[str, list[tuple[str, str]]]:
+    """`kg push` through the proxy: its output and the requests it sent (method, path)."""
+    before = len(proxy.requests)
+    res = run_kg("push", out, "--endpoint", f"{proxy.base}/query")
+    assert res.returncode == 0, res.stderr
+    return res.stdout, [(m, urllib.parse.unquote(p)) for m, p in proxy.requests[before:]]
+
+
+def test_push_sends_only_what_changed(tmp_path: Path, oxigraph: OxigraphServer) -> None:
+    n = 300
+    out = build_graph([r for i in range(n) for r in small_article(i)], tmp_path / "news")
+    proxy = CountingProxy(oxigraph.base)
+    try:
+        _, sent = push_counted(out, proxy)
+        assert [m for m, _ in sent] == ["PUT"] * n
+        assert oxigraph.dump() == (out / "graph.nq").read_bytes()
+
+        stdout, sent = push_counted(out, proxy)
+        assert sent == []  # nothing changed, nothing sent
+        assert f"{n} unchanged" in stdout
+
+        # one of the 300 articles is edited (its meeting moves to Oslo) and imported again
+        edited = write_jsonl(tmp_path / "edit.jsonl", small_article(7, place="Oslo"))
+        assert run_kg("import", edited, "--out", out).returncode == 0
+        _, sent = push_counted(out, proxy)
+        assert [m for m, _ in sent] == ["PUT"] and "talks-007" in sent[0][1], sent
+        assert oxigraph.dump() == (out / "graph.nq").read_bytes()
+    finally:
+        proxy.close()
+
+
+def test_push_deletes_pruned_articles(tmp_path: Path, oxigraph: OxigraphServer) -> None:
+    inputs = write_inputs(tmp_path / "in", 6)
+    out = tmp_path / "out"
+    assert run_kg("build", inputs, "--out", out, "--no-view").returncode == 0
+    proxy = CountingProxy(oxigraph.base)
+    try:
+        _, sent = push_counted(out, proxy)
+        assert len(sent) == 6
+        (inputs / "story-003.txt").unlink()
+        rebuilt = run_kg("build", inputs, "--out", out, "--no-view", "--prune")
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        stdout, sent = push_counted(out, proxy)
+        assert [m for m, _ in sent] == ["DELETE"] and "story-003" in sent[0][1], sent
+        assert "1 deleted" in stdout
+        assert oxigraph.dump() == (out / "graph.nq").read_bytes()
+    finally:
+        proxy.close()
+
+
+def test_push_state_is_kept_per_store_url(tmp_path: Path, dev_sentences: Path,
+                                          oxigraph: OxigraphServer) -> None:
+    """A push to another store sends everything there; --all sends everything again."""
+    graph = build_dev_graph(dev_sentences, tmp_path / "dev")
+    other = OxigraphServer(tmp_path / "other")
+    other.start()
+    try:
+        for server in (oxigraph, other):
+            res = run_kg("push", graph, "--endpoint", f"{server.base}/query")
+            assert res.returncode == 0, res.stderr
+            assert "pushed 45 graphs" in res.stdout
+            assert server.dump() == (graph / "graph.nq").read_bytes()
+        state = json.loads((graph / STATE_NAME).read_text(encoding="utf-8"))
+        assert set(state["endpoints"]) == {f"{oxigraph.base}/store", f"{other.base}/store"}
+        full = run_kg("push", graph, "--endpoint", f"{other.base}/query", "--all")
+        assert full.returncode == 0, full.stderr
+        assert "pushed 45 graphs" in full.stdout
+    finally:
+        other.stop()

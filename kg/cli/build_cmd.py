@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -24,6 +25,10 @@ _MAX_BYTES_HELP = (
 _MAX_LINE_HELP = (
     "Longest line of article text accepted, in characters; a longer line fails its article "
     "(it is not prose). Accepted lines are parsed in pieces of at most 3000 characters."
+)
+_SCHEDULER_HELP = (
+    "Extract on a Dask cluster: the scheduler's address, e.g. tcp://HOST:8786 (needs "
+    "pip install 'newskg[dask]'); --workers is then unused. Output as in a local run."
 )
 #: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
 _INTERRUPTED = 130
@@ -84,8 +89,23 @@ def extract_command(
     max_line: Annotated[
         int, typer.Option("--max-line", help=_MAX_LINE_HELP)
     ] = _MAX_LINE,
+    shards: Annotated[
+        Path | None,
+        typer.Option(
+            "--shards",
+            help="Write sorted N-Quads shards and their records to this directory (for "
+            "kg load, QLever or Jena) instead of JSONL.",
+        ),
+    ] = None,
+    shard_size: Annotated[
+        int, typer.Option("--shard-size", help="Articles per shard (with --shards).")
+    ] = 2000,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help=_SCHEDULER_HELP)
+    ] = None,
 ) -> None:
-    """Extract relation records as JSONL (per article: article, entity, relation lines)."""
+    """Extract relation records as JSONL (per article: article, entity, relation lines),
+    or with --shards, N-Quads shards and records that `kg load` bulk-loads."""
     from kg import progress
     from kg.builder import graph_lines
     from kg.errors import InputError, UsageError
@@ -100,10 +120,19 @@ def extract_command(
     _positive("--max-line", max_line)
     _existing("extract", items)
 
+    if shards is not None:
+        _extract_shards(
+            items, shards, output, model=model, base=base, workers=workers,
+            shard_size=shard_size, max_bytes=max_bytes, max_line=max_line, scheduler=scheduler,
+        )
+
     def warn(w: ReadWarning) -> None:
         print(f"kg: warning: {w}", file=sys.stderr)
 
+    from kg.cluster import connect
+
     failed = 0
+    stack = ExitStack()
     out: TextIO
     if output is None:
         out = sys.stdout
@@ -114,12 +143,13 @@ def extract_command(
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
     # a bar on a terminal, unless the records are printed on that terminal too
     show = progress.shown(None) and (output is not None or not sys.stdout.isatty())
-    results = extract_paths(
-        items, model=model, base=base, workers=workers, max_bytes=max_bytes,
-        max_line=max_line, on_warning=warn,
-    )
     total = progress.count_articles(items) if show else None
     try:
+        client = stack.enter_context(connect(scheduler)) if scheduler else None
+        results = extract_paths(
+            items, model=model, base=base, workers=workers, max_bytes=max_bytes,
+            max_line=max_line, on_warning=warn, client=client,
+        )
         for result in progress.track(
             results, "extracting", total, _label, enabled=show
         ):
@@ -133,9 +163,48 @@ def extract_command(
     except KeyboardInterrupt:
         raise _interrupted("interrupted; the records written so far are whole articles") from None
     finally:
+        stack.close()
         if output is not None:
             out.close()
     raise typer.Exit(1 if failed else 0)
+
+
+def _extract_shards(
+    items: list[str], shards: Path, output: Path | None, *, scheduler: str | None,
+    **options: Any,
+) -> None:
+    from kg.errors import UsageError
+    from kg.shards import write_shards
+
+    if output is not None:
+        raise UsageError("give either --shards DIR or --output FILE, not both")
+    try:
+        result = write_shards(items, shards, scheduler=scheduler, **options)
+    except KeyboardInterrupt:
+        raise _interrupted("interrupted; run the same command again to write the shards") from None
+    for failure in result.report.failures:
+        print(f"kg: error: {failure}", file=sys.stderr)
+    for warning in result.report.warnings:
+        print(f"kg: warning: {warning}", file=sys.stderr)
+    print(result.summary())
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("load")
+def load_command(
+    shards: Annotated[Path, typer.Argument(help="A directory of `kg extract --shards`.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory (new store).")] = (
+        Path("out")
+    ),
+    view: Annotated[
+        bool, typer.Option("--view/--no-view", help="Write DIR/graph.html.")
+    ] = True,
+) -> None:
+    """Bulk-load shards into a new store in DIR, with graph.nq, relations.jsonl, report.json
+    and graph.html, the same files as a `kg build` of the same inputs."""
+    from kg.shards import load_shards
+
+    print(load_shards(shards, out, view=view).summary())
 
 
 @app.command("build")
@@ -162,6 +231,9 @@ def build_command(
     max_line: Annotated[
         int, typer.Option("--max-line", help=_MAX_LINE_HELP)
     ] = _MAX_LINE,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help=_SCHEDULER_HELP)
+    ] = None,
 ) -> None:
     """Extract articles into the graph store in DIR, with graph.nq, relations.jsonl,
     report.json and graph.html. Articles already built (same content) are skipped."""
@@ -178,6 +250,7 @@ def build_command(
         report = build(
             items, out, model=model, base=base, workers=workers, strict=strict,
             max_bytes=max_bytes, max_line=max_line, view=view, prune=prune,
+            scheduler=scheduler,
         )
     except BuildInterrupted as exc:
         raise _interrupted(str(exc)) from None

@@ -67,8 +67,15 @@ def push_command(
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="HTTP timeout per request, s.")
     ] = 60.0,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Send every graph, not only those changed since the last push there."
+        ),
+    ] = False,
 ) -> None:
-    """Send each article graph to a remote store (Graph Store Protocol PUT; idempotent)."""
+    """Send the article graphs changed since the last push to this store (Graph Store Protocol
+    PUT; idempotent) and delete there the graphs of articles no longer built."""
     import sys
 
     from kg.push import PushConfig, push
@@ -82,6 +89,7 @@ def push_command(
             retries=retries,
             backoff=backoff,
             timeout=timeout,
+            full=full,
         )
     )
     if report.ok:

@@ -189,10 +189,11 @@ def extract_articles(
     base: str = iris.DEFAULT_BASE,
     workers: int = 1,
     nlp: Language | None = None,
+    client: Any = None,
 ) -> Iterator[ArticleGraph | InputError]:
     """Extract a stream of articles (errors pass through in place), in input order."""
     yield from extract_mapped(
-        items, _itself, model=model, base=base, workers=workers, nlp=nlp
+        items, _itself, model=model, base=base, workers=workers, nlp=nlp, client=client
     )
 
 
@@ -204,8 +205,13 @@ def extract_mapped(
     base: str = iris.DEFAULT_BASE,
     workers: int = 1,
     nlp: Language | None = None,
+    client: Any = None,
 ) -> Iterator[T | InputError]:
     """:func:`extract_articles`, then ``finish`` on each graph where it was extracted.
+
+    ``client`` (a ``dask.distributed.Client``) runs the batches on a Dask cluster instead of
+    local processes (:mod:`kg.cluster`; ``workers`` is then unused); results still come in
+    input order, the same as a local run's.
 
     With ``workers > 1`` ``finish`` runs in the worker (it must pickle: a module-level function
     or a ``functools.partial`` of one), so the parent receives its result instead of the graph:
@@ -217,6 +223,16 @@ def extract_mapped(
         from kg.errors import UsageError
 
         raise UsageError(f"--workers must be at least 1, not {workers}")
+    if client is not None:
+        from kg.cluster import map_batches
+
+        batches = (
+            (chunk, [a for a in chunk if isinstance(a, Article)])
+            for chunk in _chunks(items, CHUNK)
+        )
+        for chunk, results in map_batches(client, batches, finish, model=model, base=base):
+            yield from _merge(chunk, results)
+        return
     # The model (or the pool of workers loading it) comes with the first article that needs
     # it: a rebuild that skips every unchanged input never pays for it.
     if workers == 1:
@@ -265,10 +281,11 @@ def extract_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_line: int = DEFAULT_MAX_LINE,
     on_warning: WarningSink | None = None,
+    client: Any = None,
 ) -> Iterator[ArticleGraph | InputError]:
     """Read and extract files, directories and ``-``; one result per article, in input order."""
     items = read_inputs(inputs, max_bytes=max_bytes, max_line=max_line, on_warning=on_warning)
-    yield from extract_articles(items, model=model, base=base, workers=workers)
+    yield from extract_articles(items, model=model, base=base, workers=workers, client=client)
 
 
 def extract_text(
