@@ -37,7 +37,11 @@ _INSTALL_HINT = (
 def _load(name: str) -> Language:
     import spacy
 
-    return spacy.load(name)
+    from kg.extraction.repairs import add_repairs
+
+    # the model's known token errors are repaired by data (ontology/repairs.yaml) as the last
+    # component, so every stage reads repaired tags and lemmas
+    return add_repairs(spacy.load(name))
 
 
 def load_model(name: str | None = None) -> Language:

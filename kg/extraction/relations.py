@@ -14,7 +14,7 @@ is a call only when the article itself talks about a phone call (a phone word or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
@@ -689,8 +689,7 @@ class _Extractor:
     def headline_motion(self, tok: Token) -> list[_Found]:
         """Headline "Xi heads to Serbia": *heads* tagged as a noun with the traveller as its
         compound."""
-        stem = _verb_form_stem(tok.lower_, self.c.motion_verbs)
-        rtype = self.c.motion_verbs.get(stem) if stem else None
+        rtype = self.c.motion_verbs.get(lemma(tok))
         if rtype is None or tok.dep_ != "ROOT":
             return []
         agents = [p for ch in _children(tok, "compound") for p in self.parties(ch)]
@@ -1042,22 +1041,6 @@ def _date_of(trigger: Token, reference: date | None, future: bool) -> str | None
     return None
 
 
-def _verb_lemma_guess(word: str, c: Compiled) -> str | None:
-    """The trigger lemma of an -ed form the tagger took for an adjective ("hosted" -> host)."""
-    if not word.endswith("ed"):
-        return None
-    for cut in (2, 1, 3):
-        stem = word[:-cut]
-        if stem in c.verbs:
-            return stem
-    return None
-
-
-def _verb_form_stem(word: str, verbs: Mapping[str, str]) -> str | None:
-    """The verb of a third-person form the tagger took for a plural noun ("heads" -> head)."""
-    return word[:-1] if word.endswith("s") and word[:-1] in verbs else None
-
-
 def _phone_context(docs: Iterable[Doc], c: Compiled) -> bool:
     sense_nouns = frozenset().union(*(c.option_set(k, "phone_sense_nouns") for k in c.types))
     for doc in docs:
@@ -1109,21 +1092,12 @@ def extract_sentence_relations(
         nominal = tok.pos_ in ("NOUN", "PROPN") or (
             lem in c.nouns and tok.pos_ not in ("VERB", "AUX")
         )
-        if nominal and tok.dep_ == "ROOT" and _verb_form_stem(tok.lower_, c.motion_verbs):
+        if nominal and tok.dep_ == "ROOT" and tok.tag_ == "NNS" and lem in c.motion_verbs:
             found.extend(ex.headline_motion(tok))
             continue
         if nominal and (lem in c.nouns or tok.lower_ in c.nouns or lem in c.modifier_nouns):
             found.extend(ex.noun_relations(tok))
             continue
-        if (
-            tok.pos_ not in ("VERB", "AUX")
-            and tok.tag_ in ("JJ", "VBN", "VBD")
-            and lem not in c.verbs
-        ):
-            guess = _verb_lemma_guess(tok.lower_, c)
-            if guess is not None:
-                found.extend(ex._fallback_verb(tok, c.verbs[guess]))
-                continue
         if lem in c.verb_stage_lemmas:
             found.extend(ex.verb_relations(tok))
     found.extend(ex.pattern_relations(match_patterns(sent, words=c.trigger_words)))
