@@ -38,7 +38,7 @@ from kg.builder import (
 )
 from kg.errors import InputError, KGError, StoreError, UsageError
 from kg.extraction.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE, ReadWarning, read_inputs
-from kg.view.project import load_projection
+from kg.view.project import graph_counts, load_projection
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = "newskg-shards/1"
@@ -344,11 +344,15 @@ def load_shards(shards: str | Path, out: str | Path, *, view: bool = True) -> Lo
             [shards_dir / s.records for s in listed], out_dir / RELATIONS_NAME, _merge_records
         )
         report = BuildReport(out=out_dir)
-        if view and _write_view(out_dir, load_projection(store), report):
+        # the whole graph's figures, counted as a build counts them (kg.view.project)
+        projection = load_projection(store, evidence=view)
+        if view and _write_view(out_dir, projection, report):
             outputs["view"] = VIEW_NAME
+        counts = graph_counts(projection)
         articles = len(store.articles())
     outputs["report"] = REPORT_NAME
     data = dict(manifest["report"])
+    data.update(counts.to_json())
     data.update(store_articles=articles, outputs=outputs)
     data["warnings"] = [*data.get("warnings", []), *report.warnings]
     _write_atomic(out_dir / REPORT_NAME, [json.dumps(data, ensure_ascii=False, indent=2) + "\n"])
