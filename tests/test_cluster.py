@@ -155,6 +155,7 @@ def test_failure_on_a_worker_is_reported_as_locally(
 
 
 def test_scheduler_without_dask_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "in.txt").write_text("Kolar meets Braun\n\nKolar met Braun in Vienna.\n")
     code = (
         "import sys; sys.modules['distributed'] = None; sys.argv[0] = 'kg'\n"
         "from kg.cli import main; main()"
