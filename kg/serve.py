@@ -122,6 +122,7 @@ class ServeConfig:
     timeout: float = 30.0
     max_results: int = 10_000
     workers: int = 2
+    allow_service: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -213,7 +214,7 @@ def render(result: QueryResult, accept: str | None, format_params: Sequence[str]
 # Worker processes
 
 
-def _worker_main(path: str, conn: Connection, max_results: int) -> None:
+def _worker_main(path: str, conn: Connection, max_results: int, allow_service: bool) -> None:
     """Worker process: open the store read-only, answer queries until the pipe closes."""
     import pyoxigraph as ox
 
@@ -238,6 +239,7 @@ def _worker_main(path: str, conn: Connection, max_results: int) -> None:
                 max_results=max_results,
                 default_graphs=default_graphs,
                 named_graphs=named_graphs,
+                allow_service=allow_service,
             )
             conn.send(("ok", 200, result))
         except UsageError as exc:  # syntax errors, bad IRIs
@@ -249,10 +251,10 @@ def _worker_main(path: str, conn: Connection, max_results: int) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, path: str, max_results: int) -> None:
+    def __init__(self, ctx: Any, path: str, max_results: int, allow_service: bool) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_worker_main, args=(path, child, max_results), daemon=True
+            target=_worker_main, args=(path, child, max_results, allow_service), daemon=True
         )
         self.process.start()
         child.close()
@@ -278,7 +280,14 @@ class _Worker:
 class QueryPool:
     """A few worker processes, each with the store open read-only; one query at a time each."""
 
-    def __init__(self, out_dir: Path, *, workers: int = 2, max_results: int = 10_000) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        *,
+        workers: int = 2,
+        max_results: int = 10_000,
+        allow_service: bool = False,
+    ) -> None:
         from kg.store import open_store
 
         # A clear error when there is no store or a build is writing it; held open until
@@ -287,6 +296,7 @@ class QueryPool:
         path = store_path(out_dir)
         self._path = str(path)
         self._max = max_results
+        self._allow_service = allow_service
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -297,7 +307,7 @@ class QueryPool:
             w.wait_ready(60)
 
     def _add(self) -> _Worker:
-        worker = _Worker(self._ctx, self._path, self._max)
+        worker = _Worker(self._ctx, self._path, self._max, self._allow_service)
         with self._lock:
             self._all.append(worker)
         self._idle.put(worker)
@@ -549,7 +559,12 @@ def make_server(config: ServeConfig, *, quiet: bool = False) -> SparqlServer:
         raise UsageError("--timeout must be positive")
     if config.max_results < 1:
         raise UsageError("--max-results must be at least 1")
-    pool = QueryPool(config.out_dir, workers=config.workers, max_results=config.max_results)
+    pool = QueryPool(
+        config.out_dir,
+        workers=config.workers,
+        max_results=config.max_results,
+        allow_service=config.allow_service,
+    )
     try:
         return SparqlServer(config, pool, quiet=quiet)
     except OSError as exc:

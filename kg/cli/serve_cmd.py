@@ -28,6 +28,13 @@ def serve_command(
     workers: Annotated[
         int, typer.Option("--workers", min=1, max=64, help="Queries run at the same time.")
     ] = 2,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service",
+            help="Run SPARQL SERVICE clauses (the server then sends requests to other hosts).",
+        ),
+    ] = False,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint at /sparql and the graph view at /."""
     from kg.serve import ServeConfig, serve
@@ -40,6 +47,7 @@ def serve_command(
             timeout=timeout,
             max_results=max_results,
             workers=workers,
+            allow_service=allow_service,
         )
     )
 

@@ -1,0 +1,171 @@
+"""Issue 15: what an independent probe broke, each as a test that failed before the fix.
+
+SERVICE (outbound requests) refused unless allowed; query nesting refused with a message, never
+a crash. Everything runs on loopback, bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pyoxigraph as ox
+import pytest
+from conftest import run_kg
+from test_serve import http as request
+from test_serve import start_server, stop_server
+
+from kg.errors import QueryRefused
+from kg.query import run_query
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """A SPARQL endpoint on loopback that records every request it gets."""
+
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        body = (
+            b'{"head":{"vars":["s"]},'
+            b'"results":{"bindings":[{"s":{"type":"uri","value":"x:leak"}}]}}'
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture()
+def recorder() -> Iterator[tuple[str, list[str]]]:
+    hits: ClassVar[list[str]] = []
+    handler = type("Rec", (_Recorder,), {"hits": hits})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", hits
+    server.shutdown()
+    server.server_close()
+
+
+SERVICE_QUERIES = [
+    "SELECT * { SERVICE <{url}> { ?s ?p ?o } }",
+    "select * { service silent <{url}> { ?s ?p ?o } }",
+    "SELECT * { ?a ?b ?c OPTIONAL { { SERVICE <{url}> { ?s ?p ?o } } } }",
+    "SELECT * { ?a ?b ?c FILTER EXISTS { SERVICE <{url}> { ?s ?p ?o } } }",
+    "ASK { SERVICE <{url}> { ?s ?p ?o } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    '# "a comment\nSELECT * { ?x ?y "}" SERVICE <{url}> { ?s ?p ?o } }',
+    "SELECT * {\n  SeRvIcE\t<{url}> { ?s ?p ?o } }",
+]
+HARMLESS = [
+    'SELECT * { BIND("SERVICE <{url}> {{ }}" AS ?x) }',
+    "SELECT * { ?s ?p ?o } # SERVICE <{url}> { ?s ?p ?o }",
+    "PREFIX service: <{url}> SELECT * { ?s service:x ?o }",
+    "SELECT * { <{url}service> ?p ?o }",
+]
+
+
+@pytest.mark.parametrize("template", SERVICE_QUERIES)
+def test_service_is_refused_by_default(recorder: tuple[str, list[str]], template: str) -> None:
+    url, hits = recorder
+    with pytest.raises(QueryRefused, match=r"SERVICE.*--allow-service"):
+        run_query(ox.Store(), template.replace("{url}", url))
+    assert hits == []
+
+
+@pytest.mark.parametrize("template", HARMLESS)
+def test_the_word_service_in_strings_comments_and_iris_is_no_service(
+    recorder: tuple[str, list[str]], template: str
+) -> None:
+    url, hits = recorder
+    run_query(ox.Store(), template.replace("{url}", url).replace("{{", "{").replace("}}", "}"))
+    assert hits == []
+
+
+def test_service_runs_when_allowed(recorder: tuple[str, list[str]]) -> None:
+    url, hits = recorder
+    result = run_query(ox.Store(), f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+                       allow_service=True)
+    assert hits and len(result) == 1
+
+
+@pytest.fixture(scope="module")
+def empty_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty built store: enough to serve and query."""
+    from kg.store import open_store
+
+    out = tmp_path_factory.mktemp("empty") / "out"
+    open_store(out).close()
+    return out
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("allow", [False, True])
+def test_serve_refuses_service_unless_allowed(
+    empty_graph: Path, recorder: tuple[str, list[str]], allow: bool
+) -> None:
+    """GET, a form POST from another origin, a direct POST: 400 and no request goes out."""
+    url, hits = recorder
+    sparql = f"SELECT * {{ SERVICE <{url}anything> {{ ?s ?p ?o }} }}"
+    proc, base = start_server(empty_graph, *(["--allow-service"] if allow else []))
+    try:
+        form = urllib.parse.urlencode({"query": sparql}).encode()
+        answers = [
+            request(f"{base}sparql?" + urllib.parse.urlencode({"query": sparql})),
+            request(f"{base}sparql", data=form, headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": "http://127.0.0.1:9", "Host": "evil.example"}),
+            request(f"{base}sparql", data=sparql.encode(),
+                 headers={"Content-Type": "application/sparql-query"}),
+        ]
+    finally:
+        stop_server(proc)
+    if allow:
+        assert [status for status, _, _ in answers] == [200, 200, 200]
+        assert len(hits) == 3
+    else:
+        for status, _, body in answers:
+            assert status == 400 and b"SERVICE" in body and b"--allow-service" in body
+        assert hits == []
+
+
+def test_kg_query_refuses_service(empty_graph: Path, recorder: tuple[str, list[str]]) -> None:
+    url, hits = recorder
+    result = run_kg("query", empty_graph, f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
+    assert result.returncode == 2 and "--allow-service" in result.stderr
+    assert hits == []
+
+
+NESTED = [
+    "SELECT * " + "{" * 20_000 + " ?s ?p ?o " + "}" * 20_000,
+    "SELECT * { BIND(" + "(" * 20_000 + "1" + ")" * 20_000 + " AS ?x) }",
+    "SELECT * { BIND(" + "CONCAT(" * 5_000 + "'a'" + ")" * 5_000 + " AS ?x) }",
+    "SELECT * { BIND(" + "!" * 60_000 + "true AS ?x) }",
+    "SELECT * { {?s ?p ?o}" + " UNION {?s ?p ?o}" * 20_000 + " }",
+]
+
+
+@pytest.mark.parametrize("sparql", NESTED, ids=["groups", "parens", "concat", "not", "union"])
+def test_deep_queries_give_a_message_not_a_crash(tmp_path: Path, sparql: str) -> None:
+    """`kg query` used to die with SIGSEGV (exit 139) in Oxigraph's recursive parser."""
+    from kg.store import open_store
+
+    out = tmp_path / "out"
+    open_store(out).close()
+    query_file = tmp_path / "deep.rq"
+    query_file.write_text(sparql, encoding="utf-8")
+    result = run_kg("query", out, "-f", query_file, timeout=120)
+    assert result.returncode in (0, 2), (result.returncode, result.stderr[-500:])
+    if result.returncode == 2:
+        assert "kg: error:" in result.stderr and "over the limit" in result.stderr
