@@ -312,6 +312,7 @@ def build(
 
     new_groups: dict[str, list[str]] = {}
     seen_docs: dict[str, str] = {}
+    seen_slugs: dict[str, tuple[str, str]] = {}
     old_groups = _read_groups(out_dir / RELATIONS_NAME)
     # Done = the same content in the store and in relations.jsonl (a killed build may have
     # written the store but not the records).
@@ -326,13 +327,24 @@ def build(
             ):
                 if isinstance(item, Article):
                     where = item.path or item.doc
-                    if item.doc in seen_docs:
+                    clash = slug_clash(item.doc, where, seen_slugs, base)
+                    if clash is not None:
+                        yield InputError(clash, where)
+                        continue
+                    repeated = item.doc in seen_docs
+                    if repeated:
                         report.warnings.append(
                             f"{where}: document id {item.doc!r} also used by "
                             f"{seen_docs[item.doc]}; the later one replaces the earlier"
                         )
                     seen_docs[item.doc] = where
-                    if item.content_hash and known.get(item.doc) == item.content_hash:
+                    # A repeated id is always rebuilt: the later one must win, whatever the
+                    # store held (else rebuilds flip between the two).
+                    if (
+                        not repeated
+                        and item.content_hash
+                        and known.get(item.doc) == item.content_hash
+                    ):
                         report.skipped_unchanged += 1
                         step(item.doc)
                         continue
@@ -415,6 +427,26 @@ def build(
     return report
 
 
+def slug_clash(
+    doc: str, where: str, seen: dict[str, tuple[str, str]], base: str
+) -> str | None:
+    """Why ``doc`` cannot go in when an earlier, different id has the same IRI slug (they
+    differ only in case, spaces or punctuation), else None; records ``doc`` in ``seen``.
+
+    Two such ids would share one article graph and overwrite each other, so the first one
+    read wins and the later one is a failure naming both inputs.
+    """
+    key = iris.slug(doc)
+    first = seen.setdefault(key, (doc, where))
+    if first[0] == doc:
+        return None
+    return (
+        f"document id {doc!r} and {first[0]!r} (from {first[1]}) name the same article graph "
+        f"<{iris.graph_iri(doc, base)}>: ids that differ only in case, spaces or punctuation "
+        "are one article; rename one of them"
+    )
+
+
 def _prune(store: Any, report: BuildReport, seen: dict[str, str], base: str) -> None:
     """Remove articles no input named in this build. A failed input may hide which documents
     it holds (a bad JSONL line or file), so then nothing is pruned; a failed text/HTML file
@@ -457,4 +489,5 @@ __all__ = [
     "build",
     "built_article",
     "graph_lines",
+    "slug_clash",
 ]

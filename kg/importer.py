@@ -97,6 +97,9 @@ class _Doc:
     relations: list[tuple[str, int, RelationRecord]] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     article: Article | None = None
+    #: (input number, line, source) of the document's first record: which of two ids that
+    #: clash came first.
+    first: tuple[int, int, str] = (0, 0, "")
 
 
 def _lines(path: Path | str) -> tuple[str, Iterable[str]]:
@@ -155,7 +158,7 @@ def collect_records(
     """Read every input, group records by document, and check cross-record references."""
     docs: dict[str, _Doc] = {}
     failures: list[Failure] = []
-    for path in paths:
+    for number, path in enumerate(paths):
         try:
             source, raw_lines = _lines(path)
         except OSError as exc:
@@ -168,7 +171,8 @@ def collect_records(
             if isinstance(item, InputError):
                 failures.append(Failure(source, item.line, item.message))
                 continue
-            _add(docs, source, item, failures)
+            _add(docs, source, item, failures, number)
+    _refuse_slug_clashes(docs, failures, base)
     # A denial must point at a relation of the same document.
     for data in docs.values():
         ids = {rel.id for _, _, rel in data.relations}
@@ -186,22 +190,44 @@ def collect_records(
     return docs, failures
 
 
-def _add(docs: dict[str, _Doc], source: str, item: RecordLine, failures: list[Failure]) -> None:
+def _refuse_slug_clashes(docs: dict[str, _Doc], failures: list[Failure], base: str) -> None:
+    """Drop documents whose id shares its IRI slug with an earlier one (see
+    :func:`kg.builder.slug_clash`), each with one failure naming both inputs."""
+    from kg.builder import slug_clash
+
+    seen: dict[str, tuple[str, str]] = {}
+    for doc in sorted(docs, key=lambda d: docs[d].first):
+        _, line, source = docs[doc].first
+        clash = slug_clash(doc, f"{source}:{line}", seen, base)
+        if clash is not None:
+            failures.append(Failure(source, line, clash))
+            del docs[doc]
+
+
+def _add(
+    docs: dict[str, _Doc], source: str, item: RecordLine, failures: list[Failure], number: int
+) -> None:
     rec = item.record
     if isinstance(rec, RelationRecord):
         problem = _check(rec)
         if problem:
             failures.append(Failure(source, item.line, problem))
             return
-        docs.setdefault(rec.doc, _Doc()).relations.append((source, item.line, rec))
+        doc = rec.doc
     elif isinstance(rec, Entity):
         if not item.doc or not item.doc.strip():
             failures.append(Failure(source, item.line, "entity record lacks its 'doc' field"))
             return
-        docs.setdefault(item.doc, _Doc()).entities.append(rec)
+        doc = item.doc
     else:
-        d = docs.setdefault(rec.doc, _Doc())
-        d.article = _merge_article(d.article, rec)
+        doc = rec.doc
+    data = docs.setdefault(doc, _Doc(first=(number, item.line, source)))
+    if isinstance(rec, RelationRecord):
+        data.relations.append((source, item.line, rec))
+    elif isinstance(rec, Entity):
+        data.entities.append(rec)
+    else:
+        data.article = _merge_article(data.article, rec)
 
 
 def build_graphs(docs: dict[str, _Doc], base: str) -> list[ArticleGraph]:

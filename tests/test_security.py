@@ -169,3 +169,63 @@ def test_deep_queries_give_a_message_not_a_crash(tmp_path: Path, sparql: str) ->
     assert result.returncode in (0, 2), (result.returncode, result.stderr[-500:])
     if result.returncode == 2:
         assert "kg: error:" in result.stderr and "over the limit" in result.stderr
+
+
+# -- 2. document ids that collide after slugging ----------------------------------------------
+
+COLLIDING = {
+    "Report.txt": "Report\n\nAnna Weber met Karl Ott in Vienna on Tuesday.\n",
+    "report.txt": "report\n\nMaria Lopez called Jan Novak on Friday.\n",
+    "my report.txt": "My report\n\nEva Lind visited Oslo on Monday.\n",
+    "my-report.txt": "My-report\n\nPeter Holm met Ana Costa in Riga.\n",
+}
+
+
+@pytest.mark.model
+def test_build_refuses_ids_that_collide_after_slugging_and_is_stable(tmp_path: Path) -> None:
+    """`Report`/`report` and `my report`/`my-report` overwrote each other and graph.nq flipped
+    between two hashes on every rebuild."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, text in COLLIDING.items():
+        (src / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    runs = [run_kg("build", src, "--out", out, "--no-view") for _ in range(3)]
+    first = runs[0]
+    assert first.returncode == 1, first.stderr
+    for kept, refused in (("Report.txt", "report.txt"), ("my report.txt", "my-report.txt")):
+        line = next(x for x in first.stderr.splitlines() if str(src / refused) in x)
+        assert str(src / kept) in line and "same article graph" in line
+    import json
+
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["store_articles"] == 2 and len(report["failures"]) == 2
+    nq = (out / "graph.nq").read_bytes()
+    for again in runs[1:]:
+        assert again.returncode == 1
+    assert (out / "graph.nq").read_bytes() == nq
+    run_kg("build", src, "--out", out, "--no-view")
+    assert (out / "graph.nq").read_bytes() == nq
+
+
+def test_import_refuses_ids_that_collide_after_slugging(tmp_path: Path) -> None:
+    import json
+
+    records = [
+        {"record": "article", "doc": "Report", "title": "one"},
+        {"record": "article", "doc": "report", "title": "two"},
+        {"record": "article", "doc": "my report", "title": "three"},
+        {"record": "article", "doc": "my-report", "title": "four"},
+    ]
+    src = tmp_path / "records.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "out"
+    first = run_kg("import", src, "--out", out)
+    assert first.returncode == 1, first.stderr
+    assert f"{src}:2" in first.stderr and f"{src}:1" in first.stderr
+    assert f"{src}:4" in first.stderr and f"{src}:3" in first.stderr
+    assert "same article graph" in first.stderr
+    nq = (out / "graph.nq").read_bytes()
+    assert nq.count(b"/graph/report>") and b"\"two\"" not in nq and b"\"four\"" not in nq
+    assert run_kg("import", src, "--out", out).returncode == 1
+    assert (out / "graph.nq").read_bytes() == nq
