@@ -323,7 +323,11 @@ def build(
 
         def todo() -> Iterator[Article | InputError]:
             for item in read_inputs(
-                inputs, max_bytes=max_bytes, max_line=max_line, on_warning=on_warning
+                inputs,
+                max_bytes=max_bytes,
+                max_line=max_line,
+                on_warning=on_warning,
+                skip=own_outputs(out_dir, inputs),
             ):
                 if isinstance(item, Article):
                     where = item.path or item.doc
@@ -427,6 +431,18 @@ def build(
     return report
 
 
+def own_outputs(out_dir: Path, inputs: Sequence[str | Path]) -> frozenset[str]:
+    """Real paths a directory walk must leave out: the build's own outputs, and the whole
+    output directory when it lies inside an input directory (else every rebuild would read
+    relations.jsonl and graph.html as articles and the graph would grow)."""
+    real = os.path.realpath(out_dir)
+    names = (RELATIONS_NAME, REPORT_NAME, NQUADS_NAME, VIEW_NAME, "store")
+    skip = {os.path.join(real, name) for name in names}
+    if not any(os.path.realpath(p) == real for p in inputs if str(p) != "-"):
+        skip.add(real)
+    return frozenset(skip)
+
+
 def slug_clash(
     doc: str, where: str, seen: dict[str, tuple[str, str]], base: str
 ) -> str | None:
@@ -489,5 +505,6 @@ __all__ = [
     "build",
     "built_article",
     "graph_lines",
+    "own_outputs",
     "slug_clash",
 ]

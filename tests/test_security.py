@@ -229,3 +229,27 @@ def test_import_refuses_ids_that_collide_after_slugging(tmp_path: Path) -> None:
     assert nq.count(b"/graph/report>") and b"\"two\"" not in nq and b"\"four\"" not in nq
     assert run_kg("import", src, "--out", out).returncode == 1
     assert (out / "graph.nq").read_bytes() == nq
+
+
+# -- 3. an output directory inside an input directory -----------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("where", ["inside", "same"])
+def test_output_inside_an_input_is_never_read(tmp_path: Path, where: str) -> None:
+    """relations.jsonl and graph.html in --out became articles: the graph grew every rebuild."""
+    import json
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Talks\n\nAnna Weber met Karl Ott in Vienna.\n", encoding="utf-8")
+    (src / "b.txt").write_text("Call\n\nMaria Lopez called Jan Novak.\n", encoding="utf-8")
+    out = src / "out" if where == "inside" else src
+    graphs = []
+    for _ in range(3):
+        result = run_kg("build", src, "--out", out)
+        assert result.returncode == 0, result.stderr
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        assert report["store_articles"] == 2 and not report["failures"], report
+        graphs.append((out / "graph.nq").read_bytes())
+    assert graphs[0] == graphs[1] == graphs[2]

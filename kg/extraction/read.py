@@ -23,6 +23,7 @@ import stat
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -674,14 +675,17 @@ def read_stdin(limits: _Limits, warn: WarningSink, stream: BinaryIO | None = Non
         yield exc
 
 
-def walk_directory(root: Path) -> Iterator[Path | InputError]:
+def walk_directory(
+    root: Path, skip: AbstractSet[str] = frozenset()
+) -> Iterator[Path | InputError]:
     """Article files under ``root``: recursive, sorted, hidden names skipped.
 
     Symlinked directories are followed once each (by real path), so a link loop ends. A
     subdirectory that cannot be listed is an InputError; an entry whose type cannot be read
     (a symlink loop) is yielded when its name is an article's, so reading it reports why.
+    Files and directories whose real path is in ``skip`` (the build's own outputs) are left out.
     """
-    seen: set[str] = set()
+    seen: set[str] = set(skip)
 
     def walk(d: Path) -> Iterator[Path | InputError]:
         real = os.path.realpath(d)
@@ -698,6 +702,8 @@ def walk_directory(root: Path) -> Iterator[Path | InputError]:
             if entry.name.startswith("."):
                 continue
             p = Path(entry.path)
+            if skip and os.path.realpath(p) in skip:
+                continue
             try:
                 is_dir = entry.is_dir()
             except OSError:
@@ -717,11 +723,13 @@ def read_inputs(
     max_line: int = DEFAULT_MAX_LINE,
     on_warning: WarningSink | None = None,
     stdin: BinaryIO | None = None,
+    skip: AbstractSet[str] = frozenset(),
 ) -> Iterator[Article | InputError]:
     """Articles from files, directories and ``-`` (standard input), in the order given.
 
     Yields an :class:`InputError` in place of each input (or JSONL line) that cannot be used.
-    ``on_warning`` receives problems that did not stop reading (default: logged).
+    ``on_warning`` receives problems that did not stop reading (default: logged). Directory
+    walks leave out the real paths in ``skip``.
     """
     limits = _Limits(max_bytes=max_bytes, max_line=max_line)
     warn = on_warning or _log_warning
@@ -732,7 +740,7 @@ def read_inputs(
         path = Path(item)
         if path.is_dir():
             found = False
-            for file in walk_directory(path):
+            for file in walk_directory(path, skip):
                 found = True
                 if isinstance(file, InputError):
                     yield file
