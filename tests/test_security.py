@@ -7,7 +7,9 @@ a crash. Everything runs on loopback, bounded in count and time.
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -253,3 +255,203 @@ def test_output_inside_an_input_is_never_read(tmp_path: Path, where: str) -> Non
         assert report["store_articles"] == 2 and not report["failures"], report
         graphs.append((out / "graph.nq").read_bytes())
     assert graphs[0] == graphs[1] == graphs[2]
+
+
+# -- 4. kg serve limits -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with 200 triples in one named graph, written directly (no extraction needed)."""
+    from kg.store import open_store
+
+    out = tmp_path_factory.mktemp("small") / "out"
+    with open_store(out) as store:
+        g = ox.NamedNode("https://w3id.org/newskg/id/graph/x")
+        store.store.extend(
+            ox.Quad(ox.NamedNode(f"https://w3id.org/newskg/id/entity/e{i}"),
+                    ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                    ox.Literal(f"label {i} " + "x" * 200), g)
+            for i in range(200)
+        )
+    return out
+
+
+class Served:
+    """`kg serve` in a subprocess with its log (stderr) kept."""
+
+    def __init__(self, directory: Path, log: Path, *args: str) -> None:
+        import re
+        import subprocess
+        import sys
+
+        self.log = log
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kg", "serve", str(directory), "--port", "0", *args],
+            stdout=subprocess.PIPE, stderr=log.open("wb"), text=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        match = re.search(r"http://(\[[^\]]+\]|[\d.]+):(\d+)/sparql", line)
+        if not match:
+            self.proc.kill()
+            pytest.fail(f"kg serve did not start: {line!r} {log.read_text()!r}")
+        self.host = match.group(1).strip("[]")
+        self.port = int(match.group(2))
+        self.base = f"http://{match.group(1)}:{self.port}/"
+
+    def connect(self, timeout: float = 10) -> socket.socket:
+        return socket.create_connection((self.host, self.port), timeout=timeout)
+
+    def raw(self, data: bytes, timeout: float = 20) -> bytes:
+        """Send ``data``, read until the server closes (or a response ends)."""
+        with self.connect(timeout) as s:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+            chunks = []
+            while chunk := s.recv(65536):
+                chunks.append(chunk)
+        return b"".join(chunks)
+
+    def stop(self) -> None:
+        stop_server(self.proc)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def served(small_graph: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    server = Served(small_graph, tmp_path_factory.mktemp("log") / "log", "--max-results", "50",
+                    "--max-response-bytes", "8000", "--client-timeout", "1.5",
+                    "--max-connections", "4")
+    yield server
+    server.stop()
+
+
+def _post(length: str, body: bytes = b"") -> bytes:
+    return (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: " + length.encode() + b"\r\nConnection: close\r\n\r\n" + body)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("length", "status"), [("-1", b"400"), ("-300000000", b"400"),
+                                                ("1e9", b"400"), ("99999999999", b"413")])
+def test_bad_content_length_is_refused(served: Served, length: str, status: bytes) -> None:
+    """`Content-Length: -1` read the whole stream: 300 MB went in past the 1 MB limit."""
+    answer = served.raw(_post(length, b"ASK {}"))
+    assert answer.split(b" ", 2)[1] == status, answer[:200]
+
+
+@pytest.mark.server
+def test_response_size_is_capped_and_truncation_is_in_the_body(served: Served) -> None:
+    import json
+
+    doubling = "SELECT ?v { BIND(\"0123456789\" AS ?a) " + "".join(
+        f"BIND(CONCAT(?{c}, ?{c}) AS ?{n}) " for c, n in zip("abcdefghijklmnopqrst",
+                                                             "bcdefghijklmnopqrstu", strict=True)
+    ) + "BIND(?u AS ?v) }"
+    status, _, body = request(f"{served.base}sparql?" + urllib.parse.urlencode({"query": doubling}))
+    assert status == 400 and b"8000 bytes" in body and len(body) < 1000
+    status, headers, body = request(f"{served.base}sparql?" + urllib.parse.urlencode(
+        {"query": "SELECT ?s ?l { ?s ?p ?l }", "format": "json"}))
+    data = json.loads(body)
+    assert status == 200 and len(body) <= 8000 and "X-KG-Truncated" in headers
+    assert 0 < len(data["results"]["bindings"]) < 50
+    assert "cut" in data["kg:truncated"]
+    for fmt, marker in (("xml", b"<!-- "), ("turtle", b"# ")):
+        q = "SELECT ?s ?l { ?s ?p ?l }" if fmt == "xml" else "CONSTRUCT WHERE { ?s ?p ?o }"
+        status, headers, body = request(f"{served.base}sparql?" + urllib.parse.urlencode(
+            {"query": q, "format": fmt}))
+        assert status == 200 and "X-KG-Truncated" in headers
+        assert marker + b"results cut" in body
+
+
+@pytest.mark.server
+def test_deep_query_is_400_and_the_server_goes_on(served: Served) -> None:
+    deep = "SELECT * " + "{" * 20_000 + " ?s ?p ?o " + "}" * 20_000
+    status, _, body = request(f"{served.base}sparql", data=deep.encode(),
+                              headers={"Content-Type": "application/sparql-query"})
+    assert status == 400 and b"over the limit" in body
+    assert request(f"{served.base}sparql?query=ASK%7B%7D")[0] == 200
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("kind", ["idle", "trickle"])
+def test_idle_and_slow_clients_are_cut_off(served: Served, kind: str) -> None:
+    """Idle or trickling connections were held open forever."""
+    import time
+
+    t0 = time.monotonic()
+    with served.connect(timeout=10) as s:
+        try:
+            if kind == "idle":
+                s.recv(100)
+            else:
+                for byte in b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n":
+                    s.sendall(bytes([byte]))
+                    time.sleep(0.2)
+                    if time.monotonic() - t0 > 8:
+                        break
+                s.recv(100)
+        except OSError:
+            pass
+    assert time.monotonic() - t0 < 6
+
+
+@pytest.mark.server
+def test_connection_limit_and_recovery(served: Served) -> None:
+    held = [served.connect() for _ in range(4)]
+    try:
+        time.sleep(0.3)
+        answer = served.raw(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n", timeout=5)
+        assert answer.startswith(b"HTTP/1.1 503") and b"connections" in answer
+    finally:
+        for s in held:
+            s.close()
+    time.sleep(0.3)
+    assert request(f"{served.base}sparql?query=ASK%7B%7D")[0] == 200
+
+
+@pytest.mark.server
+def test_listen_backlog_is_real(served: Served) -> None:
+    import subprocess
+
+    listing = subprocess.run(["ss", "-ltnH", f"sport = :{served.port}"], capture_output=True,
+                             text=True, check=True).stdout.split()
+    assert int(listing[2]) >= 128, listing  # Send-Q of a listening socket is its backlog
+
+
+@pytest.mark.server
+def test_a_burst_of_clients_is_served(served: Served) -> None:
+    """200 clients at once: each is answered (or told the server is busy) within seconds."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(_: int) -> bytes:
+        return served.raw(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", timeout=20)
+
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(50) as pool:
+        answers = list(pool.map(one, range(200)))
+    assert all(a.startswith((b"HTTP/1.1 200", b"HTTP/1.1 503")) for a in answers)
+    assert time.monotonic() - t0 < 20
+
+
+# -- 7. smaller: log escapes, IPv6 ------------------------------------------------------------
+
+
+@pytest.mark.server
+def test_terminal_escapes_in_request_lines_are_escaped_in_the_log(served: Served) -> None:
+    served.raw(b"GET /\x1b[2J\x1b]0;pwned\x07 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    served.raw(b"GET /sparql?x=\r\x1b[31mforged HTTP/1.1\r\nHost: x\r\n\r\n")
+    time.sleep(0.3)
+    log = served.log.read_bytes()
+    assert b"\x1b" not in log and b"\x07" not in log
+    assert b"\\x1b[2J" in log
+
+
+@pytest.mark.server
+def test_serve_listens_on_ipv6_loopback(small_graph: Path, tmp_path: Path) -> None:
+    server = Served(small_graph, tmp_path / "log", "--host", "::1")
+    try:
+        assert server.base.startswith("http://[::1]:")
+        assert request(f"{server.base}sparql?query=ASK%7B%7D")[0] == 200
+    finally:
+        server.stop()
