@@ -173,6 +173,7 @@ def collect_records(
                 continue
             _add(docs, source, item, failures, number)
     _refuse_slug_clashes(docs, failures, base)
+    _refuse_shared_relation_ids(docs, failures)
     # A denial must point at a relation of the same document.
     for data in docs.values():
         ids = {rel.id for _, _, rel in data.relations}
@@ -202,6 +203,29 @@ def _refuse_slug_clashes(docs: dict[str, _Doc], failures: list[Failure], base: s
         if clash is not None:
             failures.append(Failure(source, line, clash))
             del docs[doc]
+
+
+def _refuse_shared_relation_ids(docs: dict[str, _Doc], failures: list[Failure]) -> None:
+    """A relation belongs to one article: an id already used by an earlier document is a
+    failure naming both places (else its node gets two types, subjects and polarities)."""
+    owner: dict[str, tuple[str, str, int]] = {}
+    for doc in sorted(docs, key=lambda d: docs[d].first):
+        data = docs[doc]
+        kept = []
+        for source, line, rel in data.relations:
+            first = owner.setdefault(rel.id, (doc, source, line))
+            if first[0] == doc:
+                kept.append((source, line, rel))
+                continue
+            failures.append(
+                Failure(
+                    source,
+                    line,
+                    f"relation id {rel.id!r} is already used by document {first[0]!r} "
+                    f"({first[1]}:{first[2]}); a relation belongs to one article",
+                )
+            )
+        data.relations = kept
 
 
 def _add(

@@ -455,3 +455,31 @@ def test_serve_listens_on_ipv6_loopback(small_graph: Path, tmp_path: Path) -> No
         assert request(f"{server.base}sparql?query=ASK%7B%7D")[0] == 200
     finally:
         server.stop()
+
+
+# -- 5. a relation id reused in two articles --------------------------------------------------
+
+
+def test_import_refuses_a_relation_id_used_in_two_articles(tmp_path: Path) -> None:
+    """The node got two types, two subjects and two polarities; `kg validate` then failed."""
+    import json
+
+    def rel(doc: str, rtype: str, subject: str, obj: str, polarity: str) -> dict[str, object]:
+        return {"id": "https://w3id.org/newskg/id/relation/same", "doc": doc, "type": rtype,
+                "subject": subject, "object": obj, "polarity": polarity,
+                "sentence": f"{subject} and {obj}.", "start": 0, "end": 10}
+
+    first = tmp_path / "a.jsonl"
+    second = tmp_path / "b.jsonl"
+    first.write_text(json.dumps(rel("doc-a", "met", "Anna Weber", "Karl Ott", "positive"))
+                     + "\n", encoding="utf-8")
+    second.write_text(json.dumps({"record": "article", "doc": "doc-b", "title": "b"}) + "\n"
+                      + json.dumps(rel("doc-b", "called", "Jan Novak", "Eva Lind", "negative"))
+                      + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_kg("import", first, second, "--out", out)
+    assert result.returncode == 1, result.stderr
+    line = next(x for x in result.stderr.splitlines() if f"{second}:2" in x)
+    assert f"{first}:1" in line and "doc-a" in line and "relation id" in line
+    checked = run_kg("validate", out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
