@@ -228,11 +228,11 @@ def _group_hash(lines: list[str]) -> str | None:
 
 
 def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+    from kg.safefile import atomic_file
+
+    with atomic_file(path, "w", encoding="utf-8", newline="\n") as fh:
         for chunk in chunks:
             fh.write(chunk)
-    os.replace(tmp, path)
 
 
 # -- the build ---------------------------------------------------------------------------------

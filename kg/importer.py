@@ -285,6 +285,7 @@ def import_records(
     Writes ``out_dir/store``, ``out_dir/graph.nq`` and ``out_dir/report.json``. Raises
     :class:`UsageError` when no input is given or ``base`` is not a usable IRI prefix.
     """
+    from kg.safefile import write_atomic
     from kg.store import NQUADS_NAME, open_store
 
     if not paths:
@@ -306,8 +307,9 @@ def import_records(
         quads=quads,
         failures=tuple(failures),
     )
-    (out_dir / REPORT_NAME).write_text(
-        json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    write_atomic(
+        out_dir / REPORT_NAME,
+        (json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
     )
     return report
 

@@ -18,6 +18,7 @@ import errno
 import html
 import json
 import multiprocessing
+import os
 import queue
 import re
 import socket
@@ -369,6 +370,16 @@ class _Worker:
         self.conn.close()
 
 
+def store_identity(path: Path) -> tuple[int, int, int, int] | None:
+    """(device, inode) of the store directory and of its LOCK file, None when gone."""
+    try:
+        folder = os.stat(path)
+        lock = os.stat(path / "LOCK")
+    except OSError:
+        return None
+    return folder.st_dev, folder.st_ino, lock.st_dev, lock.st_ino
+
+
 class QueryPool:
     """A few worker processes, each with the store open read-only; one query at a time each."""
 
@@ -388,6 +399,7 @@ class QueryPool:
         self._guard = open_store(out_dir, read_only=True)
         path = store_path(out_dir)
         self._path = str(path)
+        self._identity = store_identity(path)
         self._limits = (max_results, allow_service, max_response_bytes)
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -420,6 +432,7 @@ class QueryPool:
         named_graphs: Sequence[str] = (),
     ) -> QueryResult:
         """Run one query; raises QueryTimeout or QueryFailed."""
+        self.check_store()
         deadline = time.monotonic() + timeout
         try:
             worker: _Worker | None = self._idle.get(timeout=timeout)
@@ -446,6 +459,17 @@ class QueryPool:
             assert isinstance(payload, SelectResult | AskResult | GraphResult)
             return payload
         raise QueryFailed(code, str(payload))
+
+    def check_store(self) -> None:
+        """QueryFailed (503) when the store directory is no longer the one opened: deleted
+        and built again under the server, the shared lock held on the old LOCK file no longer
+        keeps writers out, and workers started since would read another store."""
+        if store_identity(Path(self._path)) != self._identity:
+            raise QueryFailed(
+                503,
+                f"the store {self._path} was removed or replaced since `kg serve` started; "
+                "restart `kg serve` to serve the new one",
+            )
 
     def close(self) -> None:
         with self._lock:

@@ -483,3 +483,67 @@ def test_import_refuses_a_relation_id_used_in_two_articles(tmp_path: Path) -> No
     assert f"{first}:1" in line and "doc-a" in line and "relation id" in line
     checked = run_kg("validate", out)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# -- 6. locks and temp files ------------------------------------------------------------------
+
+
+def _records(path: Path, doc: str, title: str) -> Path:
+    import json
+
+    rel = {"id": f"https://w3id.org/newskg/id/relation/{doc}", "doc": doc, "type": "met",
+           "subject": "Anna Weber", "object": "Karl Ott", "sentence": "Anna Weber met Karl Ott.",
+           "start": 0, "end": 24}
+    path.write_text(json.dumps({"record": "article", "doc": doc, "title": title}) + "\n"
+                    + json.dumps(rel) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.server
+def test_serve_refuses_a_store_replaced_under_it(tmp_path: Path) -> None:
+    """rm -rf DIR and a new `kg import` under a running server bypassed the lock: answers
+    mixed the two stores."""
+    import shutil
+
+    out = tmp_path / "out"
+    assert run_kg("import", _records(tmp_path / "a.jsonl", "old", "old"), "--out", out)\
+        .returncode == 0
+    server = Served(out, tmp_path / "log", "--workers", "1")
+    try:
+        ask = f"{server.base}sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
+        assert request(ask)[0] == 200
+        shutil.rmtree(out)
+        done = run_kg("import", _records(tmp_path / "b.jsonl", "new", "new"), "--out", out)
+        assert done.returncode == 0, done.stderr
+        status, _, body = request(ask)
+        assert status == 503 and b"replaced" in body and b"restart" in body
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("command", ["import", "export"])
+def test_temp_files_do_not_follow_planted_symlinks(tmp_path: Path, command: str) -> None:
+    """`*.tmp` names were fixed: a symlink planted there made a write land outside --out."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "out"
+    records = _records(tmp_path / "a.jsonl", "doc", "title")
+    if command == "export":
+        assert run_kg("import", records, "--out", out).returncode == 0
+    else:
+        out.mkdir()
+    names = ["graph.nq.tmp", "report.json.tmp", "relations.jsonl.tmp", "graph.html.tmp",
+             ".graph.nq.run0", "export.nq.tmp"]
+    if command == "import":
+        names.append("report.json")
+    for name in names:
+        (outside / name).write_text("precious\n", encoding="utf-8")
+        (out / name).unlink(missing_ok=True)
+        (out / name).symlink_to(outside / name)
+    if command == "import":
+        result = run_kg("import", records, "--out", out)
+    else:
+        result = run_kg("export", out, "--format", "nq", "-o", out / "export.nq")
+    assert result.returncode == 0, result.stderr
+    for name in names:
+        assert (outside / name).read_text(encoding="utf-8") == "precious\n", name

@@ -56,7 +56,9 @@ def write_view(
     page = render_projection(proj, max_nodes=max_nodes, title=f"newskg: {out_dir.name}")
     data = page.encode("utf-8")
     try:
-        target.write_bytes(data)
+        from kg.safefile import write_atomic
+
+        write_atomic(target, data)
     except OSError as exc:
         from kg.errors import UsageError
 
