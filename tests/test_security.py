@@ -547,3 +547,38 @@ def test_temp_files_do_not_follow_planted_symlinks(tmp_path: Path, command: str)
     assert result.returncode == 0, result.stderr
     for name in names:
         assert (outside / name).read_text(encoding="utf-8") == "precious\n", name
+
+
+def _limited_files(limit: int) -> None:
+    """In the child: files cannot grow past ``limit`` bytes (EFBIG), as on a full disk."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("limit", [4_000, 200_000])
+def test_full_disk_on_a_first_build_is_a_message_and_leaves_no_temp_file(
+    tmp_path: Path, limit: int
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(30):
+        (src / f"s{i}.txt").write_text(
+            f"Story {i}\n\nAnna Weber{i} met Karl Ott in Vienna. Maria Lopez called Jan Novak.\n",
+            encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "kg", "build", src, "--out", out],
+                            capture_output=True, text=True, timeout=300,
+                            preexec_fn=lambda: _limited_files(limit),
+                            env={**os.environ, "PYTHONUTF8": "1"})
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and "kg: error:" in result.stderr
+    assert "File too large" in result.stderr
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
