@@ -582,3 +582,46 @@ def test_full_disk_on_a_first_build_is_a_message_and_leaves_no_temp_file(
     assert "Traceback" not in result.stderr and "kg: error:" in result.stderr
     assert "File too large" in result.stderr
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+# -- 7. kg import reads bounded input ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_import_refuses_fifos_and_devices(tmp_path: Path, kind: str) -> None:
+    """A FIFO hung `kg import`; /dev/zero was read without end."""
+    import os
+
+    if kind == "fifo":
+        path = tmp_path / "records.jsonl"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    result = run_kg("import", path, "--out", tmp_path / "out", timeout=30)
+    assert result.returncode == 1 and f"{path}: " in result.stderr
+    assert "not a regular file" in result.stderr
+
+
+@pytest.mark.parametrize("stream", ["endless-line", "endless-lines"])
+def test_import_bounds_piped_input(tmp_path: Path, stream: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    if stream == "endless-line":
+        feeder = subprocess.Popen(["cat", "/dev/zero"], stdout=subprocess.PIPE)
+        args = ["--max-bytes", "100000"]
+    else:
+        line = '{"record": "article", "doc": "x", "title": "t"}'
+        feeder = subprocess.Popen(["yes", line], stdout=subprocess.PIPE)
+        args = ["--max-input-bytes", "2000000"]
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "kg", "import", "-", "--out", tmp_path / "out", *args],
+            stdin=feeder.stdout, capture_output=True, text=True, timeout=120,
+            env={**os.environ, "PYTHONUTF8": "1"})
+    finally:
+        feeder.kill()
+        feeder.wait()
+    assert result.returncode == 1, result.stderr[-500:]
+    assert "<stdin>" in result.stderr and "over the limit" in result.stderr
