@@ -301,9 +301,9 @@ def build(
         raise UsageError("no input given: name files, directories or - (standard input)")
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, not {workers}")
-    out_dir = Path(out)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {out_dir} exists and is not a directory")
+    from kg.safefile import check_out_dir
+
+    out_dir = check_out_dir(Path(out))
     out_dir.mkdir(parents=True, exist_ok=True)
     report = BuildReport(out=out_dir)
 

@@ -349,6 +349,9 @@ def import_records(
     if not paths:
         raise UsageError("no input files given (pass one or more JSONL files, or - for stdin)")
     iris.check_base(base)
+    from kg.safefile import check_out_dir
+
+    check_out_dir(Path(out_dir))
     docs, failures = collect_records(paths, base=base, limits=limits)
     graphs = build_graphs(docs, base)
     out_dir = Path(out_dir)

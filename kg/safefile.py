@@ -23,6 +23,22 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
+def check_out_dir(out_dir: Path) -> Path:
+    """``out_dir`` if it can be the output directory: a directory, or not there yet. A file or
+    a dangling symlink is a :class:`~kg.errors.UsageError` naming it."""
+    from kg.errors import UsageError
+
+    out_dir = Path(out_dir)
+    if out_dir.is_symlink() and not out_dir.exists():
+        raise UsageError(
+            f"--out {out_dir} is a symlink to {os.readlink(out_dir)}, which does not exist; "
+            "create that directory or give another --out"
+        )
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} exists and is not a directory")
+    return out_dir
+
+
 def new_temp(target: Path, suffix: str = ".tmp") -> Path:
     """A new empty file next to ``target`` with a random name (created with ``O_EXCL``)."""
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
@@ -59,4 +75,4 @@ def write_atomic(target: Path, data: bytes) -> None:
         fh.write(data)
 
 
-__all__ = ["atomic_file", "new_temp", "nofollow", "write_atomic"]
+__all__ = ["atomic_file", "check_out_dir", "new_temp", "nofollow", "write_atomic"]

@@ -625,3 +625,16 @@ def test_import_bounds_piped_input(tmp_path: Path, stream: str) -> None:
         feeder.wait()
     assert result.returncode == 1, result.stderr[-500:]
     assert "<stdin>" in result.stderr and "over the limit" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "import"])
+def test_out_as_a_dangling_symlink_is_a_clear_error(tmp_path: Path, command: str) -> None:
+    out = tmp_path / "out"
+    out.symlink_to(tmp_path / "gone")
+    source = _records(tmp_path / "a.jsonl", "doc", "t") if command == "import" else tmp_path
+    if command == "build":
+        (tmp_path / "a.txt").write_text("Title\n\nAnna Weber met Karl Ott.\n", encoding="utf-8")
+    result = run_kg(command, source, "--out", out)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "symlink" in result.stderr
+    assert str(tmp_path / "gone") in result.stderr and not (tmp_path / "gone").exists()
