@@ -638,3 +638,26 @@ def test_out_as_a_dangling_symlink_is_a_clear_error(tmp_path: Path, command: str
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and "symlink" in result.stderr
     assert str(tmp_path / "gone") in result.stderr and not (tmp_path / "gone").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "where"),
+    [
+        ("a.jsonl", '{"id": "a", "date": "2024-13-45", "text": "Anna Weber met Karl Ott."}\n',
+         "a.jsonl:1"),
+        ("b.html", '<html><head><meta name="date" content="not a date"></head><body>'
+         "<p>Anna Weber met Karl Ott in Vienna.</p></body></html>", "b.html"),
+    ],
+)
+def test_an_invalid_article_date_is_a_warning_naming_the_file(
+    tmp_path: Path, name: str, content: str, where: str
+) -> None:
+    """The date was dropped silently."""
+    from kg.extraction.read import ReadWarning, read_inputs
+
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    warnings: list[ReadWarning] = []
+    articles = list(read_inputs([tmp_path / name], on_warning=warnings.append))
+    assert len(articles) == 1
+    assert [w for w in warnings if str(w).startswith(str(tmp_path / where) + ":")
+            and "date" in w.message], warnings

@@ -351,8 +351,13 @@ def _decode_html(data: bytes, source: str, warn: WarningSink) -> str:
     return decode(data, source, warn)
 
 
-def html_article(markup: str, doc: str, *, path: str | None = None) -> Article:
-    """An article from HTML: the main text as paragraphs, headline and metadata from the page."""
+def html_article(
+    markup: str, doc: str, *, path: str | None = None, warn: WarningSink | None = None
+) -> Article:
+    """An article from HTML: the main text as paragraphs, headline and metadata from the page.
+
+    ``warn`` hears of a page date that cannot be read (the article then has the date found
+    in its text, if any)."""
     parser = _MainTextParser()
     parser.feed(markup)
     parser.close()
@@ -372,6 +377,8 @@ def html_article(markup: str, doc: str, *, path: str | None = None) -> Article:
     author = next((meta[k] for k in _AUTHOR_META if meta.get(k)), None)
     if author and re.match(r"^[a-z]+://", author):
         author = None  # article:author is often a profile URL, not a name
+    if raw_date and parse_date(raw_date) is None and warn is not None:
+        warn(ReadWarning(path or doc, _bad_date(raw_date)))
     found_date, found_author = find_metadata(text)
     url = parser.canonical or meta.get("og:url") or None
     return Article(
@@ -439,6 +446,13 @@ def jsonl_article(obj: Any, source: str, line: int, stem: str, limits: _Limits) 
         source=fields["source"],
         path=f"{source}:{line}",
         content_hash=content_hash(text),
+    )
+
+
+def _bad_date(raw: str) -> str:
+    return (
+        f"article date {raw[:80]!r} is not a date newskg can read (such as 2024-03-05, "
+        "5 March 2024, 2024-03 or 2024); the article keeps the date found in its text, if any"
     )
 
 
@@ -511,7 +525,11 @@ def read_jsonl(
                 ) from None
             if isinstance(obj, dict):
                 obj = _replace_surrogates(obj, source, number, warn)
-            yield jsonl_article(obj, source, number, stem, limits)
+            article = jsonl_article(obj, source, number, stem, limits)
+            raw_date = obj.get("date")
+            if isinstance(raw_date, str) and raw_date.strip() and not _given_date(raw_date):
+                warn(ReadWarning(source, _bad_date(raw_date), number))
+            yield article
         except InputError as exc:
             yield exc
 
@@ -567,7 +585,7 @@ def _article_from_bytes(
     data: bytes, kind: str, doc: str, source: str, limits: _Limits, warn: WarningSink
 ) -> Article:
     if kind == "html":
-        text = html_article(_decode_html(data, source, warn), doc, path=source)
+        text = html_article(_decode_html(data, source, warn), doc, path=source, warn=warn)
     else:
         text = text_article(decode_entities(decode(data, source, warn)), doc, path=source)
     _check_text(text.text, source, limits)
