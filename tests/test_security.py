@@ -661,3 +661,30 @@ def test_an_invalid_article_date_is_a_warning_naming_the_file(
     assert len(articles) == 1
     assert [w for w in warnings if str(w).startswith(str(tmp_path / where) + ":")
             and "date" in w.message], warnings
+
+
+# -- 7. many people with similar surnames stay apart ------------------------------------------
+
+FIRSTS = ["Adrian", "Bruno", "Clara", "Dora", "Emil", "Frieda", "Gustav", "Hanna", "Ivo", "Jana"]
+SURNAMES = ["Becker", "Berger", "Becher", "Decker", "Wagner", "Wegner", "Weber", "Walter",
+            "Walker", "Waller", "Keller", "Kessler", "Koller", "Hoffmann", "Hofmann", "Fischer",
+            "Fischler", "Schneider", "Schreiber", "Lehmann"]
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_different_full_names_with_similar_surnames_are_different_people() -> None:
+    """5,000 people in one article: 349 merged ("Adrian Becker" an alias of "Adrian Berger")."""
+    from helpers_nlp import resolve_text
+
+    people = [f"{f} {s}" for s in SURNAMES for f in FIRSTS]  # 200 people
+    sentences = [f"{people[i]} met {people[i + 1]} in Vienna on Tuesday."
+                 for i in range(0, len(people), 2)]
+    resolved = resolve_text("\n\n".join(sentences))
+    persons = {e.label: e for e in resolved.entities if e.type == "Person"}
+    merged = {
+        (e.label, alias) for e in persons.values() for alias in e.aliases
+        if alias in people and alias != e.label
+    }
+    assert not merged, sorted(merged)[:10]
+    assert len(set(people) & set(persons)) >= 0.95 * len(people)
