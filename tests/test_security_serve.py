@@ -20,37 +20,25 @@ from test_serve import start_server, stop_server
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture()
-def recorder() -> Iterator[tuple[str, list[str]]]:
-    with recording_endpoint() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture(scope="module")
-def empty_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return empty_store(tmp_path_factory.mktemp("empty") / "out")
-
-
 @pytest.mark.parametrize("allow", [False, True])
-def test_serve_refuses_service_unless_allowed(
-    empty_graph: Path, recorder: tuple[str, list[str]], allow: bool
-) -> None:
+def test_serve_refuses_service_unless_allowed(tmp_path: Path, allow: bool) -> None:
     """GET, a form POST from another origin, a direct POST: 400 and no request goes out."""
-    url, hits = recorder
-    sparql = f"SELECT * {{ SERVICE <{url}anything> {{ ?s ?p ?o }} }}"
-    proc, base = start_server(empty_graph, *(["--allow-service"] if allow else []))
-    try:
-        form = urllib.parse.urlencode({"query": sparql}).encode()
-        answers = [
-            request(f"{base}sparql?" + urllib.parse.urlencode({"query": sparql})),
-            request(f"{base}sparql", data=form, headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": "http://127.0.0.1:9", "Host": "evil.example"}),
-            request(f"{base}sparql", data=sparql.encode(),
-                 headers={"Content-Type": "application/sparql-query"}),
-        ]
-    finally:
-        stop_server(proc)
+    graph = empty_store(tmp_path / "out")
+    with recording_endpoint() as (url, hits):
+        sparql = f"SELECT * {{ SERVICE <{url}anything> {{ ?s ?p ?o }} }}"
+        proc, base = start_server(graph, *(["--allow-service"] if allow else []))
+        try:
+            form = urllib.parse.urlencode({"query": sparql}).encode()
+            answers = [
+                request(f"{base}sparql?" + urllib.parse.urlencode({"query": sparql})),
+                request(f"{base}sparql", data=form, headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Origin": "http://127.0.0.1:9", "Host": "evil.example"}),
+                request(f"{base}sparql", data=sparql.encode(),
+                        headers={"Content-Type": "application/sparql-query"}),
+            ]
+        finally:
+            stop_server(proc)
     if allow:
         assert [status for status, _, _ in answers] == [200, 200, 200]
         assert len(hits) == 3
@@ -58,7 +46,6 @@ def test_serve_refuses_service_unless_allowed(
         for status, _, body in answers:
             assert status == 400 and b"SERVICE" in body and b"--allow-service" in body
         assert hits == []
-
 
 
 # -- 4. kg serve limits -----------------------------------------------------------------------
