@@ -422,7 +422,8 @@ class QueryPool:
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
-        self._add()
+        if store_identity(Path(self._path)) == self._identity:
+            self._add()  # never open a replaced store (a build may be writing it)
 
     def run(
         self,
