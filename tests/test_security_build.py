@@ -43,6 +43,22 @@ def test_build_refuses_ids_that_collide_after_slugging_and_is_stable(tmp_path: P
     assert (out / "graph.nq").read_bytes() == nq
 
 
+def test_the_same_id_twice_keeps_the_later_on_every_rebuild(tmp_path: Path) -> None:
+    """one/a.txt and two/a.txt: a rebuild skipped the later (unchanged in the store) after
+    rewriting the earlier, so graph.nq flipped between the two."""
+    pairs = (("one", "Anna Weber met Karl Ott."), ("two", "Jan Novak called Eva Lind."))
+    for folder, text in pairs:
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.txt").write_text(f"Title\n\n{text}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    graphs = []
+    for _ in range(2):
+        result = run_kg("build", tmp_path / "one", tmp_path / "two", "--out", out, "--no-view")
+        assert result.returncode == 0, result.stderr
+        graphs.append((out / "graph.nq").read_bytes())
+    assert graphs[0] == graphs[1] and b"Novak" in graphs[1] and b"Weber" not in graphs[1]
+
+
 # -- 3. an output directory inside an input directory -----------------------------------------
 
 
