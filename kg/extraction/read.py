@@ -704,6 +704,7 @@ def walk_directory(
     Files and directories whose real path is in ``skip`` (the build's own outputs) are left out.
     """
     seen: set[str] = set(skip)
+    skip_names = {os.path.basename(p) for p in skip}
 
     def walk(d: Path) -> Iterator[Path | InputError]:
         real = os.path.realpath(d)
@@ -720,7 +721,7 @@ def walk_directory(
             if entry.name.startswith("."):
                 continue
             p = Path(entry.path)
-            if skip and os.path.realpath(p) in skip:
+            if entry.name in skip_names and os.path.realpath(p) in skip:
                 continue
             try:
                 is_dir = entry.is_dir()
