@@ -249,11 +249,11 @@ def _group_hash(lines: list[str]) -> str | None:
 
 
 def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+    from kg.safefile import atomic_file
+
+    with atomic_file(path, "w", encoding="utf-8", newline="\n") as fh:
         for chunk in chunks:
             fh.write(chunk)
-    os.replace(tmp, path)
 
 
 # -- the build ---------------------------------------------------------------------------------
@@ -310,9 +310,9 @@ def build(
     check_inputs(inputs)
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, not {workers}")
-    out_dir = Path(out)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {out_dir} exists and is not a directory")
+    from kg.safefile import check_out_dir
+
+    out_dir = check_out_dir(Path(out))
     with ExitStack() as stack:
         if client is None and scheduler is not None:
             from kg.cluster import connect
@@ -351,6 +351,7 @@ def _build(
 
     new_groups: dict[str, list[str]] = {}
     seen_docs: dict[str, str] = {}
+    seen_slugs: dict[str, tuple[str, str]] = {}
     old_groups = _read_groups(out_dir / RELATIONS_NAME)
     # Done = the same content in the store and in relations.jsonl (a killed build may have
     # written the store but not the records).
@@ -361,17 +362,32 @@ def _build(
 
         def todo() -> Iterator[Article | InputError]:
             for item in read_inputs(
-                inputs, max_bytes=max_bytes, max_line=max_line, on_warning=on_warning
+                inputs,
+                max_bytes=max_bytes,
+                max_line=max_line,
+                on_warning=on_warning,
+                skip=own_outputs(out_dir, inputs),
             ):
                 if isinstance(item, Article):
                     where = item.path or item.doc
-                    if item.doc in seen_docs:
+                    clash = slug_clash(item.doc, where, seen_slugs, base)
+                    if clash is not None:
+                        yield InputError(clash, where)
+                        continue
+                    repeated = item.doc in seen_docs
+                    if repeated:
                         report.warnings.append(
                             f"{where}: document id {item.doc!r} also used by "
                             f"{seen_docs[item.doc]}; the later one replaces the earlier"
                         )
                     seen_docs[item.doc] = where
-                    if item.content_hash and known.get(item.doc) == item.content_hash:
+                    # A repeated id is always rebuilt: the later one must win, whatever the
+                    # store held (else rebuilds flip between the two).
+                    if (
+                        not repeated
+                        and item.content_hash
+                        and known.get(item.doc) == item.content_hash
+                    ):
                         report.skipped_unchanged += 1
                         step(item.doc)
                         continue
@@ -463,6 +479,38 @@ def _build(
     return report
 
 
+def own_outputs(out_dir: Path, inputs: Sequence[str | Path]) -> frozenset[str]:
+    """Real paths a directory walk must leave out: the build's own outputs, and the whole
+    output directory when it lies inside an input directory (else every rebuild would read
+    relations.jsonl and graph.html as articles and the graph would grow)."""
+    real = os.path.realpath(out_dir)
+    names = (RELATIONS_NAME, REPORT_NAME, NQUADS_NAME, VIEW_NAME, "store")
+    skip = {os.path.join(real, name) for name in names}
+    if not any(os.path.realpath(p) == real for p in inputs if str(p) != "-"):
+        skip.add(real)
+    return frozenset(skip)
+
+
+def slug_clash(
+    doc: str, where: str, seen: dict[str, tuple[str, str]], base: str
+) -> str | None:
+    """Why ``doc`` cannot go in when an earlier, different id has the same IRI slug (they
+    differ only in case, spaces or punctuation), else None; records ``doc`` in ``seen``.
+
+    Two such ids would share one article graph and overwrite each other, so the first one
+    read wins and the later one is a failure naming both inputs.
+    """
+    key = iris.slug(doc)
+    first = seen.setdefault(key, (doc, where))
+    if first[0] == doc:
+        return None
+    return (
+        f"document id {doc!r} and {first[0]!r} (from {first[1]}) name the same article graph "
+        f"<{iris.graph_iri(doc, base)}>: ids that differ only in case, spaces or punctuation "
+        "are one article; rename one of them"
+    )
+
+
 def _prune(store: Any, report: BuildReport, seen: dict[str, str], base: str) -> None:
     """Remove articles no input named in this build. A failed input may hide which documents
     it holds (a bad JSONL line or file), so then nothing is pruned; a failed text/HTML file
@@ -504,4 +552,6 @@ __all__ = [
     "built_article",
     "check_inputs",
     "graph_lines",
+    "own_outputs",
+    "slug_clash",
 ]

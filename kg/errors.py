@@ -46,10 +46,15 @@ class QuerySyntaxError(UsageError):
     """A SPARQL query does not parse; the message carries the position."""
 
 
+class QueryRefused(UsageError):
+    """A SPARQL query is refused before it runs (SERVICE, too long, too deeply nested)."""
+
+
 __all__ = [
     "InputError",
     "KGError",
     "ModelNotFoundError",
+    "QueryRefused",
     "QuerySyntaxError",
     "StoreError",
     "UsageError",

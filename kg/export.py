@@ -113,12 +113,12 @@ def export(out_dir: Path | str, fmt: str = "nq", output: Path | str | None = Non
         raise UsageError(f"--format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
     data = export_store(open_read_only(Path(out_dir)), fmt)
     if output is not None:
+        from kg.safefile import write_atomic
+
         target = Path(output)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(target)
+            write_atomic(target, data)
         except OSError as exc:
             raise UsageError(f"{target}: cannot write the export ({exc})") from exc
     return data

@@ -8,13 +8,17 @@ file:line and reason and left out; every other record still goes in.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
+import os
+import stat
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from kg import iris
 from kg.errors import InputError, UsageError
@@ -110,15 +114,66 @@ class _Doc:
     relations: list[tuple[str, int, RelationRecord]] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     article: Article | None = None
+    #: (input number, line, source) of the document's first record: which of two ids that
+    #: clash came first.
+    first: tuple[int, int, str] = (0, 0, "")
 
 
-def _lines(path: Path | str) -> tuple[str, Iterable[str]]:
-    """(display name, text lines) of a file or ``-`` (stdin); bad UTF-8 is a per-line error."""
+#: The longest JSONL line (one record) read, in bytes (``--max-bytes``).
+DEFAULT_MAX_LINE_BYTES = 5_000_000
+#: The most bytes read from one input (``--max-input-bytes``): piped input has no end.
+DEFAULT_MAX_INPUT_BYTES = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Bounds on what one ``kg import`` reads."""
+
+    max_line: int = DEFAULT_MAX_LINE_BYTES
+    max_input: int = DEFAULT_MAX_INPUT_BYTES
+
+
+def _open_input(path: Path | str) -> tuple[str, BinaryIO]:
+    """(display name, binary stream) of a file or ``-`` (stdin). Only regular files are
+    opened: the type is checked on the descriptor, opened without blocking, so a FIFO cannot
+    hang the import and a device such as /dev/zero is refused."""
     if str(path) == "-":
-        return "<stdin>", sys.stdin
-    p = Path(path)
-    data = p.read_bytes()
-    return str(p), data.split(b"\n")  # type: ignore[return-value]
+        return "<stdin>", sys.stdin.buffer
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file (a directory, FIFO, socket or device)")
+        os.set_blocking(fd, True)
+        return str(path), os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _bounded_lines(
+    stream: BinaryIO, source: str, limits: ReadLimits, failures: list[Failure]
+) -> Iterator[bytes]:
+    """The lines of ``stream``; a line or an input over its limit is one failure and the
+    rest of that input is not read (an endless stream ends here)."""
+    total = 0
+    number = 0
+    with stream if source != "<stdin>" else contextlib.nullcontext(stream):
+        while line := stream.readline(limits.max_line + 1):
+            number += 1
+            total += len(line)
+            if len(line) > limits.max_line:
+                failures.append(Failure(source, number, (
+                    f"line is over the limit of {limits.max_line} bytes (--max-bytes); "
+                    "the rest of this input is not read")))
+                return
+            if total > limits.max_input:
+                failures.append(Failure(source, number, (
+                    f"input is over the limit of {limits.max_input} bytes (--max-input-bytes); "
+                    "the rest of it is not read")))
+                return
+            yield line
 
 
 def _decode(raw: str | bytes, source: str, number: int, failures: list[Failure]) -> str:
@@ -163,17 +218,19 @@ def _content_hash(doc: str, data: _Doc) -> str:
 
 
 def collect_records(
-    paths: Sequence[Path | str], *, base: str
+    paths: Sequence[Path | str], *, base: str, limits: ReadLimits | None = None
 ) -> tuple[dict[str, _Doc], list[Failure]]:
     """Read every input, group records by document, and check cross-record references."""
     docs: dict[str, _Doc] = {}
     failures: list[Failure] = []
-    for path in paths:
+    limits = limits or ReadLimits()
+    for number, path in enumerate(paths):
         try:
-            source, raw_lines = _lines(path)
+            source, stream = _open_input(path)
         except OSError as exc:
-            failures.append(Failure(str(path), None, f"cannot read file: {exc.strerror or exc}"))
+            failures.append(Failure(str(path), None, f"cannot read: {exc.strerror or exc}"))
             continue
+        raw_lines = _bounded_lines(stream, source, limits, failures)
         texts = (
             _decode(raw, source, n, failures) for n, raw in enumerate(raw_lines, start=1)
         )
@@ -181,7 +238,9 @@ def collect_records(
             if isinstance(item, InputError):
                 failures.append(Failure(source, item.line, item.message))
                 continue
-            _add(docs, source, item, failures)
+            _add(docs, source, item, failures, number)
+    _refuse_slug_clashes(docs, failures, base)
+    _refuse_shared_relation_ids(docs, failures)
     # A denial must point at a relation of the same document.
     for data in docs.values():
         ids = {rel.id for _, _, rel in data.relations}
@@ -199,22 +258,67 @@ def collect_records(
     return docs, failures
 
 
-def _add(docs: dict[str, _Doc], source: str, item: RecordLine, failures: list[Failure]) -> None:
+def _refuse_slug_clashes(docs: dict[str, _Doc], failures: list[Failure], base: str) -> None:
+    """Drop documents whose id shares its IRI slug with an earlier one (see
+    :func:`kg.builder.slug_clash`), each with one failure naming both inputs."""
+    from kg.builder import slug_clash
+
+    seen: dict[str, tuple[str, str]] = {}
+    for doc in sorted(docs, key=lambda d: docs[d].first):
+        _, line, source = docs[doc].first
+        clash = slug_clash(doc, f"{source}:{line}", seen, base)
+        if clash is not None:
+            failures.append(Failure(source, line, clash))
+            del docs[doc]
+
+
+def _refuse_shared_relation_ids(docs: dict[str, _Doc], failures: list[Failure]) -> None:
+    """A relation belongs to one article: an id already used by an earlier document is a
+    failure naming both places (else its node gets two types, subjects and polarities)."""
+    owner: dict[str, tuple[str, str, int]] = {}
+    for doc in sorted(docs, key=lambda d: docs[d].first):
+        data = docs[doc]
+        kept = []
+        for source, line, rel in data.relations:
+            first = owner.setdefault(rel.id, (doc, source, line))
+            if first[0] == doc:
+                kept.append((source, line, rel))
+                continue
+            failures.append(
+                Failure(
+                    source,
+                    line,
+                    f"relation id {rel.id!r} is already used by document {first[0]!r} "
+                    f"({first[1]}:{first[2]}); a relation belongs to one article",
+                )
+            )
+        data.relations = kept
+
+
+def _add(
+    docs: dict[str, _Doc], source: str, item: RecordLine, failures: list[Failure], number: int
+) -> None:
     rec = item.record
     if isinstance(rec, RelationRecord):
         problem = _check(rec)
         if problem:
             failures.append(Failure(source, item.line, problem))
             return
-        docs.setdefault(rec.doc, _Doc()).relations.append((source, item.line, rec))
+        doc = rec.doc
     elif isinstance(rec, Entity):
         if not item.doc or not item.doc.strip():
             failures.append(Failure(source, item.line, "entity record lacks its 'doc' field"))
             return
-        docs.setdefault(item.doc, _Doc()).entities.append(rec)
+        doc = item.doc
     else:
-        d = docs.setdefault(rec.doc, _Doc())
-        d.article = _merge_article(d.article, rec)
+        doc = rec.doc
+    data = docs.setdefault(doc, _Doc(first=(number, item.line, source)))
+    if isinstance(rec, RelationRecord):
+        data.relations.append((source, item.line, rec))
+    elif isinstance(rec, Entity):
+        data.entities.append(rec)
+    else:
+        data.article = _merge_article(data.article, rec)
 
 
 def build_graphs(docs: dict[str, _Doc], base: str) -> list[ArticleGraph]:
@@ -241,19 +345,27 @@ def build_graphs(docs: dict[str, _Doc], base: str) -> list[ArticleGraph]:
 
 
 def import_records(
-    paths: Sequence[Path | str], out_dir: Path, *, base: str = iris.DEFAULT_BASE
+    paths: Sequence[Path | str],
+    out_dir: Path,
+    *,
+    base: str = iris.DEFAULT_BASE,
+    limits: ReadLimits | None = None,
 ) -> ImportReport:
     """Import JSONL record files (``-`` = stdin) into ``out_dir``; see the module docstring.
 
     Writes ``out_dir/store``, ``out_dir/graph.nq`` and ``out_dir/report.json``. Raises
     :class:`UsageError` when no input is given or ``base`` is not a usable IRI prefix.
     """
+    from kg.safefile import write_atomic
     from kg.store import NQUADS_NAME, open_store
 
     if not paths:
         raise UsageError("no input files given (pass one or more JSONL files, or - for stdin)")
     iris.check_base(base)
-    docs, failures = collect_records(paths, base=base)
+    from kg.safefile import check_out_dir
+
+    check_out_dir(Path(out_dir))
+    docs, failures = collect_records(paths, base=base, limits=limits)
     graphs = build_graphs(docs, base)
     out_dir = Path(out_dir)
     with open_store(out_dir) as store:
@@ -271,8 +383,9 @@ def import_records(
         failures=tuple(failures),
         graph=totals,
     )
-    (out_dir / REPORT_NAME).write_text(
-        json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    write_atomic(
+        out_dir / REPORT_NAME,
+        (json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
     )
     return report
 
@@ -281,6 +394,7 @@ __all__ = [
     "REPORT_NAME",
     "Failure",
     "ImportReport",
+    "ReadLimits",
     "build_graphs",
     "collect_records",
     "import_records",

@@ -567,6 +567,7 @@ def run_query(
     source: str | None = None,
     default_graphs: Sequence[str] = (),
     named_graphs: Sequence[str] = (),
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run ``sparql`` on a pyoxigraph ``store`` and collect a typed result.
 
@@ -575,7 +576,30 @@ def run_query(
     ``max_results`` cuts long results (``truncated`` is then set). Syntax errors raise
     :class:`QuerySyntaxError` with the position; ``source`` names the query file in messages.
     ``default_graphs`` / ``named_graphs`` are the SPARQL Protocol's dataset IRIs.
+    Queries holding SERVICE (an outbound request) are refused unless ``allow_service``; too
+    long or too deeply nested ones always (:mod:`kg.guard`), with :class:`QueryRefused`.
     """
+    from kg.guard import call_with_big_stack, check_query
+
+    check_query(sparql, allow_service=allow_service)
+    return call_with_big_stack(
+        lambda: _run_checked(
+            store, sparql, params, graph, max_results, source, default_graphs, named_graphs
+        )
+    )
+
+
+def _run_checked(
+    store: Any,
+    sparql: str,
+    params: Mapping[str, Term | str] | None,
+    graph: str | None,
+    max_results: int | None,
+    source: str | None,
+    default_graphs: Sequence[str],
+    named_graphs: Sequence[str],
+) -> QueryResult:
+    """:func:`run_query` after the checks, on the big-stack thread (evaluation is lazy)."""
     bindings = {name.lstrip("?$"): as_term(v) for name, v in (params or {}).items()}
     for name in bindings:
         if not _VAR_NAME.match(name):
@@ -662,13 +686,23 @@ def query(
     params: Mapping[str, Term | str] | None = None,
     graph: str | None = None,
     max_results: int | None = None,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run a SPARQL query on the graph built in ``out_dir`` (the API behind ``kg query``).
+
+    SERVICE clauses are refused unless ``allow_service`` (they send requests to other hosts).
 
     >>> rows = query("out/demo", "SELECT ?a ?b WHERE { ?a kg:met ?b }")  # doctest: +SKIP
     """
     store = open_read_only(Path(out_dir))
-    return run_query(store, sparql, params=params, graph=graph, max_results=max_results)
+    return run_query(
+        store,
+        sparql,
+        params=params,
+        graph=graph,
+        max_results=max_results,
+        allow_service=allow_service,
+    )
 
 
 def read_query_file(path: Path) -> str:

@@ -12,9 +12,16 @@ and the pool starts a fresh one. Updates are refused with 403 whatever way they 
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import errno
 import html
+import json
 import multiprocessing
+import os
 import queue
+import re
+import socket
 import sys
 import threading
 import time
@@ -122,6 +129,13 @@ class ServeConfig:
     timeout: float = 30.0
     max_results: int = 10_000
     workers: int = 2
+    allow_service: bool = False
+    #: Largest answer body; longer results are cut (and say so), a single too-large row is 400.
+    max_response_bytes: int = 50_000_000
+    #: Seconds a client may take to send one request, or stay idle between requests.
+    client_timeout: float = 20.0
+    #: Open connections served at once; more are answered 503 at once.
+    max_connections: int = 64
 
 
 # --------------------------------------------------------------------------------------------
@@ -210,10 +224,90 @@ def render(result: QueryResult, accept: str | None, format_params: Sequence[str]
 
 
 # --------------------------------------------------------------------------------------------
+# Response size
+
+#: Bytes a term or row costs in the largest result format beyond its text (JSON's keys).
+_TERM_OVERHEAD = 64
+
+
+class ResponseTooLarge(Exception):
+    """Not even one row / triple of the answer fits the response-size limit (HTTP 400)."""
+
+
+def _size(item: Any) -> int:
+    terms = item if isinstance(item, tuple) else (item,)
+    return sum(len(str(t)) + _TERM_OVERHEAD for t in terms)
+
+
+def fit(result: QueryResult, max_bytes: int) -> QueryResult:
+    """``result`` cut to the rows / triples that fit ``max_bytes`` (estimated, marked
+    ``truncated``); raises :class:`ResponseTooLarge` when not even the first one fits."""
+    if isinstance(result, AskResult):
+        return result
+    items: tuple[Any, ...] = result.rows if isinstance(result, SelectResult) else result.triples
+    total = 0
+    for count, item in enumerate(items):
+        total += _size(item)
+        if total > max_bytes:
+            if count == 0:
+                raise ResponseTooLarge(_too_large(max_bytes))
+            return _cut(result, count)
+    return result
+
+
+def _cut(result: SelectResult | GraphResult, count: int) -> QueryResult:
+    if isinstance(result, SelectResult):
+        return dataclasses.replace(result, rows=result.rows[:count], truncated=True)
+    return dataclasses.replace(result, triples=result.triples[:count], truncated=True)
+
+
+def _too_large(max_bytes: int) -> str:
+    return (
+        f"the answer is larger than the limit of {max_bytes} bytes (--max-response-bytes); "
+        "ask for fewer or shorter values (LIMIT, SUBSTR)"
+    )
+
+
+def truncation_note(result: QueryResult, config: ServeConfig) -> str:
+    """What was cut, without ``--`` (the note also goes into XML comments)."""
+    count = len(result) if isinstance(result, SelectResult | GraphResult) else 0
+    unit = "rows" if isinstance(result, SelectResult) else "triples"
+    return (
+        f"results cut at {count} {unit} by the server's limits "
+        f"(max results {config.max_results}, max response bytes {config.max_response_bytes})"
+    )
+
+
+def note_in_body(body: bytes, media: str, note: str) -> bytes:
+    """The truncation note inside the body, where the format has room for one: a member of
+    SPARQL JSON results, an XML comment, a Turtle / N-Triples comment. CSV, TSV and JSON-LD
+    have none (the X-KG-Truncated header says it)."""
+    kind = media.split(";")[0].strip()
+    if kind == RESULT_MEDIA["json"] and body.endswith(b"}"):
+        member = ',"kg:truncated":' + json_string(note) + "}"
+        return body[:-1] + member.encode("utf-8")
+    if kind.endswith("xml"):
+        comment = f"<!-- {note} -->\n".encode()
+        end = body.find(b"?>") + 2 if body.startswith(b"<?xml") else 0
+        if end:
+            return body[:end] + b"\n" + comment + body[end:].lstrip(b"\n")
+        return comment + body
+    if kind in (GRAPH_MEDIA["ttl"], GRAPH_MEDIA["nt"], GRAPH_MEDIA["nq"]):
+        return f"# {note}\n".encode() + body
+    return body
+
+
+def json_string(text: str) -> str:
+    return json.dumps(text)
+
+
+# --------------------------------------------------------------------------------------------
 # Worker processes
 
 
-def _worker_main(path: str, conn: Connection, max_results: int) -> None:
+def _worker_main(
+    path: str, conn: Connection, max_results: int, allow_service: bool, max_bytes: int
+) -> None:
     """Worker process: open the store read-only, answer queries until the pipe closes."""
     import pyoxigraph as ox
 
@@ -238,8 +332,11 @@ def _worker_main(path: str, conn: Connection, max_results: int) -> None:
                 max_results=max_results,
                 default_graphs=default_graphs,
                 named_graphs=named_graphs,
+                allow_service=allow_service,
             )
-            conn.send(("ok", 200, result))
+            conn.send(("ok", 200, fit(result, max_bytes)))
+        except ResponseTooLarge as exc:
+            conn.send(("error", 400, str(exc)))
         except UsageError as exc:  # syntax errors, bad IRIs
             conn.send(("error", 400, str(exc)))
         except KGError as exc:
@@ -249,11 +346,9 @@ def _worker_main(path: str, conn: Connection, max_results: int) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, path: str, max_results: int) -> None:
+    def __init__(self, ctx: Any, path: str, limits: tuple[int, bool, int]) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(
-            target=_worker_main, args=(path, child, max_results), daemon=True
-        )
+        self.process = ctx.Process(target=_worker_main, args=(path, child, *limits), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -275,10 +370,28 @@ class _Worker:
         self.conn.close()
 
 
+def store_identity(path: Path) -> tuple[int, int, int, int] | None:
+    """(device, inode) of the store directory and of its LOCK file, None when gone."""
+    try:
+        folder = os.stat(path)
+        lock = os.stat(path / "LOCK")
+    except OSError:
+        return None
+    return folder.st_dev, folder.st_ino, lock.st_dev, lock.st_ino
+
+
 class QueryPool:
     """A few worker processes, each with the store open read-only; one query at a time each."""
 
-    def __init__(self, out_dir: Path, *, workers: int = 2, max_results: int = 10_000) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        *,
+        workers: int = 2,
+        max_results: int = 10_000,
+        allow_service: bool = False,
+        max_response_bytes: int = 50_000_000,
+    ) -> None:
         from kg.store import open_store
 
         # A clear error when there is no store or a build is writing it; held open until
@@ -286,7 +399,8 @@ class QueryPool:
         self._guard = open_store(out_dir, read_only=True)
         path = store_path(out_dir)
         self._path = str(path)
-        self._max = max_results
+        self._identity = store_identity(path)
+        self._limits = (max_results, allow_service, max_response_bytes)
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -297,7 +411,7 @@ class QueryPool:
             w.wait_ready(60)
 
     def _add(self) -> _Worker:
-        worker = _Worker(self._ctx, self._path, self._max)
+        worker = _Worker(self._ctx, self._path, self._limits)
         with self._lock:
             self._all.append(worker)
         self._idle.put(worker)
@@ -308,7 +422,8 @@ class QueryPool:
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
-        self._add()
+        if store_identity(Path(self._path)) == self._identity:
+            self._add()  # never open a replaced store (a build may be writing it)
 
     def run(
         self,
@@ -318,6 +433,7 @@ class QueryPool:
         named_graphs: Sequence[str] = (),
     ) -> QueryResult:
         """Run one query; raises QueryTimeout or QueryFailed."""
+        self.check_store()
         deadline = time.monotonic() + timeout
         try:
             worker: _Worker | None = self._idle.get(timeout=timeout)
@@ -344,6 +460,17 @@ class QueryPool:
             assert isinstance(payload, SelectResult | AskResult | GraphResult)
             return payload
         raise QueryFailed(code, str(payload))
+
+    def check_store(self) -> None:
+        """QueryFailed (503) when the store directory is no longer the one opened: deleted
+        and built again under the server, the shared lock held on the old LOCK file no longer
+        keeps writers out, and workers started since would read another store."""
+        if store_identity(Path(self._path)) != self._identity:
+            raise QueryFailed(
+                503,
+                f"the store {self._path} was removed or replaced since `kg serve` started; "
+                "restart `kg serve` to serve the new one",
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -389,9 +516,24 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     # -- plumbing
 
+    def setup(self) -> None:
+        super().setup()
+        # idle reads, and each whole write (sendall), end after the client timeout
+        self.connection.settimeout(self.app.config.client_timeout)
+
+    def handle_one_request(self) -> None:
+        # The request line, headers and body must arrive within the client timeout, however
+        # slowly they trickle in; the query itself then runs under its own time limit.
+        self.app.watch(self.connection)
+        try:
+            super().handle_one_request()
+        finally:
+            self.app.unwatch(self.connection)
+
     def log_message(self, format: str, *args: Any) -> None:
         if not self.app.quiet:
-            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+            line = escape_controls(f"{self.address_string()} - {format % args}")
+            sys.stderr.write(line + "\n")
 
     def _send(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
         self.send_response(status)
@@ -409,20 +551,28 @@ class SparqlHandler(BaseHTTPRequestHandler):
         text = f"{status} {HTTPStatus(status).phrase}: {message}\n"
         self._send(status, text.encode("utf-8"), "text/plain; charset=utf-8", **headers)
 
+    def _refuse_body(self, status: int, message: str) -> None:
+        """An error before the body was read: the connection closes (its bytes are unread)."""
+        self.close_connection = True
+        self._error(status, message, Connection="close")
+
     def _read_body(self) -> bytes | None:
         length_text = self.headers.get("Content-Length")
         if length_text is None:
-            self._error(411, "a POST needs a Content-Length")
+            self._refuse_body(411, "a POST needs a Content-Length")
             return None
-        try:
-            length = int(length_text)
-        except ValueError:
-            self._error(400, "bad Content-Length")
+        if not _DIGITS.fullmatch(length_text.strip()):
+            self._refuse_body(400, f"bad Content-Length {length_text[:40]!r}: expected digits")
             return None
+        length = int(length_text)
         if length > MAX_BODY:
-            self._error(413, f"request body larger than {MAX_BODY} bytes")
+            self._refuse_body(413, f"request body larger than {MAX_BODY} bytes")
             return None
-        return self.rfile.read(length)
+        body = self.rfile.read(length)
+        if len(body) != length:
+            self.close_connection = True
+            return None
+        return body
 
     # -- methods
 
@@ -498,6 +648,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return
         formats = params.get("format", []) or params.get("output", [])
         config = self.app.config
+        self.app.unwatch(self.connection)  # the request is in; the query has its own limit
         try:
             result = self.app.pool.run(
                 queries[0],
@@ -519,22 +670,146 @@ class SparqlHandler(BaseHTTPRequestHandler):
         except NotAcceptable as exc:
             self._error(406, str(exc))
             return
+        while len(body) > config.max_response_bytes:  # the worker's estimate was short
+            if not isinstance(result, SelectResult | GraphResult) or len(result) < 2:
+                self._error(400, _too_large(config.max_response_bytes))
+                return
+            result = _cut(result, len(result) // 2)
+            media, body = render(result, self.headers.get("Accept"), formats)
         headers: dict[str, str] = {}
         if getattr(result, "truncated", False):
-            headers["X_KG_Truncated"] = f"results cut at {config.max_results}"
+            note = truncation_note(result, config)
+            headers["X_KG_Truncated"] = note
+            body = note_in_body(body, media, note)
         self._send(200, body, media, **headers)
 
 
+_DIGITS = re.compile(r"[0-9]{1,18}")
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+
+
+def escape_controls(text: str) -> str:
+    """Control characters (terminal escapes, CR, LF) as ``\\xNN``: a request line cannot
+    drive the operator's terminal or forge log lines."""
+    return text.translate(_CONTROLS)
+
+
+_BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Retry-After: 1\r\nConnection: close\r\nContent-Length: 58\r\n\r\n"
+    b"503 Service Unavailable: too many connections; try again\n"
+)
+
+
 class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server; holds the config and the query worker pool."""
+    """The HTTP server; holds the config and the query worker pool.
+
+    Bounded: at most ``max_connections`` connections are served (more get 503 at once), a
+    request must arrive within ``client_timeout`` (a watchdog thread cuts slow senders), and
+    the listen backlog holds bursts of clients.
+    """
 
     daemon_threads = True
+    request_queue_size = 1024  # the kernel caps it at net.core.somaxconn
 
     def __init__(self, config: ServeConfig, pool: QueryPool, *, quiet: bool = False) -> None:
         self.config = config
         self.pool = pool
         self.quiet = quiet
+        self.address_family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+        self._count_lock = threading.Lock()
+        self._open = 0
+        self._deadlines: dict[socket.socket, float] = {}
+        self._stopped = threading.Event()
+        self._extra: queue.Queue[socket.socket] = queue.Queue(256)
         super().__init__((config.host, config.port), SparqlHandler)
+        threading.Thread(target=self._watchdog, name="kg-serve-watchdog", daemon=True).start()
+        threading.Thread(target=self._turn_away_loop, name="kg-serve-busy", daemon=True).start()
+
+    # -- connection limit
+
+    def get_request(self) -> tuple[Any, Any]:
+        try:
+            return super().get_request()
+        except OSError as exc:
+            if exc.errno in (errno.EMFILE, errno.ENFILE):
+                time.sleep(0.05)  # out of descriptors: do not spin on the readable socket
+            raise
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._count_lock:
+            busy = self._open >= self.config.max_connections
+            if not busy:
+                self._open += 1
+        if busy:
+            self._turn_away(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._closed()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._closed()
+
+    def _closed(self) -> None:
+        with self._count_lock:
+            self._open -= 1
+
+    def _turn_away(self, request: socket.socket) -> None:
+        """Hand an extra connection to the one turn-away thread (closed at once when even
+        its queue is full)."""
+        try:
+            self._extra.put_nowait(request)
+        except queue.Full:
+            request.close()
+
+    def _turn_away_loop(self) -> None:
+        """Answer 503 to each extra connection, then read what the client sent until it
+        closes (at most 1 s): closing with unread bytes would reset the connection and the
+        client might never see the answer."""
+        while True:
+            request = self._extra.get()
+            try:
+                request.settimeout(1.0)
+                request.sendall(_BUSY)
+                request.shutdown(socket.SHUT_WR)
+                deadline = time.monotonic() + 1.0
+                while time.monotonic() < deadline and request.recv(65536):
+                    pass
+            except OSError:
+                pass
+            finally:
+                request.close()
+
+    # -- request deadlines
+
+    def watch(self, conn: socket.socket) -> None:
+        with self._count_lock:
+            self._deadlines[conn] = time.monotonic() + self.config.client_timeout
+
+    def unwatch(self, conn: socket.socket) -> None:
+        with self._count_lock:
+            self._deadlines.pop(conn, None)
+
+    def _watchdog(self) -> None:
+        while not self._stopped.wait(0.25):
+            now = time.monotonic()
+            with self._count_lock:
+                late = [c for c, t in self._deadlines.items() if t < now]
+                for c in late:
+                    del self._deadlines[c]
+            for c in late:
+                with contextlib.suppress(OSError):
+                    c.shutdown(socket.SHUT_RDWR)  # the handler's read ends; it closes
+
+    def server_close(self) -> None:
+        self._stopped.set()
+        super().server_close()
 
     @property
     def url(self) -> str:
@@ -549,7 +824,17 @@ def make_server(config: ServeConfig, *, quiet: bool = False) -> SparqlServer:
         raise UsageError("--timeout must be positive")
     if config.max_results < 1:
         raise UsageError("--max-results must be at least 1")
-    pool = QueryPool(config.out_dir, workers=config.workers, max_results=config.max_results)
+    if config.max_response_bytes < 1000:
+        raise UsageError("--max-response-bytes must be at least 1000")
+    if config.client_timeout <= 0 or config.max_connections < 1:
+        raise UsageError("--client-timeout and --max-connections must be positive")
+    pool = QueryPool(
+        config.out_dir,
+        workers=config.workers,
+        max_results=config.max_results,
+        allow_service=config.allow_service,
+        max_response_bytes=config.max_response_bytes,
+    )
     try:
         return SparqlServer(config, pool, quiet=quiet)
     except OSError as exc:
@@ -607,12 +892,17 @@ __all__ = [
     "NotAcceptable",
     "QueryPool",
     "QueryTimeout",
+    "ResponseTooLarge",
     "ServeConfig",
     "SparqlServer",
+    "escape_controls",
+    "fit",
     "is_loopback",
     "make_server",
     "negotiate",
+    "note_in_body",
     "parse_accept",
     "render",
     "serve",
+    "truncation_note",
 ]

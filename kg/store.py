@@ -34,6 +34,7 @@ from kg.errors import QuerySyntaxError, StoreError
 from kg.model import ArticleGraph
 from kg.rdf.terms import DCTERMS
 from kg.rdf.to_rdf import article_quads
+from kg.safefile import new_temp, nofollow
 
 STORE_DIRNAME = "store"
 NQUADS_NAME = "graph.nq"
@@ -253,18 +254,23 @@ class GraphStore:
         reads one graph, not the whole store.
         """
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        count = -1
         if incremental and path.is_file() and not self._has_default_graph():
             total = len(self.store)
             if not self._touched and _count_lines(path) == total:
                 return total  # nothing written since: the file is the export already
-            count = self._export_changed(path, tmp)
-            if count != total:  # the old file was not this store's export: start over
-                count = -1
-        if count < 0:
-            count = self._export_all(path, tmp)
-        os.replace(tmp, path)
+        tmp = new_temp(path)
+        try:
+            count = -1
+            if incremental and path.is_file() and not self._has_default_graph():
+                count = self._export_changed(path, tmp)
+                if count != len(self.store):  # the old file was not this store's export
+                    count = -1
+            if count < 0:
+                count = self._export_all(path, tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no temporary file behind
+            raise
         self._touched.clear()
         return count
 
@@ -280,9 +286,9 @@ class GraphStore:
                 lines = _sorted_lines(chunk)
                 if not runs and len(chunk) < EXPORT_RUN:  # small store: one run, in memory
                     return _write_lines(tmp, iter(lines))
-                run = path.with_name(f".{path.name}.run{len(runs)}")
-                _write_lines(run, iter(lines))
+                run = new_temp(path, suffix=f".run{len(runs)}")
                 runs.append(run)
+                _write_lines(run, iter(lines))
             with ExitStack() as stack:
                 files = [stack.enter_context(open(r, "rb")) for r in runs]
                 return _write_lines(tmp, (line.rstrip(b"\n") for line in heapq.merge(*files)))
@@ -303,7 +309,7 @@ class GraphStore:
         new.sort()
         ends = [b" " + g + b" .\n" for g in sorted(touched)] if len(touched) <= 64 else None
         i = count = 0
-        with open(path, "rb") as old, open(tmp, "wb") as out:
+        with open(path, "rb") as old, open(tmp, "wb", opener=nofollow) as out:
             for block in _line_blocks(old):
                 first = block[: block.index(b"\n")]
                 while i < len(new) and new[i] < first:
@@ -360,7 +366,7 @@ def _write_lines(path: Path, lines: Iterator[bytes]) -> int:
     """Write lines (sorted; duplicates and empty lines dropped), each ended by a newline."""
     count = 0
     last = None
-    with open(path, "wb") as fh:
+    with open(path, "wb", opener=nofollow) as fh:
         for line in lines:
             if line and line != last:
                 fh.write(line + b"\n")

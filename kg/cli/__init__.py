@@ -8,6 +8,7 @@ message on standard error and the exit code (1 for failed inputs, 2 for usage er
 
 from __future__ import annotations
 
+import errno
 import sys
 from typing import Annotated, Any
 
@@ -90,6 +91,25 @@ def main(argv: list[str] | None = None) -> None:
     except KGError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a full disk, a quota, a file-size limit while writing outputs
+        print(f"kg: error: {os_error_message(exc)}", file=sys.stderr)
+        sys.exit(1)
 
 
-__all__ = ["app", "main"]
+_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+_SPACE_TEXT = ("No space left", "Disk quota", "File too large")
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line for an operating-system error, with what to do when the disk is full."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    text = f"{where}{exc.strerror or exc}"
+    if exc.errno in _SPACE or any(t in str(exc) for t in _SPACE_TEXT):
+        text += (
+            "; writing the output failed for lack of space (or a file-size limit). "
+            "Free some space and run the same command again: the store keeps whole articles"
+        )
+    return text
+
+
+__all__ = ["app", "main", "os_error_message"]

@@ -25,14 +25,25 @@ def import_command(
     base: Annotated[str, typer.Option("--base", help="Base IRI of minted data IRIs.")] = (
         DEFAULT_BASE
     ),
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", min=1, help="Longest JSONL line (one record), bytes.")
+    ] = 5_000_000,
+    max_input_bytes: Annotated[
+        int, typer.Option("--max-input-bytes", min=1, help="Most bytes read from one input.")
+    ] = 2_000_000_000,
 ) -> None:
     """Build the graph from relation records (the JSONL of `kg extract` or your own data)."""
     from kg.errors import UsageError
-    from kg.importer import import_records
+    from kg.importer import ReadLimits, import_records
 
     if not inputs:
         raise UsageError("kg import: give one or more JSONL files (or - for standard input)")
-    report = import_records([Path(p) if p != "-" else "-" for p in inputs], out, base=base)
+    report = import_records(
+        [Path(p) if p != "-" else "-" for p in inputs],
+        out,
+        base=base,
+        limits=ReadLimits(max_line=max_bytes, max_input=max_input_bytes),
+    )
     for failure in report.failures:
         print(f"kg: error: {failure}", file=sys.stderr)
     print(report.summary())

@@ -80,6 +80,10 @@ def query_command(
     max_results: Annotated[
         int | None, typer.Option("--max-results", min=0, help="Stop after N rows / triples.")
     ] = None,
+    allow_service: Annotated[
+        bool,
+        typer.Option("--allow-service", help="Run SERVICE clauses (requests to other hosts)."),
+    ] = False,
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the built graph."""
     from kg.query import (
@@ -104,7 +108,13 @@ def query_command(
 
     store = open_read_only(directory)
     result = run_query(
-        store, text, params=params, graph=graph, max_results=max_results, source=source
+        store,
+        text,
+        params=params,
+        graph=graph,
+        max_results=max_results,
+        source=source,
+        allow_service=allow_service,
     )
     if isinstance(result, GraphResult):
         gfmt = "ttl" if fmt == "table" else fmt

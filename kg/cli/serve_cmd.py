@@ -28,6 +28,27 @@ def serve_command(
     workers: Annotated[
         int, typer.Option("--workers", min=1, max=64, help="Queries run at the same time.")
     ] = 2,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service",
+            help="Run SPARQL SERVICE clauses (the server then sends requests to other hosts).",
+        ),
+    ] = False,
+    max_response_bytes: Annotated[
+        int,
+        typer.Option("--max-response-bytes", min=1000, help="Largest answer; longer ones cut."),
+    ] = 50_000_000,
+    client_timeout: Annotated[
+        float,
+        typer.Option(
+            "--client-timeout", min=0.1, help="Seconds to send a request, or idle, per client."
+        ),
+    ] = 20.0,
+    max_connections: Annotated[
+        int,
+        typer.Option("--max-connections", min=1, help="Clients served at once; more get 503."),
+    ] = 64,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint at /sparql and the graph view at /."""
     from kg.serve import ServeConfig, serve
@@ -40,6 +61,10 @@ def serve_command(
             timeout=timeout,
             max_results=max_results,
             workers=workers,
+            allow_service=allow_service,
+            max_response_bytes=max_response_bytes,
+            client_timeout=client_timeout,
+            max_connections=max_connections,
         )
     )
 

@@ -1103,8 +1103,11 @@ class _Resolver:
             if raw.canon or not personish(raw) or len(words) < 2 or words[0] in _PARTICLES:
                 continue
             target = None
+            # A spelling variant of the surname joins a known figure (alias data) only: two
+            # different full names in one article are two people (Adrian Becker is not
+            # Adrian Berger), however alike their surnames.
             for c in by_last.get(words[-1], []) + [
-                c for c in persons if _similar_surname(self._surname(c), words[-1])
+                c for c in persons if c.canon and _similar_surname(self._surname(c), words[-1])
             ]:
                 first = _norm(c.raws[0].text).split()[0]
                 if _first_compatible(first, words[0]):

@@ -23,6 +23,7 @@ import stat
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -350,8 +351,13 @@ def _decode_html(data: bytes, source: str, warn: WarningSink) -> str:
     return decode(data, source, warn)
 
 
-def html_article(markup: str, doc: str, *, path: str | None = None) -> Article:
-    """An article from HTML: the main text as paragraphs, headline and metadata from the page."""
+def html_article(
+    markup: str, doc: str, *, path: str | None = None, warn: WarningSink | None = None
+) -> Article:
+    """An article from HTML: the main text as paragraphs, headline and metadata from the page.
+
+    ``warn`` hears of a page date that cannot be read (the article then has the date found
+    in its text, if any)."""
     parser = _MainTextParser()
     parser.feed(markup)
     parser.close()
@@ -371,6 +377,8 @@ def html_article(markup: str, doc: str, *, path: str | None = None) -> Article:
     author = next((meta[k] for k in _AUTHOR_META if meta.get(k)), None)
     if author and re.match(r"^[a-z]+://", author):
         author = None  # article:author is often a profile URL, not a name
+    if raw_date and parse_date(raw_date) is None and warn is not None:
+        warn(ReadWarning(path or doc, _bad_date(raw_date)))
     found_date, found_author = find_metadata(text)
     url = parser.canonical or meta.get("og:url") or None
     return Article(
@@ -438,6 +446,13 @@ def jsonl_article(obj: Any, source: str, line: int, stem: str, limits: _Limits) 
         source=fields["source"],
         path=f"{source}:{line}",
         content_hash=content_hash(text),
+    )
+
+
+def _bad_date(raw: str) -> str:
+    return (
+        f"article date {raw[:80]!r} is not a date newskg can read (such as 2024-03-05, "
+        "5 March 2024, 2024-03 or 2024); the article keeps the date found in its text, if any"
     )
 
 
@@ -510,7 +525,11 @@ def read_jsonl(
                 ) from None
             if isinstance(obj, dict):
                 obj = _replace_surrogates(obj, source, number, warn)
-            yield jsonl_article(obj, source, number, stem, limits)
+            article = jsonl_article(obj, source, number, stem, limits)
+            raw_date = obj.get("date")
+            if isinstance(raw_date, str) and raw_date.strip() and not _given_date(raw_date):
+                warn(ReadWarning(source, _bad_date(raw_date), number))
+            yield article
         except InputError as exc:
             yield exc
 
@@ -566,7 +585,7 @@ def _article_from_bytes(
     data: bytes, kind: str, doc: str, source: str, limits: _Limits, warn: WarningSink
 ) -> Article:
     if kind == "html":
-        text = html_article(_decode_html(data, source, warn), doc, path=source)
+        text = html_article(_decode_html(data, source, warn), doc, path=source, warn=warn)
     else:
         text = text_article(decode_entities(decode(data, source, warn)), doc, path=source)
     _check_text(text.text, source, limits)
@@ -674,14 +693,18 @@ def read_stdin(limits: _Limits, warn: WarningSink, stream: BinaryIO | None = Non
         yield exc
 
 
-def walk_directory(root: Path) -> Iterator[Path | InputError]:
+def walk_directory(
+    root: Path, skip: AbstractSet[str] = frozenset()
+) -> Iterator[Path | InputError]:
     """Article files under ``root``: recursive, sorted, hidden names skipped.
 
     Symlinked directories are followed once each (by real path), so a link loop ends. A
     subdirectory that cannot be listed is an InputError; an entry whose type cannot be read
     (a symlink loop) is yielded when its name is an article's, so reading it reports why.
+    Files and directories whose real path is in ``skip`` (the build's own outputs) are left out.
     """
-    seen: set[str] = set()
+    seen: set[str] = set(skip)
+    skip_names = {os.path.basename(p) for p in skip}
 
     def walk(d: Path) -> Iterator[Path | InputError]:
         real = os.path.realpath(d)
@@ -698,6 +721,8 @@ def walk_directory(root: Path) -> Iterator[Path | InputError]:
             if entry.name.startswith("."):
                 continue
             p = Path(entry.path)
+            if entry.name in skip_names and os.path.realpath(p) in skip:
+                continue
             try:
                 is_dir = entry.is_dir()
             except OSError:
@@ -717,11 +742,13 @@ def read_inputs(
     max_line: int = DEFAULT_MAX_LINE,
     on_warning: WarningSink | None = None,
     stdin: BinaryIO | None = None,
+    skip: AbstractSet[str] = frozenset(),
 ) -> Iterator[Article | InputError]:
     """Articles from files, directories and ``-`` (standard input), in the order given.
 
     Yields an :class:`InputError` in place of each input (or JSONL line) that cannot be used.
-    ``on_warning`` receives problems that did not stop reading (default: logged).
+    ``on_warning`` receives problems that did not stop reading (default: logged). Directory
+    walks leave out the real paths in ``skip``.
     """
     limits = _Limits(max_bytes=max_bytes, max_line=max_line)
     warn = on_warning or _log_warning
@@ -732,7 +759,7 @@ def read_inputs(
         path = Path(item)
         if path.is_dir():
             found = False
-            for file in walk_directory(path):
+            for file in walk_directory(path, skip):
                 found = True
                 if isinstance(file, InputError):
                     yield file

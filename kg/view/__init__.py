@@ -60,7 +60,9 @@ def write_view(
     )
     data = page.encode("utf-8")
     try:
-        target.write_bytes(data)
+        from kg.safefile import write_atomic
+
+        write_atomic(target, data)
     except OSError as exc:
         from kg.errors import UsageError
 
