@@ -948,3 +948,18 @@ def test_a_role_with_a_country_falls_back_to_the_one_holder_of_the_office(
     text: str, expected: str | None
 ) -> None:
     assert _label_at(text, "president", 0) == expected
+
+
+def test_a_country_the_alias_data_names_is_a_place_whatever_the_tagger_said() -> None:
+    """spaCy tags an unknown one-word subject ("Velmark said") PERSON; a country the alias
+    data knows (by its nationality adjective or capital) is a GeopoliticalEntity."""
+    from dataclasses import replace
+
+    text = "Velmark said on Monday that it would reopen the border. Anna Holt met Velmark officials."
+    base = load_alias_data()
+    kinds = {}
+    for extra in ({}, {"velmarkian": "Velmark"}):
+        data = replace(base, demonyms={**base.demonyms, **extra})
+        r = resolve_entities(parse_article(Article("t", text), load_model()), data=data)
+        kinds[bool(extra)] = {e.label: e.type for e in r.entities}["Velmark"]
+    assert kinds == {False: "Person", True: "GeopoliticalEntity"}

@@ -1392,8 +1392,13 @@ class _Resolver:
         etype: EntityType
         if c.canon:
             etype = c.canon[1]
-        elif all(_norm(r.text) in self.data.capitals and not r.titled for r in c.raws):
-            # "Kyiv" tagged PERSON: a capital city is a place whatever the tagger guessed
+        elif all(
+            (_norm(r.text) in self.data.capitals or _norm(r.text) in self.country_names)
+            and not r.titled
+            for r in c.raws
+        ):
+            # "Kyiv" or "Sri Lanka" tagged PERSON: a capital city or a country the alias data
+            # names is a place whatever the tagger guessed
             etype = "GeopoliticalEntity"
         elif self._is_demonym_country(c):
             etype = "GeopoliticalEntity"
