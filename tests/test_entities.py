@@ -955,7 +955,10 @@ def test_a_country_the_alias_data_names_is_a_place_whatever_the_tagger_said() ->
     data knows (by its nationality adjective or capital) is a GeopoliticalEntity."""
     from dataclasses import replace
 
-    text = "Velmark said on Monday that it would reopen the border. Anna Holt met Velmark officials."
+    text = (
+        "Velmark said on Monday that it would reopen the border. Anna Holt met Velmark "
+        "officials."
+    )
     base = load_alias_data()
     kinds = {}
     for extra in ({}, {"velmarkian": "Velmark"}):
