@@ -1283,6 +1283,17 @@ def test_an_unresolved_pronoun_is_never_a_source_label() -> None:
             "Anna Holt will meet Piet Varga and other Nato leaders in Brussels.",
             [("met", "Anna Holt", "Piet Varga", P, PL), ("met", "Anna Holt", "Nato", P, PL)],
         ),
+        # officials or leaders "in" a named body or capital act as it, also with the phrase
+        # hung on the verb
+        (
+            "Anna Holt will meet officials in the Brenco Group and the Ministry of Finance.",
+            [("met", "Anna Holt", "Brenco Group", P, PL),
+             ("met", "Anna Holt", "Ministry of Finance", P, PL)],
+        ),
+        (
+            "Anna Holt flew to Iraq, where she met leaders in Baghdad.",
+            [("visited", "Anna Holt", "Iraq", P, A), ("met", "Anna Holt", "Iraq", P, A)],
+        ),
         # a habit is no event: neither a meeting nor a meeting that did not happen
         ("Anna Holt has rarely met Piet Varga.", []),
         ("Anna Holt seldom backs Piet Varga in public.", []),

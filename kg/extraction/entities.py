@@ -170,6 +170,10 @@ class AliasData:
     representatives: Mapping[str, Representing] = field(default_factory=dict)
     partial_words: frozenset[str] = frozenset()
     other_office_prefixes: frozenset[str] = frozenset()
+    #: "the president of X", "a spokesman for X": the prepositions naming a role's body
+    owner_preps: frozenset[str] = frozenset()
+    #: "officials of X", "leaders in X": the prepositions naming representatives' body
+    representative_preps: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
@@ -297,6 +301,8 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         representatives=representatives,
         partial_words=_norm_set(data, "partial_words", source),
         other_office_prefixes=_norm_set(data, "other_office_prefixes", source),
+        owner_preps=_norm_set(data, "owner_preps", source),
+        representative_preps=_norm_set(data, "representative_preps", source),
     )
 
 
@@ -937,7 +943,6 @@ class _Resolver:
             out.pop(0)
         return out
 
-    _OWNER_PREPS = frozenset({"of", "for"})
 
     def _portfolio(self, doc: Doc, tok: Token) -> bool:
         """A name inside a minister's title: "Defense Secretary Caspar Weinberger", "Deputy
@@ -981,7 +986,7 @@ class _Resolver:
             return None
         mods = replace(mods, titled=False, first_name=False)
         for prep in noun.children:
-            if prep.dep_ != "prep" or prep.lower_ not in self._OWNER_PREPS:
+            if prep.dep_ != "prep" or prep.lower_ not in self.data.owner_preps:
                 continue
             for pob in prep.children:
                 if pob.dep_ != "pobj":
@@ -1679,8 +1684,14 @@ class _Resolver:
             if cl is not None:
                 owners.add(cl)
                 first = min(first, m.left_edge.i)
-        for prep in tok.children:
-            if prep.dep_ == "prep" and prep.lower_ in self._OWNER_PREPS and not mods:
+        # "met officials in the Finance Ministry" with "in ..." hung on the verb: the phrase
+        # right after the noun is still the noun's
+        after = [
+            p for p in tok.head.children
+            if tok.dep_ == "dobj" and p.i == tok.right_edge.i + 1 and p.lower_ == "in"
+        ]
+        for prep in (*tok.children, *after):
+            if prep.dep_ == "prep" and prep.lower_ in self.data.representative_preps and not mods:
                 for pob in prep.children:  # "a spokesman for the Treasury"
                     if pob.dep_ != "pobj":
                         continue
