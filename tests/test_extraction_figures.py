@@ -25,11 +25,11 @@ def _by_type(report: EvalReport) -> dict[str, tuple[int, int, int]]:
 def test_examples_meet_their_gold() -> None:
     report = evaluate(EXAMPLES / "gold.jsonl", [EXAMPLES / "articles"])
     assert not report.failures
-    # measured: P 0.982, R 0.940 (held a point or two below, not ten)
+    # measured: P 0.982, R 0.948 (held a point or two below, not ten)
     assert report.overall.precision is not None and report.overall.precision >= 0.97, (
         report.spurious
     )
-    assert report.overall.recall is not None and report.overall.recall >= 0.92, report.misses
+    assert report.overall.recall is not None and report.overall.recall >= 0.93, report.misses
     assert not report.false_facts, report.false_facts
 
 
