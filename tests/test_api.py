@@ -221,3 +221,16 @@ def test_an_open_graph_keeps_writers_out_until_closed(tmp_path: Path) -> None:
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     graph.close()
     assert run_kg("import", records, "--out", out).returncode == 0
+
+
+@pytest.mark.parametrize("as_text", [True, False])
+def test_view_show_takes_a_build_directory(built: Path, as_text: bool) -> None:
+    """`kg.view.show("out")` (a path, as a newcomer writes it) displays that build's view and
+    releases the store again."""
+    from kg.view import show
+
+    shown = show(str(built) if as_text else built)
+    page = shown._repr_html_()
+    assert "<iframe" in page and "newskg" in page
+    with kg.open(built) as g:  # the read lock was released: the store opens again
+        assert g.relations()

@@ -613,10 +613,21 @@ def view_html(
     max_nodes: int = DEFAULT_MAX_NODES,
     title: str = "newskg graph",
 ) -> str:
-    """The view of a store (anything with ``query``) or a projection, filtered, as HTML."""
+    """The view of a build directory (a path), a store (anything with ``query``) or a
+    projection, filtered, as HTML (``kg.Graph.view()`` for a graph)."""
+    from pathlib import Path
+
     from kg.view.project import Projection, filter_projection, load_projection
 
-    proj = source if isinstance(source, Projection) else load_projection(source)
+    if isinstance(source, (str, Path)):
+        from kg.store import open_store
+
+        with open_store(Path(source), read_only=True) as store:
+            proj = load_projection(store)
+    elif isinstance(source, Projection):
+        proj = source
+    else:
+        proj = load_projection(source)
     proj = filter_projection(
         proj,
         entity=entity,
