@@ -1318,3 +1318,17 @@ def test_office_holders_and_habits(sentence: str, expected: list[Rel]) -> None:
 )
 def test_coordinated_verbs_share_an_object(sentence: str, expected: list[Rel]) -> None:
     _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # talks and discussions are met unless a phone is stated (ANNOTATION.md)
+        ("Anna Holt talked with Piet Varga about trade.",
+         [("met", "Anna Holt", "Piet Varga", P, A)]),
+        ("Anna Holt talked to Piet Varga by phone.", [("called", "Anna Holt", "Piet Varga", P, A)]),
+        ("Anna Holt talked to reporters about Piet Varga.", []),
+    ],
+)
+def test_talking_is_a_meeting_unless_by_phone(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)
