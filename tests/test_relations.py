@@ -1332,3 +1332,19 @@ def test_coordinated_verbs_share_an_object(sentence: str, expected: list[Rel]) -
 )
 def test_talking_is_a_meeting_unless_by_phone(sentence: str, expected: list[Rel]) -> None:
     _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the name put in apposition to a nested "head of the bank of X" phrase
+        ("Karl Lind and the head of the central bank of Norland, Piet Varga, met in Vienna.",
+         [("met", "Karl Lind", "Piet Varga", P, A)]),
+        # ... or hung by the parser on the first conjunct
+        ("Ostrian central bank president Karl Lind and the head of the central bank of "
+         "Norland, Piet Varga, met in Vienna yesterday to coordinate actions.",
+         [("met", "Karl Lind", "Piet Varga", P, A)]),
+    ],
+)
+def test_a_described_party_named_in_apposition(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)

@@ -186,7 +186,20 @@ class _Extractor:
                 ent = self.s.lookup(ch)
                 if ent is not None:
                     return _Party(ent, ch, 0.05)
-        for pob in self._prep_objects(t, ("of",)):
+        if t.dep_ == "conj":
+            # "A and the head of the bank, NAME, met": the parser hangs NAME on A
+            for ch in t.head.children:
+                between = t.doc[t.right_edge.i + 1 : ch.i]
+                ent = self.s.lookup(ch) if ch.dep_ == "appos" and ch.i > t.i else None
+                if ent is not None and ent.type == "Person" and all(
+                    b.is_punct or b.i >= ch.left_edge.i for b in between
+                ):
+                    return _Party(ent, ch, 0.1)
+        chain = self._prep_objects(t, ("of",))
+        for pob in list(chain):
+            # "the head of the central bank of Norland, Piet Varga": the "of" phrases nest
+            chain += [p for p in self._prep_objects(pob, ("of",)) if p not in chain][:2]
+        for pob in chain:
             # "the mayor of Oslo, Piet Varga, hosted ...": the name hangs off the place
             owner = self.s.lookup(pob)
             for ch in pob.children:
