@@ -160,6 +160,19 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
     return lines
 
 
+def list_item_lines(text: str, key: str) -> dict[tuple[str, ...], int]:
+    """:func:`key_lines` plus the line of each item of the top-level list ``key`` (the path is
+    ``(key, "<index>")``), for errors naming a pattern or repair by its line."""
+    lines = dict(key_lines(text))
+    root = yaml.compose(text)
+    if isinstance(root, yaml.MappingNode):
+        for k, v in root.value:
+            if k.value == key and isinstance(v, yaml.SequenceNode):
+                for i, item in enumerate(v.value):
+                    lines[(key, str(i))] = item.start_mark.line + 1
+    return lines
+
+
 def parse_lexicon(
     data: Any, source: str = "lexicon", lines: Mapping[tuple[str, ...], int] | None = None
 ) -> Lexicon:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 
 from kg.errors import KGError
-from kg.lexicon import ONTOLOGY_DIR, key_lines
+from kg.lexicon import ONTOLOGY_DIR, list_item_lines
 
 if TYPE_CHECKING:
     from spacy.matcher import DependencyMatcher
@@ -182,21 +182,9 @@ def load_patterns(path: Path = PATTERNS_PATH) -> tuple[ArgumentPattern, ...]:
     return parse_patterns(
         yaml.safe_load(text),
         source=str(path),
-        lines=_item_lines(text),
+        lines=list_item_lines(text, "patterns"),
         types=frozenset(load_lexicon().types),
     )
-
-
-def _item_lines(text: str) -> dict[tuple[str, ...], int]:
-    """Lines of the list items under ``patterns`` (key paths use the item index)."""
-    lines = dict(key_lines(text))
-    root = yaml.compose(text)
-    if isinstance(root, yaml.MappingNode):
-        for k, v in root.value:
-            if k.value == "patterns" and isinstance(v, yaml.SequenceNode):
-                for i, item in enumerate(v.value):
-                    lines[("patterns", str(i))] = item.start_mark.line + 1
-    return lines
 
 
 _MATCHERS: dict[

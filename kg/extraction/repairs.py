@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from kg.errors import KGError
-from kg.lexicon import ONTOLOGY_DIR, Lexicon, key_lines, load_lexicon
+from kg.lexicon import ONTOLOGY_DIR, Lexicon, list_item_lines, load_lexicon
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -138,22 +138,12 @@ def parse_repairs(
     return tuple(out)
 
 
-def _item_lines(text: str) -> dict[tuple[str, ...], int]:
-    lines = dict(key_lines(text))
-    root = yaml.compose(text)
-    if isinstance(root, yaml.MappingNode):
-        for k, v in root.value:
-            if k.value == "repairs" and isinstance(v, yaml.SequenceNode):
-                for i, item in enumerate(v.value):
-                    lines[("repairs", str(i))] = item.start_mark.line + 1
-    return lines
-
-
 @lru_cache(maxsize=4)
 def load_repairs(path: Path = REPAIRS_PATH) -> tuple[Repair, ...]:
     """The repairs of ``ontology/repairs.yaml``, checked (cached per path)."""
     text = path.read_text(encoding="utf-8")
-    return parse_repairs(yaml.safe_load(text), source=str(path), lines=_item_lines(text))
+    lines = list_item_lines(text, "repairs")
+    return parse_repairs(yaml.safe_load(text), source=str(path), lines=lines)
 
 
 def add_repairs(
