@@ -53,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=DEFAULT_WORK)
     ap.add_argument("--machines", type=int, default=10, help="machines of the projection")
     ap.add_argument("--cores", type=int, default=8, help="cores per machine (projection)")
-    ap.add_argument("--profile", action="store_true",
-                    help="keep Dask's worker profiler on (its default)")
+    ap.add_argument("--dask-defaults", action="store_true",
+                    help="start the cluster with Dask's defaults, not kg.cluster.WORKER_CONFIG")
     ap.add_argument("--no-append", action="store_true", help="print only")
     args = ap.parse_args(argv)
     import distributed
@@ -67,9 +67,12 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(out, ignore_errors=True)
     import dask
 
-    # As docs/SCALE.md recommends for extraction workers: no statistical profiler (it samples
-    # every thread's stack every 10 ms, CPU the extraction could use).
-    dask.config.set({"distributed.worker.profile.enabled": args.profile})
+    from kg.cluster import WORKER_CONFIG
+
+    # As docs/SCALE.md recommends for extraction workers: no statistical profiler, glibc's
+    # own memory trimming (kg.cluster.WORKER_CONFIG says why).
+    if not args.dask_defaults:
+        dask.config.set(WORKER_CONFIG)
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )
@@ -116,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         ["`--workers 2`", f"{t2:.1f}", f"{c2:.1f}",
          f"speed-up {t1 / t2:.2f}; machine busy {times['j2'][2]:.0f} CPU s"],
         ["`--scheduler` LocalCluster, 2 workers x 1 thread"
-         + ("" if args.profile else ", profiler off"), f"{td:.1f}",
+         + (", Dask's defaults" if args.dask_defaults else ", `WORKER_CONFIG`"), f"{td:.1f}",
          f"{cd:.1f}",
          f"overhead vs `--workers 2`: wall {overhead:+.1%}, CPU {cpu_overhead:+.1%} (within "
          f"{TARGET_OVERHEAD:.0%}: wall {verdict(overhead <= TARGET_OVERHEAD)}, CPU "

@@ -37,6 +37,18 @@ PLUGIN_NAME = "newskg-spacy"
 #: up to its ``distributed.scheduler.allowed-failures``).
 RETRIES = 2
 
+#: Dask settings for extraction workers, as ``dask.config`` keys (docs/SCALE.md gives them as
+#: environment variables for ``dask worker``): no statistical profiler (it samples every
+#: thread's stack every 10 ms), and glibc's own memory management instead of the nanny's
+#: ``MALLOC_TRIM_THRESHOLD_=65536``. Setting any fixed threshold also turns off glibc's dynamic
+#: mmap threshold, so spaCy's large buffers are mapped and unmapped on every batch: measured
+#: +5 % CPU for extraction (BENCHMARKS.md, "Dask"). Apply with ``dask.config.set`` before the
+#: workers start.
+WORKER_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+}
+
 #: The model of this worker process, loaded by the worker plugin (None until then).
 _NLP: Language | None = None
 _NLP_MODEL: str | None = None
@@ -179,4 +191,11 @@ def _take(
     return chunk, result
 
 
-__all__ = ["PLUGIN_NAME", "MissingDask", "connect", "load_model_once", "map_batches"]
+__all__ = [
+    "PLUGIN_NAME",
+    "WORKER_CONFIG",
+    "MissingDask",
+    "connect",
+    "load_model_once",
+    "map_batches",
+]

@@ -7,6 +7,7 @@ One cluster serves the whole module (starting one loads the model in each worker
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import dask
 import distributed  # the test extra installs dask[distributed]: no skip stands in for a pass
 import pytest
 from conftest import run_kg
@@ -25,6 +27,7 @@ from helpers_reliability import write_inputs
 
 import kg
 from kg.builder import BuildReport, built_article
+from kg.cluster import WORKER_CONFIG
 from kg.errors import InputError
 from kg.extraction.pipeline import extract_mapped
 from kg.extraction.read import read_inputs
@@ -38,11 +41,44 @@ OUTPUTS = ("graph.nq", "relations.jsonl")
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
+    """The cluster docs/SCALE.md recommends: workers started with ``WORKER_CONFIG``."""
+    with dask.config.set(WORKER_CONFIG):
+        cluster = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        )
     with cluster, distributed.Client(cluster) as c:
         yield c
+
+
+def _worker_settings() -> tuple[bool, str | None]:
+    return (
+        bool(dask.config.get("distributed.worker.profile.enabled")),
+        os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+    )
+
+
+def test_workers_run_with_the_recommended_settings(client: Any) -> None:
+    """No profiler, and glibc's own trimming (Dask's nanny would set a fixed 64 KiB)."""
+    settings = client.run(_worker_settings)
+    assert len(settings) == 2
+    assert set(settings.values()) == {(False, None)}
+
+
+def test_scale_doc_exports_are_the_worker_config() -> None:
+    """The environment variables docs/SCALE.md tells worker machines to export give Dask
+    exactly ``WORKER_CONFIG``, as Dask reads them."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "SCALE.md").read_text("utf-8")
+    exports = dict(
+        line.strip().removeprefix("export ").split("=", 1)
+        for line in doc.splitlines()
+        if line.strip().startswith("export DASK_")
+    )
+    env = {k: v.strip("'") for k, v in exports.items()}
+    config = dask.config.update(copy.deepcopy(dask.config.config), dask.config.collect_env(env))
+    for key, value in WORKER_CONFIG.items():
+        assert dask.config.get(key, config=config) == value, key
+    spawned = dask.config.get("distributed.nanny.pre-spawn-environ", config=config)
+    assert spawned["MALLOC_TRIM_THRESHOLD_"] is None  # None: the nanny does not set it
 
 
 @pytest.fixture(scope="module")
