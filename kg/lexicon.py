@@ -103,6 +103,7 @@ CUES = frozenset(
         "innocence_words", "claiming_verbs", "wire_notes",
         "labelling_preps", "arrangement_verbs", "occasion_nouns", "accusation_nouns",
         "condition_marks",
+        "owner_compound_nouns",
     }
 )  # fmt: skip
 TOP_KEYS: dict[str, Kind] = {"version": "int", "types": "mapping", "cues": "mapping"}

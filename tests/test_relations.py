@@ -1348,3 +1348,141 @@ def test_talking_is_a_meeting_unless_by_phone(sentence: str, expected: list[Rel]
 )
 def test_a_described_party_named_in_apposition(sentence: str, expected: list[Rel]) -> None:
     _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # after ", and" the parser hangs the last object on the verb: still an object
+        ("Anna Holt phoned President Piet Varga, and the leaders of Chile and Peru.",
+         [("called", "Anna Holt", "Piet Varga", P, A), ("called", "Anna Holt", "Chile", P, A),
+          ("called", "Anna Holt", "Peru", P, A)]),
+        # a second clause is no object
+        ("Anna Holt praised Piet Varga, and the crowd cheered.",
+         [("supported", "Anna Holt", "Piet Varga", P, A)]),
+    ],
+)
+def test_a_last_conjunct_hung_on_the_verb(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a nationality adjective on an act names the country whose act it is
+        ("Norway wants to join the bloc. Anna Holt said Sweden welcomed Norwegian membership.",
+         [("supported", "Sweden", "Norway", P, A)]),
+        # a name before a listed noun of agency is its owner ...
+        ("Norway sent ships. Karl Lind said he was very supportive of the Norway role.",
+         [("supported", "Karl Lind", "Norway", P, A)]),
+        ("Senator Anna Holt strongly backed the Varga administration on Monday.",
+         [("supported", "Anna Holt", "Varga", P, A)]),
+        # ... an organisation's name always is
+        ("The Green Alliance unveiled proposals. Anna Holt backed the bold Green Alliance "
+         "proposals.",
+         [("supported", "Anna Holt", "Green Alliance", P, A)]),
+        # a place before a plan is what the plan is for
+        ("Anna Holt praised the Africa plan.", []),
+    ],
+)
+def test_a_modifier_names_the_owner_of_an_act(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "we" in what an organisation or country says is that body
+        ('Ostria wants to join. "The Commission has repeatedly said that we back Ostria\'s '
+         'quick entry into the bloc," Anna Holt told reporters.',
+         [("supported", "European Commission", "Ostria", P, A)]),
+        # a person's "we" is no one the text names
+        ("Ostria wants to join. Anna Holt said that we back Ostria.", []),
+    ],
+)
+def test_we_in_a_body_s_statement(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # words act for their speaker (cue actor_nouns)
+        ("Anna Holt spoke on Monday. Her comment was a clear endorsement of Piet Varga.",
+         [("supported", "Anna Holt", "Piet Varga", P, A)]),
+        ("Anna Holt's statement praised Piet Varga.",
+         [("supported", "Anna Holt", "Piet Varga", P, A)]),
+        # an unowned statement is no one's
+        ("The statement praised Piet Varga.", []),
+    ],
+)
+def test_words_act_for_their_speaker(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a bare "the plans" is the plans last owned by someone
+        ("The Green Alliance unveiled proposals. Anna Holt backed the bold Green Alliance "
+         "proposals. Piet Varga later endorsed the proposals too.",
+         [("supported", "Anna Holt", "Green Alliance", P, A),
+          ("supported", "Piet Varga", "Green Alliance", P, A)]),
+        # ... an act of the person, not the person welcomed in person
+        ("Anna Holt praised Piet Varga's budget. Karl Lind also welcomed the budget.",
+         [("supported", "Anna Holt", "Piet Varga", P, A),
+          ("supported", "Karl Lind", "Piet Varga", P, A)]),
+        ("Anna Holt praised the budget. Karl Lind also welcomed the budget.", []),
+    ],
+)
+def test_an_act_named_again_is_its_owner_s(sentence: str, expected: list[Rel]) -> None:
+    recs = _check(sentence, expected)
+    assert not [r for r in recs if r.type == "met"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # confidence in and verbal defence of a party are support (CAMEO 051)
+        ("Piet Varga trusts Anna Holt.",
+         [("supported", "Piet Varga", "Anna Holt", P, A)]),
+        ("Anna Holt defended Piet Varga's record on the economy.",
+         [("supported", "Anna Holt", "Piet Varga", P, A)]),
+        ("The authorities do not trust him.", []),
+        ("Anna Holt defended the decision.", []),
+    ],
+)
+def test_trust_and_defence(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a person's colleagues act as the party the article affiliates them with
+        ("The Liberals gathered in Leeds. Liberal leader Karl Lind met Anna Holt. Mr Lind's "
+         "colleagues later praised Piet Varga.",
+         [("supported", "Liberal Party", "Piet Varga", P, A)]),
+        # a party named by its members
+        ("The Tories endorsed Karl Lind on Friday.",
+         [("supported", "Conservative Party", "Karl Lind", P, A)]),
+    ],
+)
+def test_a_party_and_its_members(sentence: str, expected: list[Rel]) -> None:
+    recs = _check(sentence, expected)
+    assert all(r.subject != "Liberals" for r in recs)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the owner of the noun an infinitive completes is its subject
+        ("Anna Holt was split over Veridia's decision to back Ostria's entry.",
+         [("supported", "Veridia", "Ostria", P, A)]),
+        ("Anna Holt backed Karl Lind's bid to meet Piet Varga.",
+         [("supported", "Anna Holt", "Karl Lind", P, A),
+          ("met", "Karl Lind", "Piet Varga", P, PL)]),
+    ],
+)
+def test_an_owned_decision_to_act(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)

@@ -102,6 +102,7 @@ class Compiled:
     labelling_verbs: frozenset[str] = frozenset()
     habitual: frozenset[str] = frozenset()
     shared_object_preps: frozenset[str] = frozenset()
+    owner_compound_nouns: frozenset[str] = frozenset()
     #: lemmas the verb stage looks at: triggers, modifiers, context, motion, person verbs and
     #: the heads of phrases (one set, asked once per token)
     verb_stage_lemmas: frozenset[str] = frozenset()
@@ -205,6 +206,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         place_nouns=_set(cue("place_nouns")),
         neighbour_words=_set(cue("neighbour_words")),
         not_stand_in_nouns=_set(cue("not_stand_in_nouns")),
+        owner_compound_nouns=_set(cue("owner_compound_nouns")),
         hearsay=_set(cue("hearsay_adverbs")),
         readiness=_set(cue("readiness")),
         receiving=_set(cue("receiving")),
@@ -293,7 +295,17 @@ def subject_of(verb: Token) -> Token | None:
             continue
         if cur.dep_ in ("advcl", "pcomp", "acl") and cur.head.i != cur.i:
             head = cur.head
+            if (
+                head.pos_ == "PROPN" and cur.dep_ == "acl" and head.dep_ == "ROOT"
+                and cur.tag_ in ("VBD", "VBZ", "VBP", "VBN") and cur.i > head.i
+            ):
+                # "Lind, who runs the port authority, later heard ...": with the relative
+                # clause the parser takes the name for the root and the verb for its modifier
+                return head
             if head.pos_ in ("NOUN", "PROPN") and cur.dep_ == "acl":
+                owner = _children(head, "poss")
+                if owner and any(a.tag_ == "TO" for a in _children(cur, "aux")):
+                    return owner[0]  # "Veridia's decision to back X": Veridia decided
                 # "plans to meet": the planner is the subject of the verb governing "plans"
                 if head.dep_ in ("dobj", "pobj", "nsubj") and head.head.i != head.i:
                     cur = head.head if head.dep_ != "pobj" else head.head.head

@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 ALIASES_PATH = ONTOLOGY_DIR / "entity_aliases.yaml"
 
 MentionKind = Literal["name", "alias", "role", "pronoun", "representative"]
-Representing = Literal["body", "any"]
+Representing = Literal["body", "any", "party"]
 Gender = Literal["male", "female"]
 
 _LABEL_TYPES: Mapping[str, EntityType] = {
@@ -230,8 +230,8 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
     people = _parse_people(data.get("known_people"), source, alias_to_canon)
     representatives: dict[str, Representing] = {}
     for k, v in _str_map(data.get("representatives"), f"{source}: representatives").items():
-        if v not in ("body", "any"):
-            raise KGError(f"{source}: representatives.{k} must be body or any")
+        if v not in ("body", "any", "party"):
+            raise KGError(f"{source}: representatives.{k} must be body, any or party")
         representatives[_norm(k)] = v
     roles = frozenset(_norm(r) for r in _str_list(data.get("roles"), f"{source}: roles"))
     cues = _str_list(data.get("credit_cues"), f"{source}: credit_cues") or ["picture", "photo"]
@@ -555,6 +555,9 @@ class _Resolver:
         #: persons last named together (coordinated, or subject and object of one clause),
         #: latest last: "the two leaders" when no sentence nearby names exactly two
         self.pairs: list[tuple[int, int]] = []
+        #: stand-in noun -> the cluster that last owned one ("Green Alliance plans", "Varga's
+        #: budget"): a later bare "the plans" is theirs
+        self.owned_acts: dict[str, int] = {}
         self.cues: Compiled = _compiled_cues()
         self._main: int | None = -1
         self.derived_demonyms = _derive_demonyms(self.docs, data)
@@ -783,6 +786,14 @@ class _Resolver:
             return
         if label == "NORP":
             self._add_norp(seg, doc, toks)
+            return
+        if label == "ORG" and self._owned_by_person(doc, toks):
+            # "Mr Varga's Regional Water Fund" tagged as one organisation: a
+            # person's scheme, no party of its own; the person is a name
+            from spacy.tokens import Span
+
+            cut = next(t.i for t in toks if t.tag_ == "POS")
+            self._add_ent(seg, doc, Span(doc, toks[0].i, cut, label="PERSON"))
             return
         if label in ("PERSON", "ORG"):
             only = self._analyse_modifiers(self._words(toks))
@@ -1038,8 +1049,11 @@ class _Resolver:
             "nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"
         ):
             text = doc[toks[0].i : root.i + 1].text
+            # "the Tories" as the party the alias data names so
+            canon = self.data.alias_to_canon.get(_norm(text))
             self._append(
-                _Raw(seg, toks[0].i, root.i + 1, text, "NORP", [text], [], None, None)
+                _Raw(seg, toks[0].i, root.i + 1, text, "NORP", [text], [], None, None,
+                     canon=canon, kind="alias" if canon else "name")
             )
 
     def _add_org_phrases(self, seg: int, doc: Doc) -> None:
@@ -1536,6 +1550,12 @@ class _Resolver:
         quoted: bool,
     ) -> tuple[int, MentionKind, tuple[int, ...]] | None:
         low = tok.lower_
+        morph = tok.morph
+        if tok.pos_ == "PRON" and morph.get("Person", []) == ["1"] and morph.get(
+            "Number", []
+        ) == ["Plur"]:
+            cl = self._reporting_body(tok)
+            return (tok.i, "pronoun", (cl,)) if cl is not None else None
         if tok.pos_ == "PRON" or low in _PRONOUNS:
             if quoted:
                 return None
@@ -1549,15 +1569,94 @@ class _Resolver:
             else:
                 return None
             return (tok.i, "pronoun", (cl,)) if cl is not None else None
+        if tok.dep_ == "amod" and tok.head.i > tok.i and self._stands_in(tok.head):
+            # "welcomed Ostrian membership": the nationality names the country whose act it is
+            cl = self._owner(tok, "body", sentences) if tok.pos_ in ("ADJ", "PROPN") else None
+            return (tok.i, "representative", (cl,)) if cl is not None else None
         if tok.pos_ not in ("NOUN", "PROPN") or (
             tok.dep_ in ("compound", "amod") and tok.head.i > tok.i
         ):
             return None
+        if self._stands_in(tok):
+            owned = self._owned_act(tok, sentences)
+            if owned is not None:
+                return (tok.i, "representative", (owned,))
         if _norm(tok.text) in self.data.pair_nouns:
             pair = self._pair(tok, sentences)
             if pair is not None:
                 return pair
         return self._representative(tok, sentences) or self._role(tok, sentences)
+
+    def _reporting_body(self, pron: Token) -> int | None:
+        """ "The Commission has repeatedly said that we back ...": "we" as the subject of what
+        an organisation or country says (a reporting verb, lexicon cue ``reporting``) is that
+        body; never a person's "we" (whose group it is the text does not say)."""
+        verb = pron.head
+        if pron.dep_ != "nsubj" or verb.dep_ != "ccomp":
+            return None
+        said = verb.head
+        if said.lemma_.lower() not in self.cues.reporting:
+            return None
+        for subj in said.children:
+            if subj.dep_ != "nsubj" or (self._seg_of(subj), subj.i) not in self.covered:
+                continue
+            cl = self._cluster_at(subj)
+            ent = self.clusters[cl].entity if cl is not None else None
+            if ent is not None and ent.type in ("Organization", "GeopoliticalEntity"):
+                return cl
+        return None
+
+    def _owned_by_person(self, doc: Doc, toks: list[Token]) -> bool:
+        """An organisation's name that begins with a person's possessive ("Mr Varga's
+        Regional Water Fund"): the possessor has an honorific or is the surname of
+        a person the article names in full."""
+        cuts = [k for k, t in enumerate(toks) if t.tag_ == "POS"]
+        if len(cuts) != 1 or not 0 < cuts[0] < len(toks) - 1:
+            return False
+        owner = toks[: cuts[0]]
+        return owner[-1].text[:1].isupper() and (
+            _norm(owner[0].text).rstrip(".") in self.data.honorifics
+            or (len(owner) == 1 and _norm(owner[0].text) in self.surnames)
+        )
+
+    def _owned_act(
+        self, noun: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
+    ) -> int | None:
+        """ "praised the Green Alliance proposals ... later endorsed the proposals": a bare
+        definite stand-in noun is the act of whoever last owned one of the same word (its
+        owner a name, a nationality or a possessive before it); remembers owners as it goes."""
+        key = noun.lemma_.lower()
+        mods = [c for c in noun.children if c.i < noun.i]
+        for ch in mods:
+            if ch.dep_ not in ("poss", "compound", "amod"):
+                continue
+            cl = self._cluster_at(ch) if (self._seg_of(ch), ch.i) in self.covered else None
+            cl = cl if cl is not None else self._resolved_before(ch, sentences)
+            if cl is not None and self.clusters[cl].entity is not None:
+                self.owned_acts[key] = cl
+                return None
+        if key in self.cues.actor_nouns or noun.lower_ in self.cues.actor_nouns:
+            return None  # "the government" acts itself: no one's act named again
+        dets = [c for c in mods if c.dep_ == "det"]
+        if len(dets) != 1 or dets[0].morph.get("Definite", []) != ["Def"] or any(
+            c.dep_ in ("poss", "compound", "nmod") or c.text[:1].isupper()
+            for c in mods
+        ) or any(
+            c.dep_ in ("prep", "agent") and any(
+                (self._seg_of(p), p.i) in self.covered for p in c.children
+            )
+            for c in noun.children
+        ):
+            return None  # "the government plans", "the plans of X": owned otherwise
+        return self.owned_acts.get(key)
+
+    def _stands_in(self, noun: Token) -> bool:
+        """A noun of an act or stance that stands in for its owner (lexicon cue
+        ``stand_in_nouns``): "Ostrian membership" is Ostria's."""
+        return noun.pos_ == "NOUN" and (
+            noun.lemma_.lower() in self.cues.stand_in_nouns
+            or noun.lower_ in self.cues.stand_in_nouns
+        )
 
     def _role(
         self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
@@ -1737,6 +1836,8 @@ class _Resolver:
                 country = self._country_of([_norm(c.entity.label)])
                 if country is None or _norm(country) != _norm(c.entity.label):
                     return self._named_country(country) if country is not None else None
+            if c.entity.type == "Person" and scope == "party":
+                return self._party_of(c)  # "Mr Lind's colleagues": his party
             if c.entity.type == "Person":
                 return cl if scope == "any" else None
             if c.entity.type in ("GeopoliticalEntity", "Location"):
@@ -1752,6 +1853,22 @@ class _Resolver:
             or self.data.capitals.get(words[-1] if words else "")
         )
         return self._named_country(country) if country is not None else None
+
+    def _party_of(self, person: _Cluster) -> int | None:
+        """The one named body among a person's affiliations ("Whig leader Karl Lind": the
+        Whig Party), else ``None``."""
+        found: dict[int, set[int]] = {0: set(), 1: set()}
+        for aff in person.affiliations:
+            for c in self.clusters:
+                if c.entity is None or c.entity.type == "Person":
+                    continue
+                label = _norm(c.entity.label).split()
+                if len(label) > 1 and label[0] == aff:
+                    found[0].add(c.index)  # "the Whig Party" (its members' name an alias)
+                elif label == [aff]:
+                    found[1].add(c.index)  # "Whig" alone: only if nothing better
+        best = found[0] or found[1]
+        return next(iter(best)) if len(best) == 1 else None
 
     def _named_country(self, name: str) -> int | None:
         """The cluster of a country the article names (by label), else ``None``."""

@@ -275,7 +275,9 @@ class _Extractor:
         if self.c.option(rtype, "stand_in") and (
             listed
             or (
-                t.pos_ == "NOUN"
+                # a noun, or a name that is no party ("Mr Varga's Regional Water Fund":
+                # the entity stage leaves a person's scheme out)
+                t.pos_ in ("NOUN", "PROPN")
                 and low not in self.c.not_stand_in_nouns
                 and t.lower_ not in self.c.not_stand_in_nouns
             )
@@ -311,6 +313,16 @@ class _Extractor:
                 if ch.dep_ == "amod" and ch.i < t.i:  # not "the Africa plan" (for Africa)
                     owner = self.s.lookup(ch)
                     if owner is not None:
+                        return [_Party(owner, ch, 0.15)]
+                if ch.dep_ == "compound" and ch.i < t.i:
+                    # "the Ostria role", "the Varga administration" (cue owner_compound_nouns),
+                    # "the Green Alliance plans" (an organisation's): the name is the owner
+                    owner = self.s.lookup(ch)
+                    if owner is not None and (
+                        owner.type == "Organization"
+                        or low in self.c.owner_compound_nouns
+                        or t.lower_ in self.c.owner_compound_nouns
+                    ):
                         return [_Party(owner, ch, 0.15)]
         if low in self.c.actor_nouns:
             for ch in t.children:
@@ -369,6 +381,7 @@ class _Extractor:
                 if f.subject.entity.type == "Person"
                 and f.object.entity.type == "Person"
                 and f.object.token.dep_ in ("dobj", "nsubjpass", "conj")
+                and not self._act_noun(f.object.token)
                 and f.subject.token.pos_ != "PRON"
             )
         for rtype in types:
@@ -417,7 +430,13 @@ class _Extractor:
 
     def _role_parties(self, tok: Token, rtype: str | None) -> list[_Party]:
         """The parties a role token names; a compound modifier names those of its head
-        ("Moscow-backed candidate Viktor Lind": the candidate is Lind)."""
+        ("Moscow-backed candidate Viktor Lind": the candidate is Lind); a verb names its
+        subject, found as for every verb (through relative clauses and misparses)."""
+        if tok.pos_ in ("VERB", "AUX"):
+            subj = subject_of(tok)
+            if subj is None:
+                return []
+            tok = subj
         for _ in range(4):
             found = self.parties(tok, rtype)
             if found or tok.dep_ != "compound" or tok.head.i == tok.i:
@@ -530,23 +549,34 @@ class _Extractor:
                 patients.extend(self.parties(sp, rtype))
             return agents, patients
         subj_tok = subject_of(tok)
+        agents = self._actor_parties(subj_tok)
+        inherited = subj_tok is not None and subj_tok.head is not tok
+        if inherited:
+            agents = [replace(a, penalty=a.penalty + 0.05) for a in agents]
+        return agents, []
+
+    def _act_noun(self, tok: Token) -> bool:
+        """A stand-in noun ("the budget"): its owner's act, never its owner in person."""
+        return tok.pos_ == "NOUN" and (
+            lemma(tok) in self.c.stand_in_nouns or tok.lower_ in self.c.stand_in_nouns
+        )
+
+    def _actor_parties(self, subj_tok: Token | None) -> list[_Party]:
+        """The parties a clause's subject names; "Moscow's troops invaded ...", "her remark
+        was an endorsement of X": forces and words (cue actor_nouns) act for their owner."""
         agents = self.parties(subj_tok, None)
         if (
             not agents
             and subj_tok is not None
             and (lemma(subj_tok) in self.c.actor_nouns or subj_tok.lower_ in self.c.actor_nouns)
         ):
-            # "Moscow's troops invaded ...": the forces act for their owner
             agents = [
                 replace(p, penalty=p.penalty + 0.1)
                 for ch in subj_tok.children
                 if ch.dep_ == "poss"
                 for p in self.parties(ch, None)
             ]
-        inherited = subj_tok is not None and subj_tok.head is not tok
-        if inherited:
-            agents = [replace(a, penalty=a.penalty + 0.05) for a in agents]
-        return agents, []
+        return agents
 
     def _verb_frame(
         self,
@@ -592,7 +622,8 @@ class _Extractor:
             if direct:
                 cand = self.parties(ob, rtype)
                 if standin_only:
-                    cand = [p for p in cand if p.token.i != ob.i]
+                    # "welcomed the budget" (Varga's, entity stage): an act, not the person
+                    cand = [p for p in cand if p.token.i != ob.i or self._act_noun(ob)]
                 if not cand and ob.pos_ == "NOUN":
                     # "meeting his counterpart Lula" with the name misparsed as a sibling
                     cand = [
@@ -633,6 +664,7 @@ class _Extractor:
             return []
         if self.c.context_verbs.get(lemma(tok)) == rtype:
             objects = [o for o in objects if o.token.dep_ == "pobj"] or objects
+        objects.extend(self._stray_conjuncts(tok, objects, rtype))
         found = self._pairs(tok, rtype, agents, objects, conf)
         guests = [o for o in objects if o.token.dep_ != "pobj"]
         if (
@@ -650,6 +682,23 @@ class _Extractor:
             # "hosted A and B for a three-way meeting": the guests met each other too
             found += self._pairs(tok, rtype, guests, [], conf - 0.1)
         return found
+
+    def _stray_conjuncts(self, tok: Token, objects: list[_Party], rtype: str) -> list[_Party]:
+        """ "phoned A, and the leaders of B and C": after a comma the parser
+        hangs the last conjunct of the object on the verb; a noun conjunct of the verb after
+        its last object, with the verb's own "and", is one more object (not a second clause:
+        that would have a verb)."""
+        if not objects:
+            return []
+        last = max(o.token.i for o in objects)
+        ccs = [ch.i for ch in tok.children if ch.dep_ == "cc" and ch.i > last]
+        return [
+            p
+            for ch in tok.children
+            if ch.dep_ == "conj" and ch.pos_ in ("NOUN", "PROPN") and ch.i > last
+            and any(c < ch.i for c in ccs)
+            for p in self.parties(ch, rtype)
+        ]
 
     def _shared_objects(self, tok: Token, rtype: str, preps: list[str]) -> list[_Party]:
         """ "had never met or spoken to X", "met and praised X": a verb with no object of its
@@ -888,7 +937,9 @@ class _Extractor:
                     replace(p, penalty=p.penalty + 0.1) for p in self.parties(subject_of(verb))
                 ]
         elif tok.dep_ in ("dobj", "attr") and gov.pos_ in ("VERB", "AUX") and not agents:
-            agents = [replace(p, penalty=p.penalty + 0.05) for p in self.parties(subject_of(gov))]
+            agents = [
+                replace(p, penalty=p.penalty + 0.05) for p in self._actor_parties(subject_of(gov))
+            ]
         elif (
             tok.dep_ in ("dobj",)
             and gov.pos_ in ("VERB", "AUX")
