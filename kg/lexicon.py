@@ -82,6 +82,7 @@ TYPE_OPTIONS: dict[str, Kind] = {
     "party_object_only": "bool", "agent_place_preps": "strings", "speech_act": "bool",
     "location_object": "bool", "reaction": "bool", "object_optional": "bool",
     "topic_object_verbs": "strings", "arrival_verbs": "strings",
+    "dateline_triggers": "strings", "dateline_adverbs": "strings",
 }  # fmt: skip
 REQUIRED_TYPE_FIELDS = ("class", "property", "label", "comment")
 #: cue lists read by the clause-context walk and the entities stage

@@ -36,6 +36,20 @@ def extract_text(text: str, doc: str = "t", date: str | None = None) -> tuple[Re
     return extract_relations(parsed, resolve_entities(parsed))
 
 
+def extract_cleaned(
+    text: str, doc: str = "t", date: str | None = None
+) -> tuple[RelationRecord, ...]:
+    """Relations of ``text`` read as an article file is: cleaning finds its headline, wire
+    dateline and paragraphs first (model cached)."""
+    from kg.extraction.clean import clean_article
+    from kg.extraction.entities import resolve_entities
+    from kg.extraction.nlp import load_model, parse_article
+    from kg.extraction.relations import extract_relations
+
+    parsed = parse_article(clean_article(Article(doc=doc, text=text, date=date)), load_model())
+    return extract_relations(parsed, resolve_entities(parsed))
+
+
 def score(
     predictions: Iterable[RelationRecord],
     gold: Sequence[Mapping[str, Any]],

@@ -9,6 +9,8 @@ root once and collects all of that, so trigger matching (relations.py) never nee
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -33,6 +35,8 @@ __all__ = [
 Lookup = Callable[["Token"], "Entity | None"]
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
+#: a day of the week ("Tuesday"): with a present-tense verb it dates a schedule
+_WEEKDAY = re.compile("|".join(calendar.day_name) + r"$")
 
 
 def _set(values: tuple[str, ...] | list[str] | object) -> frozenset[str]:
@@ -620,6 +624,8 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 # up still applies); but an event that dates a future or conditional clause
                 # ("during his visit he would/will talk to them") lies there too
                 hmod, _ = _modal_aux(head, c)
+                if hmod is None and head.dep_ == "conj":
+                    hmod, _ = _modal_aux(head.head, c)  # "will hold talks and meet X during"
                 if open_clause and hmod and modality == "actual" and tok.lower_ in c.containing:
                     modality = hmod
                 open_clause = False
@@ -776,6 +782,12 @@ def _future_dated(trigger: Token, c: Compiled) -> bool:
         return False
     times = [ch for ch in verb.children if ch.dep_ in ("npadvmod", "advmod", "tmod")]
     if any(_names_future(ch, c) for ch in times):
+        return True
+    if verb.tag_ in ("VBZ", "VBP") and any(
+        prep.dep_ == "prep" and any(_WEEKDAY.match(o.text) for o in prep.children)
+        for prep in (*verb.children, *trigger.children)
+    ) and not any(ch.dep_ in ("aux", "auxpass") for ch in verb.children):
+        # "Lind begins a state visit on Tuesday": the present tense of a weekday is a schedule
         return True
     # "King Anton visits Marovia this week": a present-tense verb with the current period is
     # a schedule (a headline announces it), not a report of a visit that took place

@@ -732,10 +732,14 @@ class _Resolver:
 
     def collect_names(self) -> None:
         for seg, doc in enumerate(self.docs):
+            honorific = self._honorific_names(doc)
+            named = {t.i for span in honorific for t in span}
             for ent in doc.ents:
-                if ent.label_ in _LABEL_TYPES:
+                if ent.label_ in _LABEL_TYPES and not (
+                    ent.label_ == "NORP" and ent.start in named
+                ):
                     self._add_ent(seg, doc, ent)
-            for span in self._honorific_names(doc):
+            for span in honorific:
                 self._add_ent(seg, doc, span)
             self._add_org_phrases(seg, doc)
 
@@ -744,7 +748,8 @@ class _Resolver:
         after it name a person."""
         from spacy.tokens import Span
 
-        covered = {t.i for e in doc.ents for t in e}
+        # "Mr Thorpe" tagged a nationality (NORP) is still a person: an honorific says so
+        covered = {t.i for e in doc.ents if e.label_ != "NORP" for t in e}
         out: list[Span] = []
         n = len(doc)
         for t in doc:
@@ -1215,6 +1220,12 @@ class _Resolver:
         lookup: dict[str, _Cluster] = {}
         for c in self.clusters:
             if not (c.person_full or any(r.label == "PERSON" for r in c.raws)):
+                # an organisation's acronym spaCy tagged once ("BP said ... informed BP")
+                for r in c.raws:
+                    if r.label == "ORG" and 2 <= len(r.text) <= 6 and r.text.isupper() and (
+                        r.text.isalpha()
+                    ):
+                        lookup.setdefault(_norm(r.text), c)
                 continue
             for r in c.raws:
                 lookup.setdefault(_norm(r.text), c)
@@ -1311,6 +1322,8 @@ class _Resolver:
             or _norm(t.text) in self.data.not_person_words
             or _norm(t.text) in self.data.honorifics
             or _norm(t.text) in self.data.roles
+            # "US Vice pres Bush" in a recased headline: "Vice" is part of a title, no name
+            or _norm(t.text) in self.data.other_office_prefixes
             for t in span
         ):
             return False
@@ -1560,7 +1573,7 @@ class _Resolver:
             if quoted:
                 return None
             if low in _GROUP_PRONOUNS:
-                speakers = self._speakers(tok, sentences)
+                speakers = self._speakers(tok, sentences) or self._reciprocal(tok, sentences)
                 return (tok.i, "pronoun", speakers) if speakers else None
             if low in _PRONOUNS:
                 cl = self._pronoun(tok, _PRONOUNS[low], sentences)
@@ -1670,7 +1683,14 @@ class _Resolver:
         det = lefts[0]
         owner: int | None = None  # the possessor's cluster: never the holder ("his minister")
         country: str | None = None
-        if det.lower_ == "the":
+        # headline-ese drops the article: "Saudi crown prince meets Bush", "UK minister looks
+        # to ease tension" are "the Saudi crown prince", "the UK minister" of the story
+        bare = (
+            det.dep_ in ("compound", "amod")
+            and det.i == tok.left_edge.i
+            and self.parsed.segments[self._seg_of(tok)].segment.kind == "headline"
+        )
+        if det.lower_ == "the" or bare:
             pass
         elif det.dep_ == "poss" and det.lower_ in _PRONOUNS:
             owner = self._resolved_before(det, sentences)
@@ -1692,7 +1712,7 @@ class _Resolver:
             return None
         # a possessive pronoun is a mention of its own ("his" + "counterpart")
         start = det.i + 1 if det.dep_ == "poss" and det.lower_ in _PRONOUNS else det.i
-        body = [t for t in tok.doc[det.i + 1 : tok.i + 1]
+        body = [t for t in tok.doc[det.i + (0 if bare else 1) : tok.i + 1]
                 if not (det.dep_ == "poss" and t.i <= det.i + 1 and t.text in ("'s", "’s", "'"))]
         words = self._words(body)
         role = self._role_at_end(words)
@@ -1989,6 +2009,29 @@ class _Resolver:
                 if cl is not None and cl not in out:
                     out.append(cl)
         return tuple(sorted(out)) if len(out) >= 2 else ()
+
+    def _reciprocal(
+        self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
+    ) -> tuple[int, ...]:
+        """"A phoned B and they met a week later": "they" with a symmetric verb and no object
+        of its own are the two persons of the clause just before in the sentence (its subject
+        and object)."""
+        verb = tok.head
+        types = self.cues.verbs.get(verb.lemma_.lower(), ())
+        if tok.dep_ != "nsubj" or not any(self.cues.types[t].symmetric for t in types):
+            return ()
+        preps = {p for t in types for p in self.cues.option_list(t, "object_preps")}
+        if any(c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ in preps)
+               for c in verb.children):
+            return ()  # "they met Brandt", "they met with Brandt": not each other
+        persons = [(t, cls[0]) for _s, t, cls, q in (sentences[-1] if sentences else [])
+                   if not q and len(cls) == 1 and t.doc is tok.doc and t.i < tok.i
+                   and self._person(cls[0])]
+        for (t1, c1), (t2, c2) in pairwise(persons):
+            head = t2.head.head if t2.dep_ == "pobj" else t2.head
+            if c1 != c2 and t1.dep_ in _SUBJ_DEPS and t2.dep_ in _OBJ_DEPS and head.i == t1.head.i:
+                return tuple(sorted((c1, c2)))
+        return ()
 
     def _unique_or_recent(
         self, cands: list[int], sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
@@ -2296,6 +2339,11 @@ def resolve_entities(
         if c.entity is not None and c.entity.id in first:
             prev = ents.get(c.entity.id)
             ents[c.entity.id] = c.entity if prev is None else _merge(prev, c.entity)
+    for short, full in _acronyms(ents.values()).items():
+        # "the World Trade Organisation (WTO)" ... "WTO talks": one organisation
+        ents[full] = _merge(ents[full], ents.pop(short))
+        mentions = [replace(m, entity_id=full) if m.entity_id == short else m for m in mentions]
+        first[full] = min(first[full], first[short])
     entities = tuple(sorted(ents.values(), key=lambda e: first[e.id]))
     mentions.sort(key=lambda m: (m.segment, m.start, m.end, first[m.entity_id]))
     return ResolvedEntities(entities, tuple(mentions))
@@ -2305,6 +2353,31 @@ def resolve_entities(
 def _compiled_cues() -> Compiled:
     """The lexicon's cues (reporting verbs) that pronoun resolution reads."""
     return compile_lexicon(load_lexicon())
+
+
+def _acronyms(entities: Iterable[Entity]) -> dict[str, str]:
+    """Organisations named by an acronym ("WTO") and by the words it abbreviates ("World Trade
+    Organisation": the initials of its capitalised words): acronym id -> full name's id, when
+    exactly one full name fits."""
+    orgs = [e for e in entities if e.type == "Organization"]
+    out: dict[str, str] = {}
+    for e in orgs:
+        if not (2 <= len(e.label) <= 6 and e.label.isalpha() and e.label.isupper()):
+            continue
+        fits = [f.id for f in orgs if f.id != e.id and e.label in _initials(f.label)]
+        if len(fits) == 1:
+            out[e.id] = fits[0]
+    return out
+
+
+def _initials(name: str) -> set[str]:
+    """ "World Trade Organisation" -> {"WTO"}; "British Petroleum Co plc" -> {"BPC", "BP"} (a
+    short last word is a company form, "Co", "Inc", which acronyms often leave out)."""
+    words = [w for w in name.split() if w[:1].isupper()]
+    out = {"".join(w[0] for w in words)}
+    if len(words) > 2 and len(words[-1].rstrip(".")) <= 4:
+        out.add("".join(w[0] for w in words[:-1]))
+    return out
 
 
 def _merge(a: Entity, b: Entity) -> Entity:

@@ -14,13 +14,14 @@ is a call only when the article itself talks about a phone call (a phone word or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
 from typing import TYPE_CHECKING, Protocol
 
 from kg import iris
+from kg.extraction.clean import wire_dateline
 from kg.extraction.context import (
     Compiled,
     Context,
@@ -42,6 +43,7 @@ from kg.extraction.denials import (
     find_denials,
     remember,
 )
+from kg.extraction.entities import load_alias_data
 from kg.extraction.patterns import PatternMatch, match_patterns
 from kg.lexicon import Lexicon, denial_type, flagged_types, load_lexicon
 from kg.model import UNNAMED_SOURCE, Entity, Evidence, RelationRecord
@@ -80,6 +82,8 @@ class _Party:
     entity: Entity
     token: Token
     penalty: float = 0.0
+    #: the place comes from the wire dateline, not from the sentence's words
+    dateline: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,8 +110,11 @@ class _Sentence:
         history: Sequence[Entity],
         c: Compiled,
         group_lookup: GroupLookup | None = None,
+        host: tuple[Entity | None, Entity | None] = (None, None),
     ):
         self.group_lookup = group_lookup
+        #: the wire dateline's city and country, when the article names them (see dateline_host)
+        self.host = host
         self.sent = sent
         self.base_lookup = base_lookup
         #: entities named before the sentence, for "the neighbouring state" only
@@ -662,6 +669,19 @@ class _Extractor:
         if not objects and other_object and not phrase:
             # "A and B hosted the conference": a non-party object, not a meeting of A and B
             return []
+        if (
+            agents
+            and not objects
+            and not direct_objects
+            and not other_object
+            and lemma(tok) in self.c.option_set(rtype, "dateline_triggers")
+        ):
+            # "OSLO - King Anton visited in 1967": where the story was filed; "... and King
+            # Karl in 1981": a name coordinated with the verb is the subject of a gapped copy
+            objects = self._dateline_place(tok, rtype)
+            for cj in _children(tok, "conj"):
+                if cj.pos_ == "PROPN":
+                    agents = [*agents, *self.parties(cj)]
         if self.c.context_verbs.get(lemma(tok)) == rtype:
             objects = [o for o in objects if o.token.dep_ == "pobj"] or objects
         objects.extend(self._stray_conjuncts(tok, objects, rtype))
@@ -688,9 +708,10 @@ class _Extractor:
         hangs the last conjunct of the object on the verb; a noun conjunct of the verb after
         its last object, with the verb's own "and", is one more object (not a second clause:
         that would have a verb)."""
-        if not objects:
+        after = [o.token.i for o in objects if o.token.doc is tok.doc and o.token.i > tok.i]
+        if not after:  # no object of its own in the clause (a place from the dateline is none)
             return []
-        last = max(o.token.i for o in objects)
+        last = max(after)
         ccs = [ch.i for ch in tok.children if ch.dep_ == "cc" and ch.i > last]
         return [
             p
@@ -962,12 +983,25 @@ class _Extractor:
             # "withdrew (its) support from X", "pulled its backing from X": X lost the support
             for pob in self._prep_objects(gov, ("from",)):
                 objects.extend(self.parties(pob, rtype))
+        if agents and not objects and lemma(tok) in self.c.option_set(rtype, "dateline_triggers"):
+            objects = self._dateline_place(tok, rtype)
         if not agents and not objects:
             return []
         if not agents and len(objects) >= 2 and self.c.types[rtype].symmetric:
             # "the meeting between A and B"
             agents, objects = objects, []
         return self._pairs(tok, rtype, agents, objects, conf)
+
+    def _dateline_place(self, tok: Token, rtype: str) -> list[_Party]:
+        """A visit with no destination in a datelined story is a visit where it was filed:
+        the dateline's country, or its city when the clause says "here" (dateline_adverbs)."""
+        city, country = self.s.host
+        here = self.c.option_set(rtype, "dateline_adverbs")
+        clause = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), tok)
+        if any(t.lower_ in here for t in clause.children):
+            city, country = country, city
+        place = country or city
+        return [] if place is None else [_Party(place, tok, 0.1, dateline=True)]
 
     # ---- pairs and attributes --------------------------------------------------------------
 
@@ -1140,6 +1174,7 @@ def extract_sentence_relations(
     history: Sequence[Entity] = (),
     phone_context: bool = False,
     group_lookup: GroupLookup | None = None,
+    host: tuple[Entity | None, Entity | None] = (None, None),
 ) -> list[tuple[_Found, Context]]:
     """Relations in one parsed sentence with their clause context (no records, no IRIs).
 
@@ -1148,7 +1183,7 @@ def extract_sentence_relations(
     ``group_lookup`` (the entity stage).
     """
     c = compile_lexicon(lexicon or load_lexicon())
-    s = _Sentence(sent, lookup, history, c, group_lookup)
+    s = _Sentence(sent, lookup, history, c, group_lookup, host)
     ex = _Extractor(s, c, phone_context)
     found: list[_Found] = []
     for tok in sent:
@@ -1165,6 +1200,10 @@ def extract_sentence_relations(
         if lem in c.verb_stage_lemmas:
             found.extend(ex.verb_relations(tok))
     found.extend(ex.pattern_relations(match_patterns(sent, words=c.trigger_words)))
+    if any(not f.object.dateline and c.option(f.type, "dateline_triggers") for f in found):
+        # "X, who leaves for Japan, said during his visit ...": the sentence names where the
+        # travel goes, so an unplaced visit is no visit to the dateline's place
+        found = [f for f in found if not f.object.dateline]
     out: list[tuple[_Found, Context]] = []
     for f in found:
         ctx = _contextualise(f, s, c)
@@ -1516,6 +1555,47 @@ def _segment_lookups(entities: EntityIndex, index: int) -> tuple[Lookup, GroupLo
     return lookup, group
 
 
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _named_entities(parsed: ParsedArticle, entities: EntityIndex) -> dict[str, Entity]:
+    """The article's entities by id, in order of first mention."""
+    out: dict[str, Entity] = {}
+    for index, pseg in enumerate(parsed.segments):
+        for tok in pseg.doc:
+            for ent in entities.entities_at(index, tok.i):
+                out.setdefault(ent.id, ent)
+    return out
+
+
+def dateline_host(
+    dateline: str | None, entities: Mapping[str, Entity]
+) -> tuple[Entity | None, Entity | None]:
+    """The city of a wire dateline ("WASHINGTON, Oct 19") and the country it is the capital of
+    (entity_aliases.yaml: capitals), as the article's entities; None where it names neither."""
+    found = wire_dateline(f"{dateline} - .") if dateline else None  # as it opened the text
+    if found is None:
+        return None, None
+    city_name = _fold(found.place)
+    country_name = _fold(load_alias_data().capitals.get(city_name, ""))
+
+    def named(name: str) -> Entity | None:
+        if not name:
+            return None
+        return next(
+            (
+                e
+                for e in entities.values()
+                if e.type in _PLACE_TYPES
+                and name in {_fold(n) for n in (e.label, *e.aliases)}
+            ),
+            None,
+        )
+
+    return named(city_name), named(country_name)
+
+
 def extract_relations(
     parsed: ParsedArticle,
     entities: EntityIndex,
@@ -1542,6 +1622,7 @@ def extract_relations(
         ),
         c,
     )
+    host = dateline_host(article.dateline, _named_entities(parsed, entities))
     for index, pseg in enumerate(parsed.segments):
         lookup, group = lookups[index]
         seg_start = pseg.segment.start
@@ -1556,6 +1637,7 @@ def extract_relations(
                 history=history,
                 phone_context=phone,
                 group_lookup=group,
+                host=host,
             )
             drafts = [(f, _credited(ctx, outlet)) for f, ctx in drafts]
             recs = _records_for_sentence(
