@@ -263,8 +263,19 @@ class Context:
     question: bool = False
 
 
+#: lowercase lemma by the lemma's string hash: the extractor asks for the lemma of each token
+#: many times, and the string store lookup plus ``lower()`` cost more than a dict hit
+_LEMMAS: dict[int, str] = {}
+
+
 def lemma(tok: Token) -> str:
-    return str(tok.lemma_).lower()
+    key = tok.lemma
+    low = _LEMMAS.get(key)
+    if low is None:
+        if len(_LEMMAS) >= 1 << 20:
+            _LEMMAS.clear()
+        low = _LEMMAS[key] = str(tok.lemma_).lower()
+    return low
 
 
 def _children(tok: Token, *deps: str) -> list[Token]:

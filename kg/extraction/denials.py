@@ -1100,57 +1100,61 @@ def remember(
     """Note the named makers of claims and the owners of speaker nouns in this sentence."""
     d = _cues_for(lexicon)
     seen: list[Entity] = []
+    seen_ids: set[str] = set()
+    # one pass: what is noted for a token reads no memory, so the order of the notes is kept
     for tok in sent:
         ent = lookup(tok)
-        if ent is not None and tok.pos_ == "PRON":
-            memory.genders.setdefault(ent.id, set()).update(tok.morph.get("Gender", []))
-        elif ent is not None and all(ent.id != e.id for e in seen):
-            seen.append(ent)
-        if ent is not None and ent.type == "Person" and ent.id not in memory.bodies:
-            for t in tok.subtree:
-                body = lookup(t) if t.i < tok.i and t.dep_ in ("nmod", "compound") else None
-                if body is not None and body.type == "Organization":
-                    memory.bodies[ent.id] = body
-                    break
-        if tok.pos_ == "VERB" and len(lemma(tok)) >= _STEM_MIN:
-            doer = subject_of(tok)
-            doer_ent = lookup(doer) if doer is not None else None
-            if doer_ent is not None:
-                objs = [lookup(o) for o in _children(tok, "dobj")]
-                obj = next((o for o in objs if o is not None), None)
-                memory.acts.append((offset + tok.idx, lemma(tok), doer_ent, obj))
+        pos = tok.pos_
+        lem = lemma(tok)
+        if ent is not None:
+            if pos == "PRON":
+                memory.genders.setdefault(ent.id, set()).update(tok.morph.get("Gender", []))
+            elif ent.id not in seen_ids:
+                seen.append(ent)
+                seen_ids.add(ent.id)
+            if ent.type == "Person" and ent.id not in memory.bodies:
+                for t in tok.subtree:
+                    body = lookup(t) if t.i < tok.i and t.dep_ in ("nmod", "compound") else None
+                    if body is not None and body.type == "Organization":
+                        memory.bodies[ent.id] = body
+                        break
+        if pos == "VERB":
+            if len(lem) >= _STEM_MIN:
+                doer = subject_of(tok)
+                doer_ent = lookup(doer) if doer is not None else None
+                if doer_ent is not None:
+                    objs = [lookup(o) for o in _children(tok, "dobj")]
+                    obj = next((o for o in objs if o is not None), None)
+                    memory.acts.append((offset + tok.idx, lem, doer_ent, obj))
+            if lem in d.claiming_verbs or lem in d.denial or lem in d.reporting:
+                # who claims: "The Times said ...", "X alleged ...", and a denier (a denial is
+                # a claim too: "Bush's advisers denied warming is taking place" ... "Europe,
+                # which disputes the claim"); a person merely saying something makes no report
+                subj = subject_of(tok)
+                if subj is not None:
+                    src = resolve_source(subj, lookup, c, tok).entity
+                    if src is not None and (
+                        lem in d.claiming_verbs or lem in d.denial or src.type != "Person"
+                    ):
+                        memory.claimants.append((offset + tok.idx, src))
+        elif pos == "NOUN":
+            if lem in d.claim_nouns:
+                named = _claim_noun_owner(tok, lookup)
+                if named is not None:
+                    memory.claimants.append((offset + tok.idx, named))
+            if ent is None and lem in c.speaker_nouns:
+                owner = None
+                for ch in tok.children:
+                    if ch.dep_ in ("compound", "poss") and ch.i < tok.i:
+                        owner = lookup(ch)
+                        if owner is not None:
+                            break
+                src = resolve_source(tok, lookup, c, None).entity if owner is None else owner
+                if src is not None and src.type != "Person":
+                    memory.speakers[lem] = src
     memory.previous = (offset, tuple(seen))
     for ent in seen:
         memory.named.setdefault(ent.id, ent)
-    for tok in sent:
-        lem = lemma(tok)
-        if tok.pos_ == "VERB" and (
-            lem in d.claiming_verbs or lem in d.denial or lem in d.reporting
-        ):
-            # who claims: "The Times said ...", "X alleged ...", and a denier (a denial is a
-            # claim too: "Bush's advisers denied warming is taking place" ... "Europe, which
-            # disputes the claim"); a person merely saying something makes no report
-            subj = subject_of(tok)
-            if subj is not None:
-                src = resolve_source(subj, lookup, c, tok).entity
-                if src is not None and (
-                    lem in d.claiming_verbs or lem in d.denial or src.type != "Person"
-                ):
-                    memory.claimants.append((offset + tok.idx, src))
-        elif lem in d.claim_nouns and tok.pos_ == "NOUN":
-            named = _claim_noun_owner(tok, lookup)
-            if named is not None:
-                memory.claimants.append((offset + tok.idx, named))
-        if tok.pos_ == "NOUN" and lookup(tok) is None:
-            owner = None
-            for ch in tok.children:
-                if ch.dep_ in ("compound", "poss") and ch.i < tok.i:
-                    owner = lookup(ch)
-                    if owner is not None:
-                        break
-            src = resolve_source(tok, lookup, c, None).entity if owner is None else owner
-            if src is not None and src.type != "Person" and lem in c.speaker_nouns:
-                memory.speakers[lem] = src
 
 
 # ---- records ----------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ import yaml
 from kg import iris
 from kg.errors import KGError
 from kg.extraction.context import Compiled, compile_lexicon
-from kg.lexicon import ONTOLOGY_DIR, load_lexicon
+from kg.lexicon import ONTOLOGY_DIR, load_lexicon, load_yaml
 from kg.model import ENTITY_TYPES, Entity, EntityType
 
 if TYPE_CHECKING:
@@ -311,7 +311,7 @@ def load_alias_data(path: Path = ALIASES_PATH) -> AliasData:
     """Read ``ontology/entity_aliases.yaml`` once per process."""
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = load_yaml(fh.read())
     except (OSError, yaml.YAMLError) as exc:
         raise KGError(f"{path}: cannot read entity alias data: {exc}") from exc
     return parse_alias_data(data, source=str(path))

@@ -21,10 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
-
 from kg.errors import KGError
-from kg.lexicon import ONTOLOGY_DIR, list_item_lines
+from kg.lexicon import ONTOLOGY_DIR, list_item_lines, load_yaml
 
 if TYPE_CHECKING:
     from spacy.matcher import DependencyMatcher
@@ -180,7 +178,7 @@ def load_patterns(path: Path = PATTERNS_PATH) -> tuple[ArgumentPattern, ...]:
 
     text = path.read_text(encoding="utf-8")
     return parse_patterns(
-        yaml.safe_load(text),
+        load_yaml(text),
         source=str(path),
         lines=list_item_lines(text, "patterns"),
         types=frozenset(load_lexicon().types),
