@@ -262,10 +262,23 @@ def object_optional(rtype: str, lexicon: Lexicon | None = None) -> bool:
     return spec is not None and bool(spec.options.get("object_optional", False))
 
 
+#: flagged_types by (id of the types mapping, option), with the mapping kept to check identity:
+#: the extractor asks for the same flags for every sentence
+_FLAGGED: dict[tuple[int, str], tuple[Mapping[str, RelationType], tuple[str, ...]]] = {}
+
+
 def flagged_types(types: Mapping[str, RelationType], option: str) -> tuple[str, ...]:
     """The names of the types whose boolean ``option`` is set, sorted: code asks for a type by
     what it is (``speech_act``: an accusation) instead of by name."""
-    return tuple(sorted(n for n, t in types.items() if t.options.get(option) is True))
+    key = (id(types), option)
+    hit = _FLAGGED.get(key)
+    if hit is not None and hit[0] is types:
+        return hit[1]
+    found = tuple(sorted(n for n, t in types.items() if t.options.get(option) is True))
+    if len(_FLAGGED) > 256:
+        _FLAGGED.clear()
+    _FLAGGED[key] = (types, found)
+    return found
 
 
 def denial_type(types: Mapping[str, RelationType]) -> str | None:

@@ -602,6 +602,8 @@ class _Resolver:
     def _in_credit(self, seg: int, span: Span) -> bool:
         text = self.texts[seg]
         line_start = text.rfind("\n", 0, span.start_char) + 1
+        if text.find(":", line_start, span.start_char) < 0:
+            return False  # every credit cue ends in a colon (_CREDIT_TAIL)
         return bool(self.data.credit_re.search(text, line_start, span.start_char))
 
     def _role_at_end(self, words: Sequence[str]) -> tuple[str, int] | None:

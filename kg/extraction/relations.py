@@ -1027,16 +1027,19 @@ def _dating_prep(prep: Token) -> bool:
     return any(p.ent_type_ in ("DATE", "TIME") for p in prep.children if p.dep_ == "pobj")
 
 
-def _date_of(trigger: Token, reference: date | None, future: bool) -> str | None:
-    """A DATE entity attached to the trigger (or its clause verb) through prepositions only."""
+def _date_of(
+    trigger: Token, reference: date | None, future: bool, dates: Sequence[Span] | None = None
+) -> str | None:
+    """A DATE entity attached to the trigger (or its clause verb) through prepositions only
+    (``dates``: the DATE entities of the trigger's sentence, when the caller has them)."""
     anchors = {trigger.i}
     if trigger.dep_ == "pobj":
         anchors.add(trigger.head.head.i)
     if trigger.dep_ in ("dobj",):
         anchors.add(trigger.head.i)
-    for ent in trigger.sent.ents:
-        if ent.label_ != "DATE":
-            continue
+    if dates is None:
+        dates = [e for e in trigger.sent.ents if e.label_ == "DATE"]
+    for ent in dates:
         cur = ent.root
         for _ in range(5):
             if cur.i in anchors:
@@ -1141,10 +1144,13 @@ def _records_for_sentence(
     base: str,
     reference: date | None,
     c: Compiled,
+    sent: Span | None = None,
 ) -> list[RelationRecord]:
     dtype = denial_type(c.types) or ""
     records: dict[tuple[object, ...], RelationRecord] = {}
     denials: list[RelationRecord] = []
+    # the sentence's dates, read once for all its drafts (Token.sent and Span.ents are walks)
+    dates = [e for e in sent.ents if e.label_ == "DATE"] if sent is not None and drafts else None
     for f, ctx in drafts:
         polarity = "negative" if ctx.negative else "positive"
         modality = ctx.modality
@@ -1161,7 +1167,9 @@ def _records_for_sentence(
             denied_by = (ctx.denier.label,)
         elif ctx.denied:
             denied_by = (ctx.denier_phrase or UNNAMED_SOURCE,)
-        date_value = _date_of(f.trigger, reference, modality == "planned")
+        trig = f.trigger
+        in_sent = sent is not None and trig.doc is sent.doc and sent.start <= trig.i < sent.end
+        date_value = _date_of(trig, reference, modality == "planned", dates if in_sent else None)
         rid = iris.relation_iri(
             doc_id,
             f.type,
@@ -1432,9 +1440,9 @@ def _outlets_in(sent: Span, lookup: Lookup, c: Compiled) -> list[Entity]:
         low = lemma(tok)
         if tok.pos_ == "VERB" and low in c.outlet_verbs:
             found.extend(lookup(s) for s in _children(tok, "nsubj"))
-        elif tok.pos_ == "VERB" and any(
+        elif tok.pos_ == "VERB" and low in c.reporting and any(
             lemma(s) in c.anonymous_sources for s in _children(tok, "nsubj")
-        ) and low in c.reporting:
+        ):
             found.extend(lookup(o) for o in _children(tok, "dobj", "dative"))
         elif tok.pos_ == "NOUN" and low in c.report_nouns:
             found.append(_named_report_source(tok, lookup))
@@ -1508,7 +1516,7 @@ def extract_relations(
             )
             drafts = [(f, _credited(ctx, outlet)) for f, ctx in drafts]
             recs = _records_for_sentence(
-                article.doc, text, start, end, drafts, base, reference, c
+                article.doc, text, start, end, drafts, base, reference, c, sent
             )
             recs += _source_only_denials(sent, lookup, c, article.doc, start, end, base, recs)
             if not any(r.type == dtype for r in recs):
