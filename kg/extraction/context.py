@@ -278,8 +278,16 @@ def lemma(tok: Token) -> str:
     return low
 
 
+#: dependency labels as the string store's ids (the same in every vocab: a label's id is its
+#: symbol or its hash), so children are filtered by an int instead of a string lookup each
+_DEP_IDS: dict[tuple[str, ...], frozenset[int]] = {}
+
+
 def _children(tok: Token, *deps: str) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in deps]
+    ids = _DEP_IDS.get(deps)
+    if ids is None:
+        ids = _DEP_IDS[deps] = frozenset(tok.vocab.strings[d] for d in deps)
+    return [c for c in tok.children if c.dep in ids]
 
 
 def subject_of(verb: Token) -> Token | None:

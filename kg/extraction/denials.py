@@ -26,6 +26,7 @@ from kg.extraction.context import (
     Context,
     Lookup,
     Source,
+    _children,
     _named_report_source,
     clause_context,
     lemma,
@@ -188,10 +189,6 @@ class DenialFrame:
     claim: tuple[int, int]
     claimant: Entity | None
     ctx: Context
-
-
-def _children(tok: Token, *deps: str) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in deps]
 
 
 def _definite(det: Token) -> bool:

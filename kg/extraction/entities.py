@@ -546,7 +546,9 @@ class _Resolver:
         self.raws: list[_Raw] = []
         self.clusters: list[_Cluster] = []
         self.covered: set[tuple[int, int]] = set()
-        self.quoted: list[list[bool]] = [self._quote_mask(d) for d in self.docs]
+        self.quoted: list[list[bool]] = [
+            self._quote_mask(d, t) for d, t in zip(self.docs, self.texts, strict=True)
+        ]
         self.seg_index = {id(d): i for i, d in enumerate(self.docs)}
         #: token -> the name mention covering it (filled once names are final)
         self.raw_at: dict[tuple[int, int], _Raw] = {}
@@ -578,11 +580,13 @@ class _Resolver:
     # ---- helpers over tokens ---------------------------------------------------------------
 
     @staticmethod
-    def _quote_mask(doc: Doc) -> list[bool]:
-        """Per token: inside double quotes (reset per segment; straight quotes toggle)."""
+    def _quote_mask(doc: Doc, text: str) -> list[bool]:
+        """Per token: inside double quotes (reset per segment; straight quotes toggle);
+        ``text``: the doc's text."""
+        if not any(q in text for q in ('"', "“", "”", "«", "»", "``", "''")):
+            return [False] * len(doc)  # no quote token: nothing is inside quotes
         mask: list[bool] = []
         inside = False
-        text = doc.text
         for tok in doc:
             t = tok.text
             if t in ("“", "”", '"', "``", "''") or (len(t) == 1 and t in "«»"):
@@ -598,6 +602,13 @@ class _Resolver:
                 continue
             mask.append(inside)
         return mask
+
+    def _text(self, seg: int, start: int, end: int) -> str:
+        """``doc[start:end].text`` of segment ``seg`` (start < end), cut from the segment's
+        text instead of joining the tokens anew."""
+        doc = self.docs[seg]
+        last = doc[end - 1]
+        return self.texts[seg][doc[start].idx : last.idx + len(last)]
 
     def _in_credit(self, seg: int, span: Span) -> bool:
         text = self.texts[seg]
@@ -805,7 +816,7 @@ class _Resolver:
                     break
         if label in ("PERSON", "ORG", "GPE"):
             toks = self._through_particles(doc, toks)
-        text = doc[toks[0].i : toks[-1].i + 1].text
+        text = self._text(seg, toks[0].i, toks[-1].i + 1)
         if label == "PERSON" and len(toks) == 1:
             text = self._shared_surname(doc, toks[0]) or text
         norm = _norm(text)
@@ -834,7 +845,7 @@ class _Resolver:
         if titled and label not in ("PERSON",):
             label = "PERSON" if label in ("ORG", "GPE", "NORP") else label
         surfaces = [text]
-        full = doc[surface_start : toks[-1].i + 1].text
+        full = self._text(seg, surface_start, toks[-1].i + 1)
         if full != text and (titled or country):
             surfaces.insert(0, full)
         raw_ent = ent.text
@@ -1235,7 +1246,7 @@ class _Resolver:
                 j = i
                 while j < n and doc[j].pos_ == "PROPN" and (seg, j) not in self.covered:
                     j += 1
-                text = doc[i:j].text
+                text = self._text(seg, i, j)
                 found = lookup.get(_norm(text))
                 country = self.data.capitals.get(_norm(text))
                 canon = self.data.alias_to_canon.get(_norm(text))
@@ -1509,10 +1520,14 @@ class _Resolver:
 
     def _mention(self, seg: int, start: int, end: int, kind: MentionKind, cl: int) -> Mention:
         doc = self.docs[seg]
-        span = doc[start:end]
         off = self.offsets[seg]
         ent = self.clusters[cl].entity
         assert ent is not None
+        if end > start:  # the span's text, cut from the segment's text (Span.text joins tokens)
+            last = doc[end - 1]
+            a, b = doc[start].idx, last.idx + len(last)
+            return Mention(seg, start, end, off + a, off + b, self.texts[seg][a:b], ent.id, kind)
+        span = doc[start:end]
         return Mention(seg, start, end, off + span.start_char, off + span.end_char, span.text,
                        ent.id, kind)
 

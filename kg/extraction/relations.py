@@ -26,6 +26,7 @@ from kg.extraction.context import (
     Context,
     Lookup,
     Source,
+    _children,
     clause_context,
     compile_lexicon,
     content_relcl,
@@ -123,10 +124,6 @@ class _Sentence:
             return []
         members = self.group_lookup(tok)
         return list(members) if len(members) >= 2 else []
-
-
-def _children(tok: Token, *deps: str) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in deps]
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -1426,7 +1423,7 @@ def _merge_repeats(records: list[RelationRecord]) -> list[RelationRecord]:
             id_map[r.id] = kept.id
             continue
         first[key] = len(out)
-        out.append(replace(r, denies=denies))
+        out.append(r if denies == r.denies else replace(r, denies=denies))
     return out
 
 
@@ -1531,8 +1528,8 @@ def extract_relations(
             )
             remember(sent, lookup, c, lex, memory, seg_start)
             records.extend(recs)
-            for tok in sent:
-                ent = lookup(tok)
+            for i in range(sent.start, sent.end):  # lookup(tok) without making the tokens
+                ent = entities.entity_at(index, i)
                 if ent is not None and (not history or history[-1].id != ent.id):
                     history.append(ent)
     spans = [(ps.segment.kind, (ps.segment.start, ps.segment.end)) for ps in parsed.segments]
