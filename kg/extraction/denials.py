@@ -31,6 +31,7 @@ from kg.extraction.context import (
     clause_context,
     lemma,
     resolve_source,
+    sentence_words,
     subject_of,
 )
 from kg.lexicon import Lexicon, denial_type, flagged_types
@@ -428,6 +429,13 @@ def find_denials(
     memory.cues = d
     memory.segment = offset
     frames: list[DenialFrame] = []
+    words = sentence_words(sent)
+    if (
+        words.lemmas.isdisjoint(_trigger_lemmas(d))
+        and words.lowers.isdisjoint(d.nouns)
+        and not any(_headline_word_cached(low, d) for low in words.lowers)
+    ):
+        return frames  # none of the words a denial of a statement starts from
     for tok in sent:
         lem = lemma(tok)
         frame: DenialFrame | None = None
@@ -456,9 +464,38 @@ def find_denials(
     return frames
 
 
+_TRIGGERS: dict[int, tuple[DenialCues, frozenset[str]]] = {}
+#: _headline_word by (id of the cues, word), with the cues kept to check identity
+_HEADLINE_WORDS: dict[tuple[int, str], tuple[DenialCues, bool]] = {}
+
+
+def _trigger_lemmas(d: DenialCues) -> frozenset[str]:
+    """Every lemma :func:`find_denials` starts from (a headline verb taken for a noun aside)."""
+    hit = _TRIGGERS.get(id(d))
+    if hit is None or hit[0] is not d:
+        words = d.denial | d.nouns | d.truth_nouns | d.plea_verbs | d.reporting | d.labelling
+        hit = _TRIGGERS[id(d)] = (d, words)
+    return hit[1]
+
+
 def _headline_verb(tok: Token, d: DenialCues) -> bool:
     """ "Falconer rebuts 'charade' claims": a headline verb the tagger took for a noun."""
-    low = tok.lower_
+    return _headline_word(tok.lower_, d)
+
+
+def _headline_word_cached(low: str, d: DenialCues) -> bool:
+    hit = _HEADLINE_WORDS.get((id(d), low))
+    if hit is not None and hit[0] is d:
+        return hit[1]
+    if len(_HEADLINE_WORDS) >= 1 << 18:
+        _HEADLINE_WORDS.clear()
+    found = _headline_word(low, d)
+    _HEADLINE_WORDS[(id(d), low)] = (d, found)
+    return found
+
+
+def _headline_word(low: str, d: DenialCues) -> bool:
+    """:func:`_headline_verb` of a lowercase word."""
     for stem in (low[:-1], low[:-2], low[:-3] + "y" if low.endswith("ies") else ""):
         if stem and stem in d.denial and low.endswith("s"):
             return True

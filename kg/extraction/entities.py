@@ -497,12 +497,15 @@ def demonym_stems(word: str) -> list[str]:
     return out
 
 
-def _derive_demonyms(docs: Sequence[Doc], data: AliasData) -> dict[str, str]:
+def _derive_demonyms(
+    docs: Sequence[Doc], data: AliasData, ents: Sequence[tuple[Span, ...]] | None = None
+) -> dict[str, str]:
     """Nationality words of this article whose country the article names: "Veridian" ->
-    "Veridia" when "Veridia" is a name here. One pass over the tokens; no name lists."""
+    "Veridia" when "Veridia" is a name here. One pass over the tokens; no name lists.
+    ``ents``: each doc's ``doc.ents`` when the caller has them."""
     names: dict[str, str] = {}
-    for doc in docs:
-        for ent in doc.ents:
+    for doc_ents in ents if ents is not None else [d.ents for d in docs]:
+        for ent in doc_ents:
             if ent.label_ in ("GPE", "ORG", "PERSON", "LOC", "NORP") and len(ent) == 1:
                 names.setdefault(_norm(ent.text), ent.text)
             elif ent.label_ == "GPE" and ent[-1].is_title:
@@ -511,7 +514,7 @@ def _derive_demonyms(docs: Sequence[Doc], data: AliasData) -> dict[str, str]:
     words: set[str] = set()
     for doc in docs:
         for tok in doc:
-            if tok.is_alpha and tok.text[:1].isupper() and tok.pos_ in ("ADJ", "PROPN", "NOUN"):
+            if tok.pos_ in ("ADJ", "PROPN", "NOUN") and tok.is_alpha and tok.text[:1].isupper():
                 words.add(_norm(tok.text))
     out: dict[str, str] = {}
     for w in sorted(words):
@@ -540,8 +543,16 @@ class _Resolver:
         self.data = data
         self.base = base
         self.docs: list[Doc] = [ps.doc for ps in parsed.segments]
-        # Doc.text joins the tokens anew on each access: read it once per segment.
-        self.texts: list[str] = [d.text for d in self.docs]
+        # Doc.text joins the tokens anew on each access: read it once per segment, and for
+        # all but headlines (parsed truecased) take it from the article (spaCy's doc text is
+        # the text it was given)
+        art = parsed.article.text
+        self.texts: list[str] = [
+            d.text if ps.segment.kind == "headline" else art[ps.segment.start : ps.segment.end]
+            for ps, d in zip(parsed.segments, self.docs, strict=True)
+        ]
+        #: each doc's entities, read once (Doc.ents makes new spans on each access)
+        self.ents: list[tuple[Span, ...]] = [tuple(d.ents) for d in self.docs]
         self.offsets = [ps.segment.start for ps in parsed.segments]
         self.raws: list[_Raw] = []
         self.clusters: list[_Cluster] = []
@@ -558,12 +569,16 @@ class _Resolver:
         #: latest last: "the two leaders" when no sentence nearby names exactly two
         self.pairs: list[tuple[int, int]] = []
         self.cues: Compiled = _compiled_cues()
+        #: memos of _country_of and _analyse_modifiers (pure given this article's names): the
+        #: same title words are read for every name and every cut of it
+        self._countries: dict[tuple[str, ...], str | None] = {}
+        self._modifiers: dict[tuple[tuple[str, ...], frozenset[str]], _Title | None] = {}
         self._main: int | None = -1
-        self.derived_demonyms = _derive_demonyms(self.docs, data)
+        self.derived_demonyms = _derive_demonyms(self.docs, data, self.ents)
         self.demonym_countries = frozenset(_norm(v) for v in self.derived_demonyms.values())
         #: places the article names, by normalised text ("west germany" -> "West Germany")
         self.article_gpes = {
-            _norm(e.text): e.text for d in self.docs for e in d.ents if e.label_ == "GPE"
+            _norm(e.text): e.text for ents in self.ents for e in ents if e.label_ == "GPE"
         }
         #: country names the alias data or this article's nationality words point at
         self.country_names = {
@@ -573,7 +588,7 @@ class _Resolver:
         }
         #: last words of multi-word person names: "Braun" in "Kolar and Braun" is a surname
         self.surnames = frozenset(
-            _norm(e[-1].text) for d in self.docs for e in d.ents
+            _norm(e[-1].text) for ents in self.ents for e in ents
             if e.label_ == "PERSON" and len(e) > 1
         )
 
@@ -629,6 +644,13 @@ class _Resolver:
 
     def _country_of(self, words: Sequence[str]) -> str | None:
         """Country named by modifier words ("russian", "us", "russia's")."""
+        key = tuple(words)
+        if key in self._countries:
+            return self._countries[key]
+        found = self._countries[key] = self._find_country(key)
+        return found
+
+    def _find_country(self, words: Sequence[str]) -> str | None:
         text = " ".join(words)
         text = re.sub(r" ?'s?$", "", text)
         if text in self.data.demonyms:
@@ -652,6 +674,15 @@ class _Resolver:
     def _analyse_modifiers(
         self, words: list[str], caps: frozenset[str] = frozenset()
     ) -> _Title | None:
+        """Split title words into roles, country, gender and affiliation; None if not all known
+        (:meth:`_read_modifiers`, memoised)."""
+        key = (tuple(words), caps)
+        if key in self._modifiers:
+            return self._modifiers[key]
+        found = self._modifiers[key] = self._read_modifiers(words, caps)
+        return found
+
+    def _read_modifiers(self, words: list[str], caps: frozenset[str]) -> _Title | None:
         """Split title words into roles, country, gender and affiliation; None if not all known.
 
         ``words`` are normalised tokens ("russian", "president") with "'s" and hyphens joined;
@@ -742,7 +773,7 @@ class _Resolver:
 
     def collect_names(self) -> None:
         for seg, doc in enumerate(self.docs):
-            for ent in doc.ents:
+            for ent in self.ents[seg]:
                 if ent.label_ in _LABEL_TYPES:
                     self._add_ent(seg, doc, ent)
             for span in self._honorific_names(doc):
@@ -758,13 +789,13 @@ class _Resolver:
         out: list[Span] = []
         n = len(doc)
         for t in doc:
+            if not t.text[:1].isupper():
+                continue  # "sir" in running text (tested first: most words go here)
             word = _norm(t.text).rstrip(".")
             if t.i in covered or (
                 word not in self.data.honorifics and word not in self.data.first_name_titles
             ):
                 continue
-            if not t.text[:1].isupper():
-                continue  # "sir" in running text
             j = t.i + 1 + (t.i + 1 < n and doc[t.i + 1].text == ".")
             k = j
             while (

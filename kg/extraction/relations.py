@@ -30,7 +30,9 @@ from kg.extraction.context import (
     clause_context,
     compile_lexicon,
     content_relcl,
+    doc_words,
     lemma,
+    sentence_words,
     subject_of,
 )
 from kg.extraction.dates import normalise_date, parse_reference
@@ -1057,6 +1059,9 @@ def _date_of(
 def _phone_context(docs: Iterable[Doc], c: Compiled) -> bool:
     sense_nouns = frozenset().union(*(c.option_set(k, "phone_sense_nouns") for k in c.types))
     for doc in docs:
+        words = doc_words(doc).lemmas
+        if words.isdisjoint(c.phone_words) and words.isdisjoint(sense_nouns):
+            continue  # no phone word in this segment
         for t in doc:
             lo = lemma(t)
             if lo in c.phone_words and t.pos_ in ("NOUN", "ADJ", "VERB"):
@@ -1100,7 +1105,12 @@ def extract_sentence_relations(
     s = _Sentence(sent, lookup, history, c, group_lookup)
     ex = _Extractor(s, c, phone_context)
     found: list[_Found] = []
-    for tok in sent:
+    words = sentence_words(sent)
+    triggered = any(
+        w in c.nouns or w in c.modifier_nouns or w in c.verb_stage_lemmas or w in c.motion_verbs
+        for w in words.lemmas
+    ) or any(w in c.nouns for w in words.lowers)
+    for tok in sent if triggered else ():  # no trigger word: no token to try
         lem = lemma(tok)
         nominal = tok.pos_ in ("NOUN", "PROPN") or (
             lem in c.nouns and tok.pos_ not in ("VERB", "AUX")
@@ -1258,6 +1268,8 @@ def _source_only_denials(
 
     dtype = denial_type(c.types) or ""
     out: list[RelationRecord] = []
+    if sentence_words(sent).lemmas.isdisjoint(c.denial):
+        return out  # no denial verb
     for tok in sent:
         if lemma(tok) not in c.denial or tok.pos_ not in ("VERB",):
             continue
@@ -1309,6 +1321,8 @@ def _anaphoric_denials(
     disputes the claim") is the one meant: it is left to the statement denials."""
     from kg.extraction.context import _deny_context
 
+    if sentence_words(sent).lemmas.isdisjoint(c.denial):
+        return []  # no denial verb
     dtype = denial_type(c.types) or ""
     accusing = set(flagged_types(c.types, "speech_act"))
     accusation_nouns = denial_cues(lexicon).accusation_nouns
@@ -1433,6 +1447,13 @@ def _outlets_in(sent: Span, lookup: Lookup, c: Compiled) -> list[Entity]:
     from kg.extraction.context import _named_report_source
 
     found: list[Entity | None] = []
+    lemmas = sentence_words(sent).lemmas
+    if (
+        lemmas.isdisjoint(c.outlet_verbs)
+        and lemmas.isdisjoint(c.report_nouns)
+        and (lemmas.isdisjoint(c.reporting) or lemmas.isdisjoint(c.anonymous_sources))
+    ):
+        return []  # none of the words that credit an outlet
     for tok in sent:
         low = lemma(tok)
         if tok.pos_ == "VERB" and low in c.outlet_verbs:
