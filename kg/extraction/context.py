@@ -587,6 +587,9 @@ def _according_to(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Con
     "reportedly", "allegedly" on it: unnamed reports."""
     if ctx.source is not None:
         return ctx
+    lowers = doc_words(verb.doc).lowers
+    if "according" not in lowers and lowers.isdisjoint(c.hearsay):
+        return ctx  # neither word anywhere in the segment
     for ch in verb.children:
         if ch.dep_ == "advmod" and ch.lower_ in c.hearsay:
             return replace(ctx, source=Source(UNNAMED_SOURCE, report=True))
