@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 #: Namespace of the newskg ontology (classes and properties).
 KG = "https://w3id.org/newskg/ontology#"
@@ -45,6 +46,7 @@ def _digest(*parts: str, length: int = 12) -> str:
     return h[:length]
 
 
+@lru_cache(maxsize=8192)  # pure; the same types and names are slugged for every relation
 def slug(name: str) -> str:
     """An IRI-safe slug of ``name``; lossy slugs get a hash suffix so they stay unique."""
     norm = normalise_name(name)

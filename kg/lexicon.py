@@ -145,8 +145,23 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(_checked(value, "strings", where, "lexicon"))
 
 
-def key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """1-based line of every mapping key in a YAML text, by its path of keys."""
+#: libyaml's loader when PyYAML has it: the same documents, parsed several times faster (the
+#: ontology files are read at every start, and the pure-Python parser cost more than a second)
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` of ``text``, with libyaml when available."""
+    return yaml.load(text, Loader=_LOADER)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    return yaml.compose(text, Loader=_LOADER)
+
+
+def key_lines(text: str, root: yaml.Node | None = None) -> dict[tuple[str, ...], int]:
+    """1-based line of every mapping key in a YAML text, by its path of keys (``root``: the
+    text already composed)."""
     lines: dict[tuple[str, ...], int] = {}
 
     def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
@@ -156,7 +171,8 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
                 lines[key] = k.start_mark.line + 1
                 walk(v, key)
 
-    root = yaml.compose(text)
+    if root is None:
+        root = _compose(text)
     if root is not None:
         walk(root, ())
     return lines
@@ -165,8 +181,8 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
 def list_item_lines(text: str, key: str) -> dict[tuple[str, ...], int]:
     """:func:`key_lines` plus the line of each item of the top-level list ``key`` (the path is
     ``(key, "<index>")``), for errors naming a pattern or repair by its line."""
-    lines = dict(key_lines(text))
-    root = yaml.compose(text)
+    root = _compose(text)
+    lines = dict(key_lines(text, root))
     if isinstance(root, yaml.MappingNode):
         for k, v in root.value:
             if k.value == key and isinstance(v, yaml.SequenceNode):
@@ -238,7 +254,7 @@ def parse_lexicon(
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     """Read, check and parse the lexicon file once per process."""
     text = path.read_text(encoding="utf-8")
-    return parse_lexicon(yaml.safe_load(text), source=str(path), lines=key_lines(text))
+    return parse_lexicon(load_yaml(text), source=str(path), lines=key_lines(text))
 
 
 def object_optional(rtype: str, lexicon: Lexicon | None = None) -> bool:
@@ -248,10 +264,23 @@ def object_optional(rtype: str, lexicon: Lexicon | None = None) -> bool:
     return spec is not None and bool(spec.options.get("object_optional", False))
 
 
+#: flagged_types by (id of the types mapping, option), with the mapping kept to check identity:
+#: the extractor asks for the same flags for every sentence
+_FLAGGED: dict[tuple[int, str], tuple[Mapping[str, RelationType], tuple[str, ...]]] = {}
+
+
 def flagged_types(types: Mapping[str, RelationType], option: str) -> tuple[str, ...]:
     """The names of the types whose boolean ``option`` is set, sorted: code asks for a type by
     what it is (``speech_act``: an accusation) instead of by name."""
-    return tuple(sorted(n for n, t in types.items() if t.options.get(option) is True))
+    key = (id(types), option)
+    hit = _FLAGGED.get(key)
+    if hit is not None and hit[0] is types:
+        return hit[1]
+    found = tuple(sorted(n for n, t in types.items() if t.options.get(option) is True))
+    if len(_FLAGGED) > 256:
+        _FLAGGED.clear()
+    _FLAGGED[key] = (types, found)
+    return found
 
 
 def denial_type(types: Mapping[str, RelationType]) -> str | None:
@@ -273,6 +302,7 @@ __all__ = [
     "flagged_types",
     "key_lines",
     "load_lexicon",
+    "load_yaml",
     "object_optional",
     "parse_lexicon",
 ]

@@ -19,7 +19,7 @@ from kg.lexicon import Lexicon, RelationType
 from kg.model import UNNAMED_SOURCE, Entity, Modality
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = [
     "Compiled",
@@ -269,12 +269,92 @@ class Context:
     question: bool = False
 
 
+#: lowercase lemma by the lemma's string hash: the extractor asks for the lemma of each token
+#: many times, and the string store lookup plus ``lower()`` cost more than a dict hit
+_LEMMAS: dict[int, str] = {}
+
+
 def lemma(tok: Token) -> str:
-    return str(tok.lemma_).lower()
+    key = tok.lemma
+    low = _LEMMAS.get(key)
+    if low is None:
+        if len(_LEMMAS) >= 1 << 20:
+            _LEMMAS.clear()
+        low = _LEMMAS[key] = str(tok.lemma_).lower()
+    return low
+
+
+@dataclass(frozen=True)
+class SentenceWords:
+    """The lowercase lemmas (as :func:`lemma` gives them) and lowercase forms of a sentence's
+    tokens: a stage whose every trigger needs a word of some set skips a sentence without one,
+    instead of walking its tokens."""
+
+    lemmas: frozenset[str]
+    lowers: frozenset[str]
+
+
+#: lowercase forms by their string hash (as _LEMMAS)
+_LOWERS: dict[int, str] = {}
+
+
+def sentence_words(sent: Span) -> SentenceWords:
+    """:class:`SentenceWords` of ``sent``, read from the doc's lemma and lower columns (one
+    ``to_array`` per doc) without making the tokens; kept per sentence in the doc's
+    ``user_data``, as several stages ask."""
+    return _span_words(sent.doc, sent.start, sent.end)
+
+
+def doc_words(doc: Doc) -> SentenceWords:
+    """:class:`SentenceWords` of a whole doc (a superset of any of its sentences')."""
+    return _span_words(doc, 0, len(doc))
+
+
+def _span_words(doc: Doc, start: int, end: int) -> SentenceWords:
+    key = "kg_sentence_words"
+    cache: tuple[tuple[list[int], list[int]], dict[tuple[int, int], SentenceWords]] | None
+    cache = doc.user_data.get(key)
+    if cache is None:
+        from spacy.attrs import LEMMA, LOWER
+
+        arr = doc.to_array([LEMMA, LOWER]) if len(doc) else None
+        columns = (arr[:, 0].tolist(), arr[:, 1].tolist()) if arr is not None else ([], [])
+        cache = (columns, {})
+        doc.user_data[key] = cache
+    columns, done = cache
+    span = (start, end)
+    hit: SentenceWords | None = done.get(span)
+    if hit is not None:
+        return hit
+    strings = doc.vocab.strings
+    lemmas: set[str] = set()
+    for h in set(columns[0][start:end]):
+        low = _LEMMAS.get(h)
+        if low is None:
+            low = _LEMMAS[h] = str(strings[h]).lower()
+        lemmas.add(low)
+    lowers: set[str] = set()
+    for h in set(columns[1][start:end]):
+        form = _LOWERS.get(h)
+        if form is None:
+            if len(_LOWERS) >= 1 << 20:
+                _LOWERS.clear()
+            form = _LOWERS[h] = str(strings[h])
+        lowers.add(form)
+    hit = done[span] = SentenceWords(frozenset(lemmas), frozenset(lowers))
+    return hit
+
+
+#: dependency labels as the string store's ids (the same in every vocab: a label's id is its
+#: symbol or its hash), so children are filtered by an int instead of a string lookup each
+_DEP_IDS: dict[tuple[str, ...], frozenset[int]] = {}
 
 
 def _children(tok: Token, *deps: str) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in deps]
+    ids = _DEP_IDS.get(deps)
+    if ids is None:
+        ids = _DEP_IDS[deps] = frozenset(tok.vocab.strings[d] for d in deps)
+    return [c for c in tok.children if c.dep in ids]
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -474,6 +554,9 @@ def _trailing_denial(ctx: Context, trigger: Token, lookup: Lookup, c: Compiled) 
     kinds = (*c.verbs.get(lemma(trigger), ()), *c.nouns.get(lemma(trigger), ()))
     if any(c.option(k, "speech_act") for k in kinds):
         return ctx
+    words = doc_words(trigger.doc).lemmas
+    if words.isdisjoint(c.report_nouns) or words.isdisjoint(c.denial):
+        return ctx  # no report noun or no denial verb anywhere in the segment
     for noun in trigger.subtree:
         if noun.dep_ != "appos" or noun.i <= trigger.i or lemma(noun) not in c.report_nouns:
             continue
@@ -520,6 +603,9 @@ def _according_to(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Con
     "reportedly", "allegedly" on it: unnamed reports."""
     if ctx.source is not None:
         return ctx
+    lowers = doc_words(verb.doc).lowers
+    if "according" not in lowers and lowers.isdisjoint(c.hearsay):
+        return ctx  # neither word anywhere in the segment
     for ch in verb.children:
         if ch.dep_ == "advmod" and ch.lower_ in c.hearsay:
             return replace(ctx, source=Source(UNNAMED_SOURCE, report=True))

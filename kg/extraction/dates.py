@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 __all__ = ["month_day_in_year", "normalise_date", "parse_reference"]
 
@@ -143,6 +144,7 @@ def _relative(text: str, reference: date, future: bool) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # pure; an article repeats its dates ("on Monday") in many relations
 def normalise_date(text: str, reference: date | None, *, future: bool = False) -> str | None:
     """``"July 16, 2018"`` -> ``"2018-07-16"``; ``"May 2023"`` -> ``"2023-05"``; ``"2019"``.
 

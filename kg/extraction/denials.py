@@ -26,10 +26,12 @@ from kg.extraction.context import (
     Context,
     Lookup,
     Source,
+    _children,
     _named_report_source,
     clause_context,
     lemma,
     resolve_source,
+    sentence_words,
     subject_of,
 )
 from kg.lexicon import Lexicon, denial_type, flagged_types
@@ -188,10 +190,6 @@ class DenialFrame:
     claim: tuple[int, int]
     claimant: Entity | None
     ctx: Context
-
-
-def _children(tok: Token, *deps: str) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in deps]
 
 
 def _definite(det: Token) -> bool:
@@ -431,6 +429,13 @@ def find_denials(
     memory.cues = d
     memory.segment = offset
     frames: list[DenialFrame] = []
+    words = sentence_words(sent)
+    if (
+        words.lemmas.isdisjoint(_trigger_lemmas(d))
+        and words.lowers.isdisjoint(d.nouns)
+        and not any(_headline_word_cached(low, d) for low in words.lowers)
+    ):
+        return frames  # none of the words a denial of a statement starts from
     for tok in sent:
         lem = lemma(tok)
         frame: DenialFrame | None = None
@@ -459,9 +464,38 @@ def find_denials(
     return frames
 
 
+_TRIGGERS: dict[int, tuple[DenialCues, frozenset[str]]] = {}
+#: _headline_word by (id of the cues, word), with the cues kept to check identity
+_HEADLINE_WORDS: dict[tuple[int, str], tuple[DenialCues, bool]] = {}
+
+
+def _trigger_lemmas(d: DenialCues) -> frozenset[str]:
+    """Every lemma :func:`find_denials` starts from (a headline verb taken for a noun aside)."""
+    hit = _TRIGGERS.get(id(d))
+    if hit is None or hit[0] is not d:
+        words = d.denial | d.nouns | d.truth_nouns | d.plea_verbs | d.reporting | d.labelling
+        hit = _TRIGGERS[id(d)] = (d, words)
+    return hit[1]
+
+
 def _headline_verb(tok: Token, d: DenialCues) -> bool:
     """ "Falconer rebuts 'charade' claims": a headline verb the tagger took for a noun."""
-    low = tok.lower_
+    return _headline_word(tok.lower_, d)
+
+
+def _headline_word_cached(low: str, d: DenialCues) -> bool:
+    hit = _HEADLINE_WORDS.get((id(d), low))
+    if hit is not None and hit[0] is d:
+        return hit[1]
+    if len(_HEADLINE_WORDS) >= 1 << 18:
+        _HEADLINE_WORDS.clear()
+    found = _headline_word(low, d)
+    _HEADLINE_WORDS[(id(d), low)] = (d, found)
+    return found
+
+
+def _headline_word(low: str, d: DenialCues) -> bool:
+    """:func:`_headline_verb` of a lowercase word."""
     for stem in (low[:-1], low[:-2], low[:-3] + "y" if low.endswith("ies") else ""):
         if stem and stem in d.denial and low.endswith("s"):
             return True
@@ -1100,57 +1134,61 @@ def remember(
     """Note the named makers of claims and the owners of speaker nouns in this sentence."""
     d = _cues_for(lexicon)
     seen: list[Entity] = []
+    seen_ids: set[str] = set()
+    # one pass: what is noted for a token reads no memory, so the order of the notes is kept
     for tok in sent:
         ent = lookup(tok)
-        if ent is not None and tok.pos_ == "PRON":
-            memory.genders.setdefault(ent.id, set()).update(tok.morph.get("Gender", []))
-        elif ent is not None and all(ent.id != e.id for e in seen):
-            seen.append(ent)
-        if ent is not None and ent.type == "Person" and ent.id not in memory.bodies:
-            for t in tok.subtree:
-                body = lookup(t) if t.i < tok.i and t.dep_ in ("nmod", "compound") else None
-                if body is not None and body.type == "Organization":
-                    memory.bodies[ent.id] = body
-                    break
-        if tok.pos_ == "VERB" and len(lemma(tok)) >= _STEM_MIN:
-            doer = subject_of(tok)
-            doer_ent = lookup(doer) if doer is not None else None
-            if doer_ent is not None:
-                objs = [lookup(o) for o in _children(tok, "dobj")]
-                obj = next((o for o in objs if o is not None), None)
-                memory.acts.append((offset + tok.idx, lemma(tok), doer_ent, obj))
+        pos = tok.pos_
+        lem = lemma(tok)
+        if ent is not None:
+            if pos == "PRON":
+                memory.genders.setdefault(ent.id, set()).update(tok.morph.get("Gender", []))
+            elif ent.id not in seen_ids:
+                seen.append(ent)
+                seen_ids.add(ent.id)
+            if ent.type == "Person" and ent.id not in memory.bodies:
+                for t in tok.subtree:
+                    body = lookup(t) if t.i < tok.i and t.dep_ in ("nmod", "compound") else None
+                    if body is not None and body.type == "Organization":
+                        memory.bodies[ent.id] = body
+                        break
+        if pos == "VERB":
+            if len(lem) >= _STEM_MIN:
+                doer = subject_of(tok)
+                doer_ent = lookup(doer) if doer is not None else None
+                if doer_ent is not None:
+                    objs = [lookup(o) for o in _children(tok, "dobj")]
+                    obj = next((o for o in objs if o is not None), None)
+                    memory.acts.append((offset + tok.idx, lem, doer_ent, obj))
+            if lem in d.claiming_verbs or lem in d.denial or lem in d.reporting:
+                # who claims: "The Times said ...", "X alleged ...", and a denier (a denial is
+                # a claim too: "Bush's advisers denied warming is taking place" ... "Europe,
+                # which disputes the claim"); a person merely saying something makes no report
+                subj = subject_of(tok)
+                if subj is not None:
+                    src = resolve_source(subj, lookup, c, tok).entity
+                    if src is not None and (
+                        lem in d.claiming_verbs or lem in d.denial or src.type != "Person"
+                    ):
+                        memory.claimants.append((offset + tok.idx, src))
+        elif pos == "NOUN":
+            if lem in d.claim_nouns:
+                named = _claim_noun_owner(tok, lookup)
+                if named is not None:
+                    memory.claimants.append((offset + tok.idx, named))
+            if ent is None and lem in c.speaker_nouns:
+                owner = None
+                for ch in tok.children:
+                    if ch.dep_ in ("compound", "poss") and ch.i < tok.i:
+                        owner = lookup(ch)
+                        if owner is not None:
+                            break
+                src = resolve_source(tok, lookup, c, None).entity if owner is None else owner
+                if src is not None and src.type != "Person":
+                    memory.speakers[lem] = src
     memory.previous = (offset, tuple(seen))
     for ent in seen:
         memory.named.setdefault(ent.id, ent)
-    for tok in sent:
-        lem = lemma(tok)
-        if tok.pos_ == "VERB" and (
-            lem in d.claiming_verbs or lem in d.denial or lem in d.reporting
-        ):
-            # who claims: "The Times said ...", "X alleged ...", and a denier (a denial is a
-            # claim too: "Bush's advisers denied warming is taking place" ... "Europe, which
-            # disputes the claim"); a person merely saying something makes no report
-            subj = subject_of(tok)
-            if subj is not None:
-                src = resolve_source(subj, lookup, c, tok).entity
-                if src is not None and (
-                    lem in d.claiming_verbs or lem in d.denial or src.type != "Person"
-                ):
-                    memory.claimants.append((offset + tok.idx, src))
-        elif lem in d.claim_nouns and tok.pos_ == "NOUN":
-            named = _claim_noun_owner(tok, lookup)
-            if named is not None:
-                memory.claimants.append((offset + tok.idx, named))
-        if tok.pos_ == "NOUN" and lookup(tok) is None:
-            owner = None
-            for ch in tok.children:
-                if ch.dep_ in ("compound", "poss") and ch.i < tok.i:
-                    owner = lookup(ch)
-                    if owner is not None:
-                        break
-            src = resolve_source(tok, lookup, c, None).entity if owner is None else owner
-            if src is not None and src.type != "Person" and lem in c.speaker_nouns:
-                memory.speakers[lem] = src
 
 
 # ---- records ----------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ import yaml
 from kg import iris
 from kg.errors import KGError
 from kg.extraction.context import Compiled, compile_lexicon
-from kg.lexicon import ONTOLOGY_DIR, load_lexicon
+from kg.lexicon import ONTOLOGY_DIR, load_lexicon, load_yaml
 from kg.model import ENTITY_TYPES, Entity, EntityType
 
 if TYPE_CHECKING:
@@ -311,7 +311,7 @@ def load_alias_data(path: Path = ALIASES_PATH) -> AliasData:
     """Read ``ontology/entity_aliases.yaml`` once per process."""
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = load_yaml(fh.read())
     except (OSError, yaml.YAMLError) as exc:
         raise KGError(f"{path}: cannot read entity alias data: {exc}") from exc
     return parse_alias_data(data, source=str(path))
@@ -497,12 +497,15 @@ def demonym_stems(word: str) -> list[str]:
     return out
 
 
-def _derive_demonyms(docs: Sequence[Doc], data: AliasData) -> dict[str, str]:
+def _derive_demonyms(
+    docs: Sequence[Doc], data: AliasData, ents: Sequence[tuple[Span, ...]] | None = None
+) -> dict[str, str]:
     """Nationality words of this article whose country the article names: "Veridian" ->
-    "Veridia" when "Veridia" is a name here. One pass over the tokens; no name lists."""
+    "Veridia" when "Veridia" is a name here. One pass over the tokens; no name lists.
+    ``ents``: each doc's ``doc.ents`` when the caller has them."""
     names: dict[str, str] = {}
-    for doc in docs:
-        for ent in doc.ents:
+    for doc_ents in ents if ents is not None else [d.ents for d in docs]:
+        for ent in doc_ents:
             if ent.label_ in ("GPE", "ORG", "PERSON", "LOC", "NORP") and len(ent) == 1:
                 names.setdefault(_norm(ent.text), ent.text)
             elif ent.label_ == "GPE" and ent[-1].is_title:
@@ -511,7 +514,7 @@ def _derive_demonyms(docs: Sequence[Doc], data: AliasData) -> dict[str, str]:
     words: set[str] = set()
     for doc in docs:
         for tok in doc:
-            if tok.is_alpha and tok.text[:1].isupper() and tok.pos_ in ("ADJ", "PROPN", "NOUN"):
+            if tok.pos_ in ("ADJ", "PROPN", "NOUN") and tok.is_alpha and tok.text[:1].isupper():
                 words.add(_norm(tok.text))
     out: dict[str, str] = {}
     for w in sorted(words):
@@ -540,13 +543,23 @@ class _Resolver:
         self.data = data
         self.base = base
         self.docs: list[Doc] = [ps.doc for ps in parsed.segments]
-        # Doc.text joins the tokens anew on each access: read it once per segment.
-        self.texts: list[str] = [d.text for d in self.docs]
+        # Doc.text joins the tokens anew on each access: read it once per segment, and for
+        # all but headlines (parsed truecased) take it from the article (spaCy's doc text is
+        # the text it was given)
+        art = parsed.article.text
+        self.texts: list[str] = [
+            d.text if ps.segment.kind == "headline" else art[ps.segment.start : ps.segment.end]
+            for ps, d in zip(parsed.segments, self.docs, strict=True)
+        ]
+        #: each doc's entities, read once (Doc.ents makes new spans on each access)
+        self.ents: list[tuple[Span, ...]] = [tuple(d.ents) for d in self.docs]
         self.offsets = [ps.segment.start for ps in parsed.segments]
         self.raws: list[_Raw] = []
         self.clusters: list[_Cluster] = []
         self.covered: set[tuple[int, int]] = set()
-        self.quoted: list[list[bool]] = [self._quote_mask(d) for d in self.docs]
+        self.quoted: list[list[bool]] = [
+            self._quote_mask(d, t) for d, t in zip(self.docs, self.texts, strict=True)
+        ]
         self.seg_index = {id(d): i for i, d in enumerate(self.docs)}
         #: token -> the name mention covering it (filled once names are final)
         self.raw_at: dict[tuple[int, int], _Raw] = {}
@@ -559,12 +572,16 @@ class _Resolver:
         #: budget"): a later bare "the plans" is theirs
         self.owned_acts: dict[str, int] = {}
         self.cues: Compiled = _compiled_cues()
+        #: memos of _country_of and _analyse_modifiers (pure given this article's names): the
+        #: same title words are read for every name and every cut of it
+        self._countries: dict[tuple[str, ...], str | None] = {}
+        self._modifiers: dict[tuple[tuple[str, ...], frozenset[str]], _Title | None] = {}
         self._main: int | None = -1
-        self.derived_demonyms = _derive_demonyms(self.docs, data)
+        self.derived_demonyms = _derive_demonyms(self.docs, data, self.ents)
         self.demonym_countries = frozenset(_norm(v) for v in self.derived_demonyms.values())
         #: places the article names, by normalised text ("west germany" -> "West Germany")
         self.article_gpes = {
-            _norm(e.text): e.text for d in self.docs for e in d.ents if e.label_ == "GPE"
+            _norm(e.text): e.text for ents in self.ents for e in ents if e.label_ == "GPE"
         }
         #: country names the alias data or this article's nationality words point at
         self.country_names = {
@@ -574,18 +591,20 @@ class _Resolver:
         }
         #: last words of multi-word person names: "Braun" in "Kolar and Braun" is a surname
         self.surnames = frozenset(
-            _norm(e[-1].text) for d in self.docs for e in d.ents
+            _norm(e[-1].text) for ents in self.ents for e in ents
             if e.label_ == "PERSON" and len(e) > 1
         )
 
     # ---- helpers over tokens ---------------------------------------------------------------
 
     @staticmethod
-    def _quote_mask(doc: Doc) -> list[bool]:
-        """Per token: inside double quotes (reset per segment; straight quotes toggle)."""
+    def _quote_mask(doc: Doc, text: str) -> list[bool]:
+        """Per token: inside double quotes (reset per segment; straight quotes toggle);
+        ``text``: the doc's text."""
+        if not any(q in text for q in ('"', "“", "”", "«", "»", "``", "''")):
+            return [False] * len(doc)  # no quote token: nothing is inside quotes
         mask: list[bool] = []
         inside = False
-        text = doc.text
         for tok in doc:
             t = tok.text
             if t in ("“", "”", '"', "``", "''") or (len(t) == 1 and t in "«»"):
@@ -602,9 +621,18 @@ class _Resolver:
             mask.append(inside)
         return mask
 
+    def _text(self, seg: int, start: int, end: int) -> str:
+        """``doc[start:end].text`` of segment ``seg`` (start < end), cut from the segment's
+        text instead of joining the tokens anew."""
+        doc = self.docs[seg]
+        last = doc[end - 1]
+        return self.texts[seg][doc[start].idx : last.idx + len(last)]
+
     def _in_credit(self, seg: int, span: Span) -> bool:
         text = self.texts[seg]
         line_start = text.rfind("\n", 0, span.start_char) + 1
+        if text.find(":", line_start, span.start_char) < 0:
+            return False  # every credit cue ends in a colon (_CREDIT_TAIL)
         return bool(self.data.credit_re.search(text, line_start, span.start_char))
 
     def _role_at_end(self, words: Sequence[str]) -> tuple[str, int] | None:
@@ -619,6 +647,13 @@ class _Resolver:
 
     def _country_of(self, words: Sequence[str]) -> str | None:
         """Country named by modifier words ("russian", "us", "russia's")."""
+        key = tuple(words)
+        if key in self._countries:
+            return self._countries[key]
+        found = self._countries[key] = self._find_country(key)
+        return found
+
+    def _find_country(self, words: Sequence[str]) -> str | None:
         text = " ".join(words)
         text = re.sub(r" ?'s?$", "", text)
         if text in self.data.demonyms:
@@ -642,6 +677,15 @@ class _Resolver:
     def _analyse_modifiers(
         self, words: list[str], caps: frozenset[str] = frozenset()
     ) -> _Title | None:
+        """Split title words into roles, country, gender and affiliation; None if not all known
+        (:meth:`_read_modifiers`, memoised)."""
+        key = (tuple(words), caps)
+        if key in self._modifiers:
+            return self._modifiers[key]
+        found = self._modifiers[key] = self._read_modifiers(words, caps)
+        return found
+
+    def _read_modifiers(self, words: list[str], caps: frozenset[str]) -> _Title | None:
         """Split title words into roles, country, gender and affiliation; None if not all known.
 
         ``words`` are normalised tokens ("russian", "president") with "'s" and hyphens joined;
@@ -734,7 +778,7 @@ class _Resolver:
         for seg, doc in enumerate(self.docs):
             honorific = self._honorific_names(doc)
             named = {t.i for span in honorific for t in span}
-            for ent in doc.ents:
+            for ent in self.ents[seg]:
                 if ent.label_ in _LABEL_TYPES and not (
                     ent.label_ == "NORP" and ent.start in named
                 ):
@@ -753,13 +797,13 @@ class _Resolver:
         out: list[Span] = []
         n = len(doc)
         for t in doc:
+            if not t.text[:1].isupper():
+                continue  # "sir" in running text (tested first: most words go here)
             word = _norm(t.text).rstrip(".")
             if t.i in covered or (
                 word not in self.data.honorifics and word not in self.data.first_name_titles
             ):
                 continue
-            if not t.text[:1].isupper():
-                continue  # "sir" in running text
             j = t.i + 1 + (t.i + 1 < n and doc[t.i + 1].text == ".")
             k = j
             while (
@@ -819,7 +863,7 @@ class _Resolver:
                     break
         if label in ("PERSON", "ORG", "GPE"):
             toks = self._through_particles(doc, toks)
-        text = doc[toks[0].i : toks[-1].i + 1].text
+        text = self._text(seg, toks[0].i, toks[-1].i + 1)
         if label == "PERSON" and len(toks) == 1:
             text = self._shared_surname(doc, toks[0]) or text
         norm = _norm(text)
@@ -848,7 +892,7 @@ class _Resolver:
         if titled and label not in ("PERSON",):
             label = "PERSON" if label in ("ORG", "GPE", "NORP") else label
         surfaces = [text]
-        full = doc[surface_start : toks[-1].i + 1].text
+        full = self._text(seg, surface_start, toks[-1].i + 1)
         if full != text and (titled or country):
             surfaces.insert(0, full)
         raw_ent = ent.text
@@ -1258,7 +1302,7 @@ class _Resolver:
                 j = i
                 while j < n and doc[j].pos_ == "PROPN" and (seg, j) not in self.covered:
                     j += 1
-                text = doc[i:j].text
+                text = self._text(seg, i, j)
                 found = lookup.get(_norm(text))
                 country = self.data.capitals.get(_norm(text))
                 canon = self.data.alias_to_canon.get(_norm(text))
@@ -1534,10 +1578,14 @@ class _Resolver:
 
     def _mention(self, seg: int, start: int, end: int, kind: MentionKind, cl: int) -> Mention:
         doc = self.docs[seg]
-        span = doc[start:end]
         off = self.offsets[seg]
         ent = self.clusters[cl].entity
         assert ent is not None
+        if end > start:  # the span's text, cut from the segment's text (Span.text joins tokens)
+            last = doc[end - 1]
+            a, b = doc[start].idx, last.idx + len(last)
+            return Mention(seg, start, end, off + a, off + b, self.texts[seg][a:b], ent.id, kind)
+        span = doc[start:end]
         return Mention(seg, start, end, off + span.start_char, off + span.end_char, span.text,
                        ent.id, kind)
 

@@ -27,10 +27,13 @@ from kg.extraction.context import (
     Context,
     Lookup,
     Source,
+    _children,
     clause_context,
     compile_lexicon,
     content_relcl,
+    doc_words,
     lemma,
+    sentence_words,
     subject_of,
 )
 from kg.extraction.dates import normalise_date, parse_reference
@@ -130,10 +133,6 @@ class _Sentence:
             return []
         members = self.group_lookup(tok)
         return list(members) if len(members) >= 2 else []
-
-
-def _children(tok: Token, *deps: str) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in deps]
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -1112,16 +1111,19 @@ def _dating_prep(prep: Token) -> bool:
     return any(p.ent_type_ in ("DATE", "TIME") for p in prep.children if p.dep_ == "pobj")
 
 
-def _date_of(trigger: Token, reference: date | None, future: bool) -> str | None:
-    """A DATE entity attached to the trigger (or its clause verb) through prepositions only."""
+def _date_of(
+    trigger: Token, reference: date | None, future: bool, dates: Sequence[Span] | None = None
+) -> str | None:
+    """A DATE entity attached to the trigger (or its clause verb) through prepositions only
+    (``dates``: the DATE entities of the trigger's sentence, when the caller has them)."""
     anchors = {trigger.i}
     if trigger.dep_ == "pobj":
         anchors.add(trigger.head.head.i)
     if trigger.dep_ in ("dobj",):
         anchors.add(trigger.head.i)
-    for ent in trigger.sent.ents:
-        if ent.label_ != "DATE":
-            continue
+    if dates is None:
+        dates = [e for e in trigger.sent.ents if e.label_ == "DATE"]
+    for ent in dates:
         cur = ent.root
         for _ in range(5):
             if cur.i in anchors:
@@ -1142,6 +1144,9 @@ def _date_of(trigger: Token, reference: date | None, future: bool) -> str | None
 def _phone_context(docs: Iterable[Doc], c: Compiled) -> bool:
     sense_nouns = frozenset().union(*(c.option_set(k, "phone_sense_nouns") for k in c.types))
     for doc in docs:
+        words = doc_words(doc).lemmas
+        if words.isdisjoint(c.phone_words) and words.isdisjoint(sense_nouns):
+            continue  # no phone word in this segment
         for t in doc:
             lo = lemma(t)
             if lo in c.phone_words and t.pos_ in ("NOUN", "ADJ", "VERB"):
@@ -1186,7 +1191,12 @@ def extract_sentence_relations(
     s = _Sentence(sent, lookup, history, c, group_lookup, host)
     ex = _Extractor(s, c, phone_context)
     found: list[_Found] = []
-    for tok in sent:
+    words = sentence_words(sent)
+    triggered = any(
+        w in c.nouns or w in c.modifier_nouns or w in c.verb_stage_lemmas or w in c.motion_verbs
+        for w in words.lemmas
+    ) or any(w in c.nouns for w in words.lowers)
+    for tok in sent if triggered else ():  # no trigger word: no token to try
         lem = lemma(tok)
         nominal = tok.pos_ in ("NOUN", "PROPN") or (
             lem in c.nouns and tok.pos_ not in ("VERB", "AUX")
@@ -1231,10 +1241,13 @@ def _records_for_sentence(
     base: str,
     reference: date | None,
     c: Compiled,
+    sent: Span | None = None,
 ) -> list[RelationRecord]:
     dtype = denial_type(c.types) or ""
     records: dict[tuple[object, ...], RelationRecord] = {}
     denials: list[RelationRecord] = []
+    # the sentence's dates, read once for all its drafts (Token.sent and Span.ents are walks)
+    dates = [e for e in sent.ents if e.label_ == "DATE"] if sent is not None and drafts else None
     for f, ctx in drafts:
         polarity = "negative" if ctx.negative else "positive"
         modality = ctx.modality
@@ -1251,7 +1264,9 @@ def _records_for_sentence(
             denied_by = (ctx.denier.label,)
         elif ctx.denied:
             denied_by = (ctx.denier_phrase or UNNAMED_SOURCE,)
-        date_value = _date_of(f.trigger, reference, modality == "planned")
+        trig = f.trigger
+        in_sent = sent is not None and trig.doc is sent.doc and sent.start <= trig.i < sent.end
+        date_value = _date_of(trig, reference, modality == "planned", dates if in_sent else None)
         rid = iris.relation_iri(
             doc_id,
             f.type,
@@ -1343,6 +1358,8 @@ def _source_only_denials(
 
     dtype = denial_type(c.types) or ""
     out: list[RelationRecord] = []
+    if sentence_words(sent).lemmas.isdisjoint(c.denial):
+        return out  # no denial verb
     for tok in sent:
         if lemma(tok) not in c.denial or tok.pos_ not in ("VERB",):
             continue
@@ -1394,6 +1411,8 @@ def _anaphoric_denials(
     disputes the claim") is the one meant: it is left to the statement denials."""
     from kg.extraction.context import _deny_context
 
+    if sentence_words(sent).lemmas.isdisjoint(c.denial):
+        return []  # no denial verb
     dtype = denial_type(c.types) or ""
     accusing = set(flagged_types(c.types, "speech_act"))
     accusation_nouns = denial_cues(lexicon).accusation_nouns
@@ -1508,7 +1527,7 @@ def _merge_repeats(records: list[RelationRecord]) -> list[RelationRecord]:
             id_map[r.id] = kept.id
             continue
         first[key] = len(out)
-        out.append(replace(r, denies=denies))
+        out.append(r if denies == r.denies else replace(r, denies=denies))
     return out
 
 
@@ -1518,13 +1537,20 @@ def _outlets_in(sent: Span, lookup: Lookup, c: Compiled) -> list[Entity]:
     from kg.extraction.context import _named_report_source
 
     found: list[Entity | None] = []
+    lemmas = sentence_words(sent).lemmas
+    if (
+        lemmas.isdisjoint(c.outlet_verbs)
+        and lemmas.isdisjoint(c.report_nouns)
+        and (lemmas.isdisjoint(c.reporting) or lemmas.isdisjoint(c.anonymous_sources))
+    ):
+        return []  # none of the words that credit an outlet
     for tok in sent:
         low = lemma(tok)
         if tok.pos_ == "VERB" and low in c.outlet_verbs:
             found.extend(lookup(s) for s in _children(tok, "nsubj"))
-        elif tok.pos_ == "VERB" and any(
+        elif tok.pos_ == "VERB" and low in c.reporting and any(
             lemma(s) in c.anonymous_sources for s in _children(tok, "nsubj")
-        ) and low in c.reporting:
+        ):
             found.extend(lookup(o) for o in _children(tok, "dobj", "dative"))
         elif tok.pos_ == "NOUN" and low in c.report_nouns:
             found.append(_named_report_source(tok, lookup))
@@ -1641,7 +1667,7 @@ def extract_relations(
             )
             drafts = [(f, _credited(ctx, outlet)) for f, ctx in drafts]
             recs = _records_for_sentence(
-                article.doc, text, start, end, drafts, base, reference, c
+                article.doc, text, start, end, drafts, base, reference, c, sent
             )
             recs += _source_only_denials(sent, lookup, c, article.doc, start, end, base, recs)
             if not any(r.type == dtype for r in recs):
@@ -1656,8 +1682,8 @@ def extract_relations(
             )
             remember(sent, lookup, c, lex, memory, seg_start)
             records.extend(recs)
-            for tok in sent:
-                ent = lookup(tok)
+            for i in range(sent.start, sent.end):  # lookup(tok) without making the tokens
+                ent = entities.entity_at(index, i)
                 if ent is not None and (not history or history[-1].id != ent.id):
                     history.append(ent)
     spans = [(ps.segment.kind, (ps.segment.start, ps.segment.end)) for ps in parsed.segments]

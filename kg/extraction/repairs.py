@@ -19,10 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from kg.errors import KGError
-from kg.lexicon import ONTOLOGY_DIR, Lexicon, list_item_lines, load_lexicon
+from kg.lexicon import ONTOLOGY_DIR, Lexicon, list_item_lines, load_lexicon, load_yaml
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -143,7 +141,7 @@ def load_repairs(path: Path = REPAIRS_PATH) -> tuple[Repair, ...]:
     """The repairs of ``ontology/repairs.yaml``, checked (cached per path)."""
     text = path.read_text(encoding="utf-8")
     lines = list_item_lines(text, "repairs")
-    return parse_repairs(yaml.safe_load(text), source=str(path), lines=lines)
+    return parse_repairs(load_yaml(text), source=str(path), lines=lines)
 
 
 def add_repairs(
