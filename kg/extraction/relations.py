@@ -556,7 +556,9 @@ class _Extractor:
             return agents, patients
         subj_tok = subject_of(tok)
         agents = self._actor_parties(subj_tok)
-        inherited = subj_tok is not None and subj_tok.head is not tok
+        # a subject found through a conjunct or a raising verb, not the verb's own (by index:
+        # spaCy makes a new Token object on every access, so `is` never holds)
+        inherited = subj_tok is not None and subj_tok.head.i != tok.i
         if inherited:
             agents = [replace(a, penalty=a.penalty + 0.05) for a in agents]
         return agents, []
