@@ -917,6 +917,18 @@ def test_pronouns_speakers_and_reported_clauses(
         ("Anna Holt and Piet Varga arrived in Oslo on Monday. Karl Brandt, Marta Kolar and Luis "
          "Andrade were also in the city. Both men later left for Bergen.", "men",
          {"Anna Holt", "Piet Varga"}),
+        # "the trio" before the article lists the three it means
+        ("The trio deny taking the ledgers. The suit against Ana Holt, Piet Varga and Ivo Lenz "
+         "opened in Velmar.", "trio", {"Ana Holt", "Piet Varga", "Ivo Lenz"}),
+        # a bare "the men" takes the article's one list of three or more
+        ("Ana Holt, Piet Varga and Ivo Lenz were arrested. The men were freed on Friday.", "men",
+         {"Ana Holt", "Piet Varga", "Ivo Lenz"}),
+        # a number that does not fit the list: no guess
+        ("Ana Holt, Piet Varga and Ivo Lenz were arrested. The four men were freed.", "men",
+         set()),
+        # two lists of three: no guess
+        ("Ana Holt, Piet Varga and Ivo Lenz were arrested. Karl Brandt, Marta Kolar and Luis "
+         "Andrade were freed. The trio later left Velmar.", "trio", set()),
     ],
 )
 def test_groups_resolved_in_the_entity_stage(text: str, word: str, expected: set[str]) -> None:

@@ -1476,6 +1476,35 @@ def test_a_party_and_its_members(sentence: str, expected: list[Rel]) -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
+        # a leader's ministers act for the country the leader heads; counterparts of a
+        # nationality act for that country
+        ("King Piet of Norway arrives in Germany on Monday. He is bringing his finance and "
+         "energy ministers, who are to hold talks with their German counterparts.",
+         [("met", "Norway", "Germany", P, PL)]),
+        # a party leader's shadow cabinet acts as the party
+        ("The Whig Party met in Leeds. Whig leader Anna Holt has denied her shadow cabinet was "
+         "split over the tax plan.",
+         [("denied", "Anna Holt", "Whig Party", P, A)]),
+    ],
+)
+def test_representatives_and_groups(sentence: str, expected: list[Rel]) -> None:
+    _check(sentence, expected)
+
+
+def test_a_group_noun_before_the_list_it_names() -> None:
+    """"the trio" before the article lists three persons: each of them denies."""
+    recs = extract_text(
+        "The trio deny taking the ledgers. The suit against Ana Holt, Piet Varga and Ivo Lenz "
+        "opened in Velmar."
+    )
+    assert {(r.subject, r.object) for r in recs if r.type == "denied"} == {
+        ("Ana Holt", None), ("Piet Varga", None), ("Ivo Lenz", None)
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
         # the owner of the noun an infinitive completes is its subject
         ("Anna Holt was split over Veridia's decision to back Ostria's entry.",
          [("supported", "Veridia", "Ostria", P, A)]),

@@ -16,7 +16,8 @@ recall):
 3. a second pass finds names spaCy missed but the article already named;
 4. one type per cluster by vote; canonical label = most frequent full form;
 5. definite role nouns ("the US president-elect", "the spokesman", "his chancellor", "the
-   Liberal leader"), pairs ("the two leaders"), people acting for a named body ("West German
+   Liberal leader"), pairs ("the two leaders"), groups ("the trio": the article's one list of
+   three names, even a later one), people acting for a named body ("West German
    officials", "a Treasury spokesman") and pronouns resolved left to right only when exactly one
    candidate fits. What a person holds is learned from the article itself: titles before the
    name ("Pakistani President X", "Sir Edward Heath" -> "Sir Edward"), "of COUNTRY" after a
@@ -165,6 +166,8 @@ class AliasData:
     first_name_titles: frozenset[str] = frozenset()
     affiliation_synonyms: Mapping[str, str] = field(default_factory=dict)
     portfolio_roles: frozenset[str] = frozenset()
+    #: "the trio", "the three men": nouns and number words giving a group's size
+    group_sizes: Mapping[str, int] = field(default_factory=dict)
     #: noun -> what its bearer may act for: "body" (country, organisation, party) or "any"
     #: (a person too: "Braun's spokesman")
     representatives: Mapping[str, Representing] = field(default_factory=dict)
@@ -259,6 +262,10 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
             for k, v in _str_map(data.get("pair_nouns"), f"{source}: pair_nouns").items()
         },
         alias_to_canon=alias_to_canon,
+        group_sizes={
+            _norm(k): int(v)
+            for k, v in _str_map(data.get("group_sizes"), f"{source}: group_sizes").items()
+        },
         capitals={
             _norm(k): str(v)
             for k, v in _str_map(data.get("capitals"), f"{source}: capitals").items()
@@ -568,6 +575,9 @@ class _Resolver:
         #: persons last named together (coordinated, or subject and object of one clause),
         #: latest last: "the two leaders" when no sentence nearby names exactly two
         self.pairs: list[tuple[int, int]] = []
+        #: lists of three or more persons named together anywhere in the article ("A, B and
+        #: C"): "the men" or "the trio" may name them before the list comes
+        self.groups: list[tuple[int, ...]] = []
         #: stand-in noun -> the cluster that last owned one ("Green Alliance plans", "Varga's
         #: budget"): a later bare "the plans" is theirs
         self.owned_acts: dict[str, int] = {}
@@ -1512,6 +1522,7 @@ class _Resolver:
         """Resolve role nouns, pairs and pronouns left to right; return all mentions."""
         by_pos: dict[tuple[int, int], _Raw] = {(r.seg, r.start): r for r in self.raws}
         self.raw_at = {(r.seg, i): r for r in self.raws for i in range(r.start, r.end)}
+        self.groups = self._person_lists()
         sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]] = []
         out: list[Mention] = []
         for seg, doc in enumerate(self.docs):
@@ -1646,6 +1657,9 @@ class _Resolver:
             pair = self._pair(tok, sentences)
             if pair is not None:
                 return pair
+        group = self._group(tok)
+        if group is not None:
+            return group
         return self._representative(tok, sentences) or self._role(tok, sentences)
 
     def _reporting_body(self, pron: Token) -> int | None:
@@ -1906,6 +1920,12 @@ class _Resolver:
                     return self._named_country(country) if country is not None else None
             if c.entity.type == "Person" and scope == "party":
                 return self._party_of(c)  # "Mr Lind's colleagues": his party
+            if c.entity.type == "Person" and scope == "body" and len(c.countries) == 1 and (
+                {self._role_head(r) for r in c.roles}
+                & {self._role_head(r) for r in self.data.leader_roles}
+            ):
+                # "King Piet of Ostria ... his ministers": the country its leader heads
+                return self._named_country(next(iter(c.countries)))
             if c.entity.type == "Person":
                 return cl if scope == "any" else None
             if c.entity.type in ("GeopoliticalEntity", "Location"):
@@ -2023,6 +2043,56 @@ class _Resolver:
             # "the first meeting between the two leaders": the pair last named together
             return (start, "role", tuple(sorted(self.pairs[-1])))
         return None
+
+    def _person_lists(self) -> list[tuple[int, ...]]:
+        """Lists of three or more names joined only by commas and "and" ("A, B and C"), read
+        off the tokens (the parser often hangs one member as an apposition). A list with a
+        member that is no person is kept as an empty tuple: it makes a group noun ambiguous."""
+        out: list[tuple[int, ...]] = []
+        names = sorted((r for r in self.raws if r.kind == "name"), key=lambda r: (r.seg, r.start))
+        run: list[_Raw] = []
+        for r in [*names, None]:
+            if r is not None and run and run[-1].seg == r.seg and r.start > run[-1].end and all(
+                t.is_punct or t.pos_ == "CCONJ" for t in self.docs[r.seg][run[-1].end : r.start]
+            ):
+                run.append(r)
+                continue
+            members = list(dict.fromkeys(x.cluster for x in run))
+            if len(run) >= 3:
+                group = tuple(sorted(members)) if all(self._person(c) for c in members) else ()
+                if len(members) == len(run) and group not in out:
+                    out.append(group)
+            run = [r] if r is not None else []
+        return out
+
+    def _group(self, tok: Token) -> tuple[int, MentionKind, tuple[int, ...]] | None:
+        """'the trio', 'the three men', 'the men': the one list of three or more persons the
+        article names together, when it names exactly one of that size (before or after)."""
+        low = _norm(tok.text)
+        pair_noun = low in self.data.pair_nouns
+        if not pair_noun and low not in self.data.group_sizes:
+            return None
+        lefts = list(tok.lefts)
+        if not any(
+            t.dep_ == "det" and ("Def" in t.morph.get("Definite", []) or "Dem" in t.morph.get(
+                "PronType", [])) for t in lefts
+        ):
+            return None
+        if any(t.dep_ not in ("det", "nummod") for t in lefts):
+            return None  # "the other men", "the Asian men"
+        size = self.data.group_sizes.get(low)
+        for t in lefts:
+            if t.dep_ == "nummod":
+                size = self.data.group_sizes.get(_norm(t.text))
+                if size is None:
+                    return None
+        plural = tok.morph.get("Number", []) == ["Plur"]
+        if size is None and (not pair_noun or not plural or self.pairs):
+            return None  # a bare "the men" after a pair was named may mean the pair
+        fits = [g for g in self.groups if size is None or len(g) in (0, size)]
+        if len(fits) != 1 or not fits[0]:
+            return None
+        return (lefts[0].i, "role", fits[0])
 
     def _persons_before(
         self, tok: Token, sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]]
