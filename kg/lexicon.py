@@ -105,6 +105,7 @@ CUES = frozenset(
         "labelling_preps", "arrangement_verbs", "occasion_nouns", "accusation_nouns",
         "condition_marks",
         "owner_compound_nouns",
+        "capital_nouns",
     }
 )  # fmt: skip
 TOP_KEYS: dict[str, Kind] = {"version": "int", "types": "mapping", "cues": "mapping"}

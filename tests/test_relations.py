@@ -1230,6 +1230,12 @@ def test_cameo_triggers(sentence: str, expected: list[Rel]) -> None:
          [("visited", "Lind", "Lisbon", P, PL)]),
         ("Kolar was speaking for the first time since returning from his holiday in Egypt.",
          [("visited", "Kolar", "Egypt", P, A)]),
+        # "the city": the capital named last before it in the sentence
+        ("After a stop in Peru, Anna Holt saw officials in Baghdad on her first trip to the city.",
+         [("visited", "Anna Holt", "Baghdad", P, A)]),
+        # a mission to a place is a trip there
+        ("Piet Varga flew home after his mission to Ostria.",
+         [("visited", "Piet Varga", "Ostria", P, A)]),
         # a past narrative with "the next day" is no plan
         ("Anna Holt met Piet Lind in Lisbon the next day.",
          [("met", "Anna Holt", "Piet Lind", P, A)]),

@@ -80,6 +80,7 @@ class Compiled:
     call_not_preps: frozenset[str]
     place_nouns: frozenset[str] = frozenset()
     neighbour_words: frozenset[str] = frozenset()
+    capital_nouns: frozenset[str] = frozenset()
     not_stand_in_nouns: frozenset[str] = frozenset()
     hearsay: frozenset[str] = frozenset()
     readiness: frozenset[str] = frozenset()
@@ -209,6 +210,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         call_not_preps=_set(cue("call_not_preps")),
         place_nouns=_set(cue("place_nouns")),
         neighbour_words=_set(cue("neighbour_words")),
+        capital_nouns=_set(cue("capital_nouns")),
         not_stand_in_nouns=_set(cue("not_stand_in_nouns")),
         owner_compound_nouns=_set(cue("owner_compound_nouns")),
         hearsay=_set(cue("hearsay_adverbs")),
@@ -409,7 +411,29 @@ def subject_of(verb: Token) -> Token | None:
         ) and cur.head.i != cur.i:
             cur = cur.head  # "X is due to travel" (with "due" also parsed as a preposition)
             continue
-        return None
+        return _appos_subject(cur)
+    return None
+
+
+def _appos_subject(verb: Token) -> Token | None:
+    """ "The plan is sound, Governor Varga has said": after a fronted clause the parser hangs
+    the speaker on that clause's last noun as an apposition; the name set off by a comma that
+    ends right before the verb (and its auxiliaries) is the verb's subject."""
+    for comp in _children(verb, "ccomp"):
+        if comp.i > verb.i:
+            continue
+        for t in comp.subtree:
+            if t.dep_ != "appos" or t.pos_ != "PROPN" or t.i > verb.i:
+                continue
+            start = min(x.i for x in t.subtree if x.pos_ != "PUNCT")
+            before = t.doc[start - 1] if start > 0 else None
+            between = t.doc[t.right_edge.i + 1 : verb.i]
+            if (
+                before is not None
+                and before.pos_ == "PUNCT"
+                and all(b.dep_ in ("aux", "neg", "advmod") for b in between)
+            ):
+                return t
     return None
 
 

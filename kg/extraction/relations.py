@@ -220,6 +220,10 @@ class _Extractor:
             ch.dep_ == "amod" and ch.lower_ in self.c.neighbour_words for ch in t.children
         ):
             return self._neighbour(t)
+        if low in self.c.capital_nouns and t.dep_ == "pobj":
+            capital = self._capital_before(t)
+            if capital is not None:
+                return capital
         if low in self.c.place_nouns:
             for pob in self._prep_objects(t, ("of",)):
                 ent = self.s.lookup(pob)
@@ -231,6 +235,18 @@ class _Extractor:
                     ent = self.s.lookup(ch)
                     if ent is not None:
                         return _Party(ent, ch, 0.1)
+        return None
+
+    def _capital_before(self, t: Token) -> _Party | None:
+        """ "the city" with no name of its own, no modifier but its article: the capital city
+        named last before it in the sentence (entity_aliases.yaml: capitals)."""
+        if any(ch.dep_ not in ("det",) for ch in t.children) or not _children(t, "det"):
+            return None
+        capitals = load_alias_data().capitals
+        for x in reversed(self.s.sent[: t.i - self.s.sent.start]):
+            ent = self.s.lookup(x)
+            if ent is not None and ent.type in _PLACE_TYPES:
+                return _Party(ent, t, 0.15) if _fold(ent.label) in capitals else None
         return None
 
     def _neighbour(self, t: Token) -> _Party | None:
