@@ -19,6 +19,7 @@ from kg.lexicon import Lexicon, RelationType
 from kg.model import UNNAMED_SOURCE, Entity, Modality
 
 if TYPE_CHECKING:
+    from spacy.strings import StringStore
     from spacy.tokens import Doc, Span, Token
 
 __all__ = [
@@ -271,19 +272,30 @@ class Context:
     question: bool = False
 
 
-#: lowercase lemma by the lemma's string hash: the extractor asks for the lemma of each token
-#: many times, and the string store lookup plus ``lower()`` cost more than a dict hit
+#: strings of spaCy's string store by hash (a string's hash is the same in every vocab), and
+#: lowercase lemmas by the lemma's hash: the extractor asks for the same few thousand words
+#: many times, and the store lookup plus ``lower()`` cost more than a dict hit. Bounded: a
+#: table is cleared when full.
+_STRINGS: dict[int, str] = {}
 _LEMMAS: dict[int, str] = {}
+_MEMO_LIMIT = 1 << 20
+
+
+def store_string(strings: StringStore, key: int, *, lower: bool = False) -> str:
+    """The string of ``key`` in ``strings`` (lowercased with ``lower``), decoded once."""
+    table = _LEMMAS if lower else _STRINGS
+    hit = table.get(key)
+    if hit is None:
+        if len(table) >= _MEMO_LIMIT:
+            table.clear()
+        text = str(strings[key])
+        hit = table[key] = text.lower() if lower else text
+    return hit
 
 
 def lemma(tok: Token) -> str:
-    key = tok.lemma
-    low = _LEMMAS.get(key)
-    if low is None:
-        if len(_LEMMAS) >= 1 << 20:
-            _LEMMAS.clear()
-        low = _LEMMAS[key] = str(tok.lemma_).lower()
-    return low
+    low = _LEMMAS.get(tok.lemma)
+    return low if low is not None else store_string(tok.vocab.strings, tok.lemma, lower=True)
 
 
 @dataclass(frozen=True)
@@ -294,10 +306,6 @@ class SentenceWords:
 
     lemmas: frozenset[str]
     lowers: frozenset[str]
-
-
-#: lowercase forms by their string hash (as _LEMMAS)
-_LOWERS: dict[int, str] = {}
 
 
 def sentence_words(sent: Span) -> SentenceWords:
@@ -329,21 +337,9 @@ def _span_words(doc: Doc, start: int, end: int) -> SentenceWords:
     if hit is not None:
         return hit
     strings = doc.vocab.strings
-    lemmas: set[str] = set()
-    for h in set(columns[0][start:end]):
-        low = _LEMMAS.get(h)
-        if low is None:
-            low = _LEMMAS[h] = str(strings[h]).lower()
-        lemmas.add(low)
-    lowers: set[str] = set()
-    for h in set(columns[1][start:end]):
-        form = _LOWERS.get(h)
-        if form is None:
-            if len(_LOWERS) >= 1 << 20:
-                _LOWERS.clear()
-            form = _LOWERS[h] = str(strings[h])
-        lowers.add(form)
-    hit = done[span] = SentenceWords(frozenset(lemmas), frozenset(lowers))
+    lemmas = frozenset(store_string(strings, h, lower=True) for h in set(columns[0][start:end]))
+    lowers = frozenset(store_string(strings, h) for h in set(columns[1][start:end]))
+    hit = done[span] = SentenceWords(lemmas, lowers)
     return hit
 
 

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import KGError
+from kg.extraction.context import store_string
 from kg.lexicon import ONTOLOGY_DIR, list_item_lines, load_yaml
 
 if TYPE_CHECKING:
     from spacy.matcher import DependencyMatcher
-    from spacy.strings import StringStore
     from spacy.tokens import Doc, Span, Token
     from spacy.vocab import Vocab
 
@@ -290,19 +290,6 @@ def _pattern_needs(
     return out
 
 
-#: strings by their store hash (the same in every vocab), so a doc's values are decoded once
-_STRINGS: dict[int, str] = {}
-
-
-def _string(strings: StringStore, key: int) -> str:
-    hit = _STRINGS.get(key)
-    if hit is None:
-        if len(_STRINGS) >= 1 << 20:
-            _STRINGS.clear()
-        hit = _STRINGS[key] = strings[key]
-    return hit
-
-
 def _doc_values(doc: Doc) -> dict[str, frozenset[str]]:
     """Every value each pre-checked attribute takes in ``doc`` (one array read, in C)."""
     from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, ORTH, POS, TAG
@@ -318,7 +305,7 @@ def _doc_values(doc: Doc) -> dict[str, frozenset[str]]:
 
             out[key] = frozenset(NAMES[v] for v in set(values))
         else:
-            out[key] = frozenset(_string(strings, v) if v else "" for v in set(values))
+            out[key] = frozenset(store_string(strings, v) if v else "" for v in set(values))
     out["TEXT"] = out["ORTH"]
     return out
 
