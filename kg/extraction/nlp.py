@@ -38,10 +38,12 @@ def _load(name: str) -> Language:
     import spacy
 
     from kg.extraction.repairs import add_repairs
+    from kg.extraction.tabulate import tabulate_components
 
     # the model's known token errors are repaired by data (ontology/repairs.yaml) as the last
-    # component, so every stage reads repaired tags and lemmas
-    return add_repairs(spacy.load(name))
+    # component, so every stage reads repaired tags and lemmas; both attribute rulers (the
+    # model's and the repairs) run as table lookups with the same output
+    return tabulate_components(add_repairs(spacy.load(name)))
 
 
 def load_model(name: str | None = None) -> Language:
@@ -255,7 +257,7 @@ def parse_article(article: Article, nlp: Language) -> ParsedArticle:
 
 
 def parse_articles(
-    articles: Iterable[Article], nlp: Language, batch_size: int = 64
+    articles: Iterable[Article], nlp: Language, batch_size: int = 256
 ) -> Iterator[ParsedArticle]:
     """Parse a stream of articles lazily, batching segments across articles through ``nlp.pipe``.
 
