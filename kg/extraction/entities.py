@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -372,6 +372,13 @@ class ResolvedEntities:
     def entities_at(self, segment: int, token: int) -> tuple[Entity, ...]:
         """Every entity a mention covering that token refers to (two for "the two leaders")."""
         return tuple(self._by_id[i] for i in self._by_token.get((segment, token), ()))
+
+    def in_text_order(self) -> Iterator[Entity]:
+        """The entities of the mentions covering each token, token by token in text order
+        (as :meth:`entities_at` gives them), without visiting the tokens no mention covers."""
+        for key in sorted(self._by_token):
+            for i in self._by_token[key]:
+                yield self._by_id[i]
 
     def entity_at(self, segment: int, token: int) -> Entity | None:
         """The one entity whose mention covers that token; ``None`` if none or a group."""

@@ -15,7 +15,7 @@ spaCy rejects or one without an example is an error naming the file and line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -234,20 +234,21 @@ def _matcher(
     return matcher
 
 
-#: token attributes a pattern node may constrain that the pre-check below can read
-_TOKEN_ATTRS: dict[str, Callable[[Token], str]] = {
-    "DEP": lambda t: t.dep_,
-    "TAG": lambda t: t.tag_,
-    "POS": lambda t: t.pos_,
-    "LEMMA": lambda t: t.lemma_,
-    "LOWER": lambda t: t.lower_,
-    "ORTH": lambda t: t.text,
-    "TEXT": lambda t: t.text,
-    "ENT_TYPE": lambda t: t.ent_type_,
-}
+#: token attributes a pattern node may constrain that the pre-check below can read (a name
+#: of spaCy's ``attrs``, as ``Doc.to_array`` reads it)
+_TOKEN_ATTRS = ("DEP", "TAG", "POS", "LEMMA", "LOWER", "ORTH", "ENT_TYPE")
+#: pattern keys read as another attribute
+_SAME_ATTR = {"TEXT": "ORTH"}
 
 #: one node's word-level constraints: (attribute, the values it may take)
 _NodeNeeds = tuple[tuple[str, frozenset[str]], ...]
+@dataclass(frozen=True)
+class _DocValues:
+    """Each pre-checked attribute of a doc's tokens as strings (``columns``, by position)
+    and the values it takes there (``seen``)."""
+
+    columns: dict[str, list[str]]
+    seen: dict[str, frozenset[str]]
 
 
 def _needs(attrs: Mapping[str, Any]) -> _NodeNeeds:
@@ -255,6 +256,7 @@ def _needs(attrs: Mapping[str, Any]) -> _NodeNeeds:
     token attribute (``NOT_IN``, regexes and the rest are left to the matcher)."""
     out: list[tuple[str, frozenset[str]]] = []
     for key, spec in attrs.items():
+        key = _SAME_ATTR.get(key, key)
         if key not in _TOKEN_ATTRS:
             continue
         if isinstance(spec, str):
@@ -262,10 +264,6 @@ def _needs(attrs: Mapping[str, Any]) -> _NodeNeeds:
         elif isinstance(spec, dict) and isinstance(spec.get("IN"), list):
             out.append((key, frozenset(str(v) for v in spec["IN"])))
     return tuple(out)
-
-
-def _satisfies(tok: Token, needs: _NodeNeeds) -> bool:
-    return all(_TOKEN_ATTRS[key](tok) in values for key, values in needs)
 
 
 _NEEDS: dict[
@@ -290,36 +288,45 @@ def _pattern_needs(
     return out
 
 
-def _doc_values(doc: Doc) -> dict[str, frozenset[str]]:
-    """Every value each pre-checked attribute takes in ``doc`` (one array read, in C)."""
-    from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, ORTH, POS, TAG
+def _doc_values(doc: Doc) -> _DocValues:
+    """The pre-checked attributes of ``doc`` (one array read, in C; no token objects)."""
+    from spacy.attrs import IDS
+    from spacy.parts_of_speech import NAMES
 
-    ids = {"DEP": DEP, "TAG": TAG, "POS": POS, "LEMMA": LEMMA, "LOWER": LOWER, "ORTH": ORTH,
-           "ENT_TYPE": ENT_TYPE}
-    columns = doc.to_array(list(ids.values())).T.tolist() if len(doc) else [[] for _ in ids]
+    arrays = (
+        doc.to_array([IDS[a] for a in _TOKEN_ATTRS]).T.tolist()
+        if len(doc) else [[] for _ in _TOKEN_ATTRS]
+    )
     strings = doc.vocab.strings
-    out: dict[str, frozenset[str]] = {}
-    for (key, _attr), values in zip(ids.items(), columns, strict=True):
+    columns: dict[str, list[str]] = {}
+    for key, ids in zip(_TOKEN_ATTRS, arrays, strict=True):
         if key == "POS":
-            from spacy.parts_of_speech import NAMES
-
-            out[key] = frozenset(NAMES[v] for v in set(values))
+            names = {v: NAMES[v] for v in set(ids)}
         else:
-            out[key] = frozenset(store_string(strings, v) if v else "" for v in set(values))
-    out["TEXT"] = out["ORTH"]
-    return out
+            names = {v: store_string(strings, v) if v else "" for v in set(ids)}
+        columns[key] = [names[v] for v in ids]
+    return _DocValues(columns, {k: frozenset(col) for k, col in columns.items()})
 
 
-def _may_match(doc: Doc, needs: tuple[_NodeNeeds, ...], seen: Mapping[str, frozenset[str]]) -> bool:
+def _may_match(doc: Doc, needs: tuple[_NodeNeeds, ...], values: _DocValues) -> bool:
     """A necessary condition for a match: for every node, each of its constraints is met by
-    some token of ``doc`` (``seen``: the values each attribute takes there), and one token
-    meets all of the trigger node's. spaCy's DependencyMatcher costs about a millisecond per
-    pattern and document even when nothing matches; this check costs microseconds."""
+    some token of ``doc`` (``values``: :func:`_doc_values`), and one token meets all of the
+    trigger node's. spaCy's DependencyMatcher costs about a millisecond per pattern and
+    document even when nothing matches; this check costs microseconds."""
+    seen = values.seen
     for node in needs:
-        for key, values in node:
-            if seen[key].isdisjoint(values):
+        for key, wanted in node:
+            if seen[key].isdisjoint(wanted):
                 return False
-    return any(_satisfies(t, needs[0]) for t in doc)
+    trigger = needs[0] if needs else ()
+    if len(trigger) < 2:
+        return True  # one constraint (or none): met by some token, checked above
+    (key, wanted), rest = trigger[0], trigger[1:]
+    columns = values.columns
+    return any(
+        all(columns[k][i] in w for k, w in rest)
+        for i, v in enumerate(columns[key]) if v in wanted
+    )
 
 
 def match_patterns(

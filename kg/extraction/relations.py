@@ -14,7 +14,7 @@ is a call only when the article itself talks about a phone call (a phone word or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
@@ -74,6 +74,8 @@ class EntityIndex(Protocol):
     def entity_at(self, segment: int, token: int) -> Entity | None: ...
 
     def entities_at(self, segment: int, token: int) -> tuple[Entity, ...]: ...
+
+    def in_text_order(self) -> Iterator[Entity]: ...
 
 
 #: Maps a token to every entity a group mention covers ("the two leaders").
@@ -1603,13 +1605,11 @@ def _fold(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def _named_entities(parsed: ParsedArticle, entities: EntityIndex) -> dict[str, Entity]:
+def _named_entities(entities: EntityIndex) -> dict[str, Entity]:
     """The article's entities by id, in order of first mention."""
     out: dict[str, Entity] = {}
-    for index, pseg in enumerate(parsed.segments):
-        for tok in pseg.doc:
-            for ent in entities.entities_at(index, tok.i):
-                out.setdefault(ent.id, ent)
+    for ent in entities.in_text_order():
+        out.setdefault(ent.id, ent)
     return out
 
 
@@ -1666,7 +1666,7 @@ def extract_relations(
         ),
         c,
     )
-    host = dateline_host(article.dateline, _named_entities(parsed, entities))
+    host = dateline_host(article.dateline, _named_entities(entities))
     for index, pseg in enumerate(parsed.segments):
         lookup, group = lookups[index]
         seg_start = pseg.segment.start
