@@ -106,6 +106,11 @@ CUES = frozenset(
         "condition_marks",
         "owner_compound_nouns",
         "capital_nouns",
+        "future_auxiliaries", "going_to_words", "future_in_past_auxiliaries",
+        "infinitive_marks", "conditional_marks", "relativizers", "impersonal_pronouns",
+        "according_words", "spokesperson_preps", "speaker_source_preps", "report_source_preps",
+        "dating_preps", "circumstance_preps", "planned_noun_preps", "party_preps",
+        "time_preps", "coordinators", "phone_line_nouns", "reaction_preps",
     }
 )  # fmt: skip
 TOP_KEYS: dict[str, Kind] = {"version": "int", "types": "mapping", "cues": "mapping"}

@@ -142,5 +142,19 @@ def test_every_declared_cue_is_read_by_the_extractor() -> None:
     package = Path(__file__).resolve().parent.parent / "kg"
     code = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py"))
     for cue in sorted(CUES):
-        assert f'cue("{cue}")' in code, f"cue {cue!r} is declared but never read"
+        read = f'cue("{cue}")' in code or f'words("{cue}")' in code
+        assert read, f"cue {cue!r} is declared but never read"
     assert set(load_lexicon().cues) == set(CUES)
+
+
+def test_the_walk_reads_function_words_as_cues() -> None:
+    """Auxiliaries, markers and prepositions come from the lexicon (``Compiled.words``); a
+    name that is not a declared cue is an error, not an empty set."""
+    from kg.extraction.context import compile_lexicon
+
+    c = compile_lexicon(load_lexicon())
+    assert "will" in c.words("future_auxiliaries")
+    assert c.words("conditional_marks") >= {"if", "unless"}
+    assert c.words("future_in_past_auxiliaries") <= c.hypothetical
+    with pytest.raises(KeyError, match="future_auxiliary"):
+        c.words("future_auxiliary")

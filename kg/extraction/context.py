@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from kg.lexicon import Lexicon, RelationType
+from kg.lexicon import CUES, Lexicon, RelationType
 from kg.model import UNNAMED_SOURCE, Entity, Modality
 
 if TYPE_CHECKING:
@@ -109,9 +109,22 @@ class Compiled:
     habitual: frozenset[str] = frozenset()
     shared_object_preps: frozenset[str] = frozenset()
     owner_compound_nouns: frozenset[str] = frozenset()
+    #: every cue of the lexicon, for :meth:`words`
+    cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: lemmas the verb stage looks at: triggers, modifiers, context, motion, person verbs and
     #: the heads of phrases (one set, asked once per token)
     verb_stage_lemmas: frozenset[str] = frozenset()
+
+    def words(self, cue: str) -> frozenset[str]:
+        """The lowercase words of one of the lexicon's cues (kg.lexicon.CUES), computed once:
+        the function words the walk reads (auxiliaries, prepositions, markers) are data too."""
+        key = ("", cue)
+        hit = self._option_sets.get(key)
+        if hit is None:
+            if cue not in CUES:
+                raise KeyError(f"unknown cue {cue!r} (declare it in kg.lexicon.CUES)")
+            hit = self._option_sets[key] = _set(self.cues.get(cue, ()))
+        return hit
 
     def option(self, rtype: str, name: str, default: object = None) -> object:
         return self.types[rtype].options.get(name, default)
@@ -222,6 +235,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         current_time=_set(cue("current_time")),
         arrangement=_set(cue("arrangement_verbs")),
         occasion_nouns=_set(cue("occasion_nouns")),
+        cues=dict(lexicon.cues),
         trigger_words={
             "verb": frozenset(verbs),
             "noun": frozenset(nouns),  # the noun triggers the pattern interpreter reads
@@ -440,21 +454,21 @@ def _modal_aux(tok: Token, c: Compiled) -> tuple[Modality | None, bool]:
     for ch in tok.children:
         low = ch.lower_
         if ch.dep_ in ("aux", "auxpass"):
-            if low in ("will", "shall", "'ll", "wo", "ll"):
+            if low in c.words("future_auxiliaries"):
                 mod = "planned"
             elif low in c.hypothetical or lemma(ch) in c.hypothetical:
                 mod = mod or "hypothetical"
-            elif low == "going" or lemma(ch) == "go":
+            elif low in c.words("going_to_words") or lemma(ch) in c.words("going_to_words"):
                 mod = "planned"
         if ch.dep_ == "neg" or (ch.dep_ == "advmod" and low in c.negation):
             neg = True
     return mod, neg
 
 
-def _has_if_clause(tok: Token) -> bool:
+def _has_if_clause(tok: Token, c: Compiled) -> bool:
     for ch in tok.children:
         if ch.dep_ == "advcl" and any(
-            g.dep_ == "mark" and g.lower_ in ("if", "unless") for g in ch.children
+            g.dep_ == "mark" and g.lower_ in c.words("conditional_marks") for g in ch.children
         ):
             return True
     return False
@@ -477,7 +491,7 @@ def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) 
     if ent is not None:
         return Source(ent.label, ent)
     low = lemma(tok)
-    if tok.lower_ == "it" and tok.dep_ == "nsubjpass":
+    if tok.lower_ in c.words("impersonal_pronouns") and tok.dep_ == "nsubjpass":
         return Source(UNNAMED_SOURCE, report=True)
     if tok.pos_ == "NOUN" or low in c.speaker_nouns or low in c.anonymous_sources:
         for ch in tok.children:
@@ -495,7 +509,10 @@ def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) 
                     return Source(owner.label, owner)
         for ch in tok.children:
             # "a spokesperson for Mr Obama" (not "sources close to X": they are not X)
-            if low in c.speaker_nouns and ch.dep_ == "prep" and ch.lower_ in ("for", "of"):
+            if (
+                low in c.speaker_nouns and ch.dep_ == "prep"
+                and ch.lower_ in c.words("spokesperson_preps")
+            ):
                 for p in ch.children:
                     if p.dep_ == "pobj":
                         owner = lookup(p)
@@ -519,7 +536,7 @@ def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) 
                 assert owner is not None
                 return Source(owner.label, owner)
         for ch in tok.children:
-            if ch.dep_ == "prep" and ch.lower_ in ("from", "by", "of"):
+            if ch.dep_ == "prep" and ch.lower_ in c.words("speaker_source_preps"):
                 for p in ch.children:
                     owner = lookup(p) if p.dep_ == "pobj" else None
                     if owner is not None:
@@ -527,14 +544,14 @@ def resolve_source(tok: Token, lookup: Lookup, c: Compiled, verb: Token | None) 
     return Source(_np_phrase(tok) or UNNAMED_SOURCE)
 
 
-def _named_report_source(noun: Token, lookup: Lookup) -> Entity | None:
+def _named_report_source(noun: Token, lookup: Lookup, c: Compiled) -> Entity | None:
     """The named origin of a report noun: "the Post's report", "a report in the Courier"."""
     for ch in noun.children:
         if ch.dep_ == "poss":
             ent = lookup(ch)
             if ent is not None:
                 return ent
-        if ch.dep_ == "prep" and ch.lower_ in ("by", "in", "from", "of"):
+        if ch.dep_ == "prep" and ch.lower_ in c.words("report_source_preps"):
             for p in ch.children:
                 if p.dep_ == "pobj":
                     ent = lookup(p)
@@ -592,7 +609,7 @@ def _trailing_denial(ctx: Context, trigger: Token, lookup: Lookup, c: Compiled) 
 
 def _report_noun_parent(noun: Token, ctx: Context, lookup: Lookup, c: Compiled) -> Context:
     """A clause under a report noun ("reports that ..."): a claim; is the report denied above?"""
-    named = _named_report_source(noun, lookup)
+    named = _named_report_source(noun, lookup, c)
     if ctx.source is None:
         ctx = replace(
             ctx,
@@ -624,21 +641,17 @@ def _according_to(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Con
     if ctx.source is not None:
         return ctx
     lowers = doc_words(verb.doc).lowers
-    if "according" not in lowers and lowers.isdisjoint(c.hearsay):
+    if lowers.isdisjoint(c.words("according_words")) and lowers.isdisjoint(c.hearsay):
         return ctx  # neither word anywhere in the segment
     for ch in verb.children:
         if ch.dep_ == "advmod" and ch.lower_ in c.hearsay:
             return replace(ctx, source=Source(UNNAMED_SOURCE, report=True))
-        if ch.lower_ == "according":
+        if ch.lower_ in c.words("according_words"):
             for to in ch.children:
                 for p in to.children:
                     if p.dep_ == "pobj":
                         return replace(ctx, source=resolve_source(p, lookup, c, None))
     return ctx
-
-
-#: prepositions that make an event noun a time reference for the clause ("since the invasion")
-_DATING_PREPS = frozenset(["since", "after", "before", "during", "until", "following"])
 
 
 def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
@@ -655,13 +668,13 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     mod, neg = _modal_aux(trigger, c)
     negative = neg
     modality: Modality = mod or "actual"
-    if mod == "hypothetical" and not _has_if_clause(trigger):
+    if mod == "hypothetical" and not _has_if_clause(trigger, c):
         modality = "hypothetical"
     if trigger.pos_ in ("NOUN", "PROPN"):
         for ch in trigger.children:
             if ch.dep_ == "det" and ch.lower_ in c.negation:
                 negative = True
-    if modality == "actual" and (_headline_infinitive(trigger) or _future_dated(trigger, c)):
+    if modality == "actual" and (_headline_infinitive(trigger, c) or _future_dated(trigger, c)):
         modality = "planned"
     open_clause = True
     circumstance = False
@@ -677,7 +690,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         if not asserted and ("whether" in marks or (dep in ("ccomp", "xcomp") and "if" in marks)):
             question = True
         asserted = asserted or (
-            dep == "relcl" and not (lemma(head) in c.report_nouns and content_relcl(tok))
+            dep == "relcl" and not (lemma(head) in c.report_nouns and content_relcl(tok, c))
         )
         hl = lemma(head)
         prt = [ch.lower_ for ch in head.children if ch.dep_ == "prt"]
@@ -721,7 +734,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 continue
             if (
                 dep == "prep"
-                and tok.lower_ in _DATING_PREPS
+                and tok.lower_ in c.words("dating_preps")
                 and trigger.pos_ in ("NOUN", "PROPN")
                 and head.pos_ in ("VERB", "AUX")
             ):
@@ -738,13 +751,16 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 tok = head
                 continue
             if dep == "prep" and head.pos_ not in ("VERB", "AUX"):
-                if open_clause and tok.lower_ in ("of", "for") and lemma(head) in c.planned_nouns:
+                if (
+                    open_clause and tok.lower_ in c.words("planned_noun_preps")
+                    and lemma(head) in c.planned_nouns
+                ):
                     # "had no intention of travelling to X", "the plan of meeting X"
                     if modality == "actual":
                         modality = "planned"
                     if any(ch.dep_ == "det" and ch.lower_ in c.negation for ch in head.children):
                         negative = not negative
-                if tok.lower_ in ("during", "while", "after", "before"):
+                if tok.lower_ in c.words("circumstance_preps"):
                     # "dismissed the story ... during a visit": a circumstance, not the claim
                     circumstance = True
                 tok = head
@@ -791,20 +807,21 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     modality = "planned"
                 if hmod and modality == "actual":
                     modality = hmod
-                    if hmod == "hypothetical" and _has_if_clause(head):
+                    if hmod == "hypothetical" and _has_if_clause(head, c):
                         modality = "hypothetical"
                 if (
                     dep == "xcomp"
                     and hl in c.arrangement
                     and modality == "actual"
-                    and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in tok.children)
+                    and any(ch.dep_ == "aux" and ch.lower_ in c.words("infinitive_marks")
+                            for ch in tok.children)
                 ):
                     modality = "planned"  # "is to visit", "was to meet"
                 if dep == "xcomp" and hl in c.readiness and modality == "actual":
                     modality = "hypothetical"  # "was ready to meet X": willing, not done
                 if hneg:
                     negative = not negative
-        elif (dep == "acl" or (dep == "relcl" and content_relcl(tok))) and head.pos_ in (
+        elif (dep == "acl" or (dep == "relcl" and content_relcl(tok, c))) and head.pos_ in (
             "NOUN",
             "PROPN",
         ):
@@ -831,9 +848,11 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     modality = hmod
         elif dep == "advcl":
             marks = {g.lower_ for g in tok.children if g.dep_ == "mark"}
-            if open_clause and marks & {"if", "unless"}:
+            if open_clause and not marks.isdisjoint(c.words("conditional_marks")):
                 modality = "hypothetical"
-            elif open_clause and any(g.dep_ == "aux" and g.lower_ == "to" for g in tok.children):
+            elif open_clause and any(
+                g.dep_ == "aux" and g.lower_ in c.words("infinitive_marks") for g in tok.children
+            ):
                 # purpose: "will travel to Lisbon to meet X", "flew to Kyiv to meet X"
                 if modality == "actual":
                     modality = "planned"
@@ -855,8 +874,8 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     if (
         modality == "hypothetical"
         and ctx.source is not None
-        and not _conditional_in_sentence(trigger)
-        and _would_only(trigger)
+        and not _conditional_in_sentence(trigger, c)
+        and _would_only(trigger, c)
     ):
         modality = "planned"
     return replace(ctx, negative=negative, modality=modality, question=question)
@@ -906,7 +925,7 @@ def _names_future(tok: Token, c: Compiled) -> bool:
     return any(t.lower_ in c.future_time for t in tok.subtree)
 
 
-def _headline_infinitive(trigger: Token) -> bool:
+def _headline_infinitive(trigger: Token, c: Compiled) -> bool:
     """Headline-ese "Holt to meet Varga", "Kolar to hold talks with Braun": an infinitive with
     its own subject and no finite verb above it announces a plan."""
     verb: Token | None = trigger
@@ -916,7 +935,9 @@ def _headline_infinitive(trigger: Token) -> bool:
         verb = verb.head if verb.head.i != verb.i else None
     if verb is None or verb.tag_ != "VB":
         return False
-    if not any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in verb.children):
+    if not any(
+        ch.dep_ == "aux" and ch.lower_ in c.words("infinitive_marks") for ch in verb.children
+    ):
         return False
     if verb.dep_ == "ROOT":
         return any(ch.dep_ in ("nsubj", "nsubjpass") for ch in verb.children)
@@ -931,22 +952,29 @@ def _headline_infinitive(trigger: Token) -> bool:
     )
 
 
-def content_relcl(verb: Token) -> bool:
+def content_relcl(verb: Token, c: Compiled) -> bool:
     """A "relative clause" under a report noun that is really its content ("a report that X had
     phoned Y" misparsed): the relativizer fills no argument slot, or there is none and the
     clause has its own subject and object."""
-    rel = [ch for ch in verb.children if ch.tag_ in ("WDT", "WP") or ch.lower_ == "that"]
+    rel = [
+        ch for ch in verb.children
+        if ch.tag_ in ("WDT", "WP") or ch.lower_ in c.words("relativizers")
+    ]
     if rel:
         return all(r.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj") for r in rel)
     return bool(_children(verb, "nsubj", "nsubjpass")) and bool(_children(verb, "dobj", "xcomp"))
 
 
-def _conditional_in_sentence(tok: Token) -> bool:
-    return any(t.lower_ in ("if", "unless") and t.dep_ == "mark" for t in tok.sent)
+def _conditional_in_sentence(tok: Token, c: Compiled) -> bool:
+    marks = c.words("conditional_marks")
+    return any(t.lower_ in marks and t.dep_ == "mark" for t in tok.sent)
 
 
-def _would_only(tok: Token) -> bool:
+def _would_only(tok: Token, c: Compiled) -> bool:
     """'X said she would meet Y' is a future in the past (planned), not a hypothetical."""
     chain = [tok, *tok.ancestors]
     auxes = {ch.lower_ for t in chain[:3] for ch in t.children if ch.dep_ == "aux"}
-    return "would" in auxes and not auxes & {"could", "might", "may", "should"}
+    future_in_past = c.words("future_in_past_auxiliaries")
+    return not auxes.isdisjoint(future_in_past) and auxes.isdisjoint(
+        c.hypothetical - future_in_past
+    )

@@ -538,7 +538,7 @@ def _make(
         ctx = replace(ctx, modality="actual")
     assert memory.cues is not None
     claimant = _claimant(
-        claim_noun, trimmed, sent, lookup, deniers, memory, offset, trigger, memory.cues
+        claim_noun, trimmed, sent, lookup, deniers, memory, offset, trigger, memory.cues, c
     )
     return DenialFrame(trigger, tuple(deniers), trimmed, claimant, ctx)
 
@@ -585,10 +585,10 @@ def _relative_speaker(trigger: Token, lookup: Lookup, c: Compiled, source: Sourc
 
 
 
-def _claim_noun_owner(noun: Token, lookup: Lookup) -> Entity | None:
+def _claim_noun_owner(noun: Token, lookup: Lookup, c: Compiled) -> Entity | None:
     """Whose claim a claim noun is: its named source ("the Courier's report", "a report in the
     Courier") or a name compounded before it ("the Peston claims")."""
-    named = _named_report_source(noun, lookup)
+    named = _named_report_source(noun, lookup, c)
     if named is not None:
         return named
     for ch in noun.children:
@@ -608,6 +608,7 @@ def _claimant(
     offset: int,
     trigger: Token,
     d: DenialCues,
+    c: Compiled,
 ) -> Entity | None:
     """Who made the claim: named with the claim noun ("the Courier's report"), or for a claim
     noun with no content of its own ("the report", "that quote", "the talk of splits") the
@@ -615,7 +616,7 @@ def _claimant(
     words; else none."""
     ids = {e.id for e in deniers}
     if claim_noun is not None:
-        named = _claim_noun_owner(claim_noun, lookup)
+        named = _claim_noun_owner(claim_noun, lookup, c)
         if named is not None and named.id not in ids:
             return named
         if lemma(claim_noun) in d.said_nouns and not any(
@@ -1173,7 +1174,7 @@ def remember(
                         memory.claimants.append((offset + tok.idx, src))
         elif pos == "NOUN":
             if lem in d.claim_nouns:
-                named = _claim_noun_owner(tok, lookup)
+                named = _claim_noun_owner(tok, lookup, c)
                 if named is not None:
                     memory.claimants.append((offset + tok.idx, named))
             if ent is None and lem in c.speaker_nouns:

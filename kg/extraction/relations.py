@@ -60,8 +60,6 @@ __all__ = ["EntityIndex", "extract_relations", "extract_sentence_relations"]
 
 _DATE_LINKS = ("pobj", "prep", "npadvmod", "nummod", "appos", "compound", "tmod", "punct")
 _PLACE_TYPES = ("GeopoliticalEntity", "Location")
-_PREPS = frozenset(["with", "to", "behind", "on", "upon", "at", "by", "for", "against"])
-_TIME_PREPS = frozenset(["during", "after", "before", "on", "since"])
 
 
 class EntityIndex(Protocol):
@@ -285,7 +283,8 @@ class _Extractor:
                 continue
             for m in ch.subtree:
                 if m.i < t.i and any(
-                    g.dep_ == "cc" and g.lower_ in ("and", "or") for g in m.children
+                    g.dep_ == "cc" and g.lower_ in self.c.words("coordinators")
+                    for g in m.children
                 ):
                     other = self.s.lookup(m)
                     if other is not None and other.id != ent.id:
@@ -497,7 +496,7 @@ class _Extractor:
                 for g in ch.children:
                     if g.dep_ == "pobj" and lemma(g) in self.c.phone_words:
                         return True
-                    if g.dep_ == "pobj" and lemma(g) in ("call", "line"):
+                    if g.dep_ == "pobj" and lemma(g) in self.c.words("phone_line_nouns"):
                         return True
                     if g.dep_ == "pobj" and lemma(g) in self.c.modifier_nouns and (
                         self._phone_noun(g)
@@ -626,7 +625,8 @@ class _Extractor:
         phrase_preps = [
             w for w in phrase
             if any(ch.dep_ == "prep" and ch.lower_ == w for ch in tok.children)
-            or (w in _PREPS and not any(ch.dep_ == "prt" and ch.lower_ == w for ch in tok.children))
+            or (w in self.c.words("party_preps")
+                and not any(ch.dep_ == "prt" and ch.lower_ == w for ch in tok.children))
         ]
         direct_objects = _children(tok, "dobj", "dative")
         if not direct_objects and lemma(tok) in self.c.option_set(rtype, "phone_sense_verbs"):
@@ -959,7 +959,10 @@ class _Extractor:
                 and verb.head.pos_ == "VERB"
             ):
                 verb = verb.head  # "pledged 3.5 billion euros in support for X": who pledged
-            if not agents and verb.pos_ not in ("VERB", "AUX") and gov.lower_ in _TIME_PREPS:
+            if (
+                not agents and verb.pos_ not in ("VERB", "AUX")
+                and gov.lower_ in self.c.words("time_preps")
+            ):
                 # "dismissed the story ... during a visit to Halden": the clause's subject
                 for anc in verb.ancestors:
                     if anc.pos_ in ("VERB", "AUX"):
@@ -967,7 +970,7 @@ class _Extractor:
                         break
             if (
                 all(a.token.pos_ == "PRON" for a in agents)
-                and gov.lower_ in ("after", "following", "over", "for")
+                and gov.lower_ in self.c.words("reaction_preps")
                 and any(self.c.option(t, "reaction") for t in self.c.verbs.get(lemma(verb), ()))
             ):
                 # "X accuses Y of ... after (his) call with Z": the reaction is to Y's act
@@ -991,7 +994,7 @@ class _Extractor:
             # "accusations from A that C had lied": the one accused is the content's subject
             # (under "C rejected accusations ..." the sentence is C's denial, as in the gold)
             for cl in tok.children:
-                if cl.dep_ == "acl" or (cl.dep_ == "relcl" and content_relcl(cl)):
+                if cl.dep_ == "acl" or (cl.dep_ == "relcl" and content_relcl(cl, self.c)):
                     objects.extend(self.parties(subject_of(cl), rtype))
         if (
             not objects
@@ -1386,7 +1389,7 @@ def _source_only_denials(
         for ob in tok.children:
             if ob.dep_ != "dobj" or lemma(ob) not in c.report_nouns:
                 continue
-            named = _named_report_source(ob, s_lookup)
+            named = _named_report_source(ob, s_lookup, c)
             if named is None:
                 continue
             ctx = _deny_context(Context(), tok, s_lookup, c)
@@ -1573,7 +1576,7 @@ def _outlets_in(sent: Span, lookup: Lookup, c: Compiled) -> list[Entity]:
         ):
             found.extend(lookup(o) for o in _children(tok, "dobj", "dative"))
         elif tok.pos_ == "NOUN" and low in c.report_nouns:
-            found.append(_named_report_source(tok, lookup))
+            found.append(_named_report_source(tok, lookup, c))
     return [e for e in found if e is not None and e.type == "Organization"]
 
 
