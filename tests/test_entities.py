@@ -320,7 +320,14 @@ def test_alias_data_errors_name_the_part() -> None:
         parse_alias_data({"aliases": {"Bogus": {"X": []}}})
     with pytest.raises(KGError, match="honorifics"):
         parse_alias_data({"honorifics": {"mr": "robot"}})
+    with pytest.raises(KGError, match=r"pronouns\.robot"):
+        parse_alias_data({"pronouns": {"robot": ["it"]}})
+    with pytest.raises(KGError, match="name_particles"):
+        parse_alias_data({"name_particles": "von"})
     data = load_alias_data()
+    # the pronoun and particle words are data (entity_aliases.yaml), not lists in the code
+    assert data.pronouns["her"] == "female" and data.pronouns["himself"] == "male"
+    assert "they" in data.group_pronouns and "von" in data.name_particles
     assert data.alias_to_canon["us"] == ("United States", "GeopoliticalEntity")
 
 

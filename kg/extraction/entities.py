@@ -80,25 +80,8 @@ _LABEL_TYPES: Mapping[str, EntityType] = {
 #: Tie-break order of types in the vote (first wins).
 _TYPE_PRIORITY: Mapping[str, int] = {t: i for i, t in enumerate(ENTITY_TYPES)}
 
-_PRONOUNS: Mapping[str, Gender] = {
-    "he": "male",
-    "him": "male",
-    "his": "male",
-    "himself": "male",
-    "she": "female",
-    "her": "female",
-    "hers": "female",
-    "herself": "female",
-}
-_IT_PRONOUNS = frozenset({"it", "its", "itself"})
-_GROUP_PRONOUNS = frozenset({"they"})
 _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
 _OBJ_DEPS = frozenset({"dobj", "dative", "obj", "pobj", "iobj"})
-_REL_PRONOUNS = frozenset({"who", "which", "that", "whom"})
-_POSSESSIVE = frozenset({"'s", "’s", "'", "’", "s"})
-#: Lower-case words inside surnames ("Ursula von der Leyen", "Lula da Silva").
-_PARTICLES = frozenset({"von", "van", "der", "den", "de", "da", "di", "del", "della", "dos",
-                        "das", "du", "la", "le", "bin", "ibn", "al", "el", "ter", "zu"})
 _DASHES = re.compile(r"\s*([-‐‑])\s*")
 _CREDIT_TAIL = r"\b(?:{cues})\s*:[^\n]*$"
 
@@ -177,6 +160,21 @@ class AliasData:
     owner_preps: frozenset[str] = frozenset()
     #: "officials of X", "leaders in X": the prepositions naming representatives' body
     representative_preps: frozenset[str] = frozenset()
+    #: personal pronouns and the gender each refers to ("he" -> male, "her" -> female)
+    pronouns: Mapping[str, Gender] = field(default_factory=dict)
+    #: pronouns of a thing or a body ("it", "its")
+    it_pronouns: frozenset[str] = frozenset()
+    #: the pronoun of a group ("they"), and the possessive that looks back to any party
+    group_pronouns: frozenset[str] = frozenset()
+    back_possessives: frozenset[str] = frozenset()
+    #: relative pronouns: the subject of a relative clause is the noun it modifies
+    relative_pronouns: frozenset[str] = frozenset()
+    #: possessive endings trimmed off a name ("Braun's" -> Braun)
+    possessive_marks: frozenset[str] = frozenset()
+    #: lower-case words inside surnames ("Ursula von der Leyen", "Lula da Silva")
+    name_particles: frozenset[str] = frozenset()
+    #: prepositions whose object acts in a relation ("talks with Velmar": the country)
+    actor_preps: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
@@ -237,6 +235,13 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
             raise KGError(f"{source}: representatives.{k} must be body, any or party")
         representatives[_norm(k)] = v
     roles = frozenset(_norm(r) for r in _str_list(data.get("roles"), f"{source}: roles"))
+    pronouns: dict[str, Gender] = {}
+    for gender, words in _str_map(data.get("pronouns"), f"{source}: pronouns").items():
+        if gender not in ("male", "female"):
+            raise KGError(f"{source}: pronouns.{gender} must be male or female")
+        known: Gender = "male" if gender == "male" else "female"
+        for w in _str_list(words, f"{source}: pronouns.{gender}"):
+            pronouns[_norm(w)] = known
     cues = _str_list(data.get("credit_cues"), f"{source}: credit_cues") or ["picture", "photo"]
     credit_re = re.compile(
         _CREDIT_TAIL.format(cues="|".join(re.escape(c) for c in cues)), re.IGNORECASE
@@ -310,6 +315,14 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         other_office_prefixes=_norm_set(data, "other_office_prefixes", source),
         owner_preps=_norm_set(data, "owner_preps", source),
         representative_preps=_norm_set(data, "representative_preps", source),
+        pronouns=pronouns,
+        it_pronouns=_norm_set(data, "it_pronouns", source),
+        group_pronouns=_norm_set(data, "group_pronouns", source),
+        back_possessives=_norm_set(data, "back_possessives", source),
+        relative_pronouns=_norm_set(data, "relative_pronouns", source),
+        possessive_marks=_norm_set(data, "possessive_marks", source),
+        name_particles=_norm_set(data, "name_particles", source),
+        actor_preps=_norm_set(data, "actor_preps", source),
     )
 
 
@@ -840,7 +853,7 @@ class _Resolver:
         toks = list(ent)
         label = ent.label_
         # trailing possessive, "(R)"-style tags and punctuation
-        while toks and (_norm(toks[-1].text) in _POSSESSIVE or not toks[-1].text.strip()):
+        while toks and (_norm(toks[-1].text) in data.possessive_marks or not toks[-1].text.strip()):
             toks.pop()
         while toks and toks[-1].is_punct:
             toks.pop()
@@ -872,7 +885,7 @@ class _Resolver:
             for cut in range(len(toks) - 1, 0, -1):
                 mods = self._analyse_modifiers(self._words(toks[:cut]), self._caps(toks[:cut]))
                 if mods is not None and mods.titled and (
-                    toks[cut].text[:1].isupper() or toks[cut].lower_ in _PARTICLES
+                    toks[cut].text[:1].isupper() or toks[cut].lower_ in data.name_particles
                 ):
                     title = mods
                     toks = toks[cut:]
@@ -932,15 +945,15 @@ class _Resolver:
                  first_name=title.first_name)
         )
 
-    @staticmethod
-    def _through_particles(doc: Doc, toks: list[Token]) -> list[Token]:
+    def _through_particles(self, doc: Doc, toks: list[Token]) -> list[Token]:
         """Extend a name over surname particles spaCy cut it at: "Ursula von | der Leyen",
         "Ms von der | Leyen" -> the whole name."""
         end = toks[-1].i + 1
         k = end
-        while k < len(doc) and doc[k].lower_ in _PARTICLES and doc[k].text.islower():
+        particles = self.data.name_particles
+        while k < len(doc) and doc[k].lower_ in particles and doc[k].text.islower():
             k += 1
-        ends_in_particle = toks[-1].lower_ in _PARTICLES
+        ends_in_particle = toks[-1].lower_ in particles
         if (k > end or ends_in_particle) and k < len(doc):
             nxt = doc[k]
             if nxt.is_alpha and nxt.text[:1].isupper() and not nxt.is_sent_start:
@@ -966,7 +979,6 @@ class _Resolver:
             return None
         return f"{tok.text} {last.text}"
 
-    _ACTOR_PREPS = frozenset({"with", "for", "against", "between", "by", "toward", "towards"})
 
     def _capital_as_actor(self, tok: Token) -> bool:
         """A capital standing for its government: "Moscow said", "Beijing's ties", "warned
@@ -985,7 +997,7 @@ class _Resolver:
             return True  # "Moscow-backed candidate": the agent of the participle
         if dep in ("dobj", "dative", "iobj", "obj"):
             return _norm(tok.head.lemma_) not in self.data.city_verbs
-        return dep == "pobj" and tok.head.lower_ in self._ACTOR_PREPS and (
+        return dep == "pobj" and tok.head.lower_ in self.data.actor_preps and (
             _norm(tok.head.head.lemma_) not in self.data.city_verbs
         )
 
@@ -1185,7 +1197,10 @@ class _Resolver:
                     by_last.setdefault(_norm(raw.canon[0]).split()[-1], []).append(target)
                 self._join(target, raw)
                 continue
-            if raw.canon or not personish(raw) or len(words) < 2 or words[0] in _PARTICLES:
+            if (
+                raw.canon or not personish(raw) or len(words) < 2
+                or words[0] in self.data.name_particles
+            ):
                 continue
             target = None
             # A spelling variant of the surname joins a known figure (alias data) only: two
@@ -1218,7 +1233,10 @@ class _Resolver:
                 self._join(c, raw)
                 continue
             target = by_key.get(norm)
-            if words and words[0] in _PARTICLES and raw.label in ("PERSON", "ORG", "GPE"):
+            if (
+                words and words[0] in self.data.name_particles
+                and raw.label in ("PERSON", "ORG", "GPE")
+            ):
                 # "von der Leyen": a surname with its particles
                 words = words[-1:]
             if target is None and len(words) == 1 and raw.label == "GPE":
@@ -1507,7 +1525,8 @@ class _Resolver:
             full = (
                 {
                     f: n for f, n in forms.items()
-                    if len(f.split()) > 1 and f.split()[0].casefold() not in _PARTICLES
+                    if len(f.split()) > 1
+                    and f.split()[0].casefold() not in self.data.name_particles
                 }
                 if etype == "Person"
                 else {}
@@ -1559,7 +1578,7 @@ class _Resolver:
                                 out.append(self._mention(seg, own, i + 1, kind, cl))
                                 if len(clusters) == 1:
                                     self._add_alias(cl, doc[start : i + 1], kind)
-                                if kind == "pronoun" and tok.lower_ in _PRONOUNS:
+                                if kind == "pronoun" and tok.lower_ in self.data.pronouns:
                                     self.clusters[cl].pronoun_votes += 1
                     i += 1
                 self._remember_pair(cur)
@@ -1635,15 +1654,15 @@ class _Resolver:
         ) == ["Plur"]:
             cl = self._reporting_body(tok)
             return (tok.i, "pronoun", (cl,)) if cl is not None else None
-        if tok.pos_ == "PRON" or low in _PRONOUNS:
+        if tok.pos_ == "PRON" or low in self.data.pronouns:
             if quoted:
                 return None
-            if low in _GROUP_PRONOUNS:
+            if low in self.data.group_pronouns:
                 speakers = self._speakers(tok, sentences) or self._reciprocal(tok, sentences)
                 return (tok.i, "pronoun", speakers) if speakers else None
-            if low in _PRONOUNS:
-                cl = self._pronoun(tok, _PRONOUNS[low], sentences)
-            elif low in _IT_PRONOUNS:
+            if low in self.data.pronouns:
+                cl = self._pronoun(tok, self.data.pronouns[low], sentences)
+            elif low in self.data.it_pronouns:
                 cl = self._it_pronoun(tok, sentences)
             else:
                 return None
@@ -1761,7 +1780,7 @@ class _Resolver:
         )
         if det.lower_ == "the" or bare:
             pass
-        elif det.dep_ == "poss" and det.lower_ in _PRONOUNS:
+        elif det.dep_ == "poss" and det.lower_ in self.data.pronouns:
             owner = self._resolved_before(det, sentences)
         elif det.dep_ == "poss" and (self._seg_of(det), det.i) in self.covered:
             cl = self._cluster_at(det)
@@ -1780,7 +1799,7 @@ class _Resolver:
         else:
             return None
         # a possessive pronoun is a mention of its own ("his" + "counterpart")
-        start = det.i + 1 if det.dep_ == "poss" and det.lower_ in _PRONOUNS else det.i
+        start = det.i + 1 if det.dep_ == "poss" and det.lower_ in self.data.pronouns else det.i
         body = [t for t in tok.doc[det.i + (0 if bare else 1) : tok.i + 1]
                 if not (det.dep_ == "poss" and t.i <= det.i + 1 and t.text in ("'s", "’s", "'"))]
         words = self._words(body)
@@ -1910,7 +1929,10 @@ class _Resolver:
             cl = self._cluster_at(tok)
             if cl is None:
                 cl = self._resolved_before(tok, sentences)
-        elif tok.lower_ in _PRONOUNS or tok.lower_ in _IT_PRONOUNS or tok.lower_ == "their":
+        elif (
+            tok.lower_ in self.data.pronouns or tok.lower_ in self.data.it_pronouns
+            or tok.lower_ in self.data.back_possessives
+        ):
             cl = self._resolved_before(tok, sentences)
         if cl is not None:
             c = self.clusters[cl]
@@ -2408,13 +2430,12 @@ class _Resolver:
             anc = anc.head
         return None
 
-    @staticmethod
-    def _subjects(verb: Token) -> list[Token]:
+    def _subjects(self, verb: Token) -> list[Token]:
         """Subjects of a verb; a relative pronoun stands for the noun its clause modifies."""
         out: list[Token] = []
         for c in verb.children:
             if c.dep_ in _SUBJ_DEPS:
-                if c.lower_ in _REL_PRONOUNS and verb.dep_ == "relcl":
+                if c.lower_ in self.data.relative_pronouns and verb.dep_ == "relcl":
                     out.append(verb.head)
                 else:
                     out.append(c)
@@ -2451,7 +2472,7 @@ def resolve_entities(
     mentions = [
         m for m in mentions
         if not (
-            m.kind == "pronoun" and m.text.lower() in _PRONOUNS
+            m.kind == "pronoun" and m.text.lower() in r.data.pronouns
             and types[m.entity_id] != "Person"
         )
     ]
