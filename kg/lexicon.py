@@ -111,6 +111,12 @@ CUES = frozenset(
         "according_words", "spokesperson_preps", "speaker_source_preps", "report_source_preps",
         "dating_preps", "circumstance_preps", "planned_noun_preps", "party_preps",
         "time_preps", "coordinators", "phone_line_nouns", "reaction_preps",
+        "belonging_preps", "passive_agent_preps", "talk_partner_preps", "manner_preps",
+        "occasion_preps", "medium_preps", "pair_preps", "purpose_preps", "arrival_preps",
+        "destination_preps", "giver_preps", "sender_preps", "noun_agent_preps",
+        "thanking_preps", "amount_preps", "withdrawal_preps", "place_preps", "venue_preps",
+        "location_preps", "call_for_preps", "departure_preps", "gerund_endings",
+        "question_marks", "embedded_question_marks",
     }
 )  # fmt: skip
 TOP_KEYS: dict[str, Kind] = {"version": "int", "types": "mapping", "cues": "mapping"}

@@ -687,7 +687,13 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         steps += 1
         dep, head = tok.dep_, tok.head
         marks = {g.lower_ for g in tok.children if g.dep_ == "mark"}
-        if not asserted and ("whether" in marks or (dep in ("ccomp", "xcomp") and "if" in marks)):
+        if not asserted and (
+            not marks.isdisjoint(c.words("question_marks"))
+            or (
+                dep in ("ccomp", "xcomp")
+                and not marks.isdisjoint(c.words("embedded_question_marks"))
+            )
+        ):
             question = True
         asserted = asserted or (
             dep == "relcl" and not (lemma(head) in c.report_nouns and content_relcl(tok, c))

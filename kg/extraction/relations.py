@@ -201,10 +201,11 @@ class _Extractor:
                     b.is_punct or b.i >= ch.left_edge.i for b in between
                 ):
                     return _Party(ent, ch, 0.1)
-        chain = self._prep_objects(t, ("of",))
+        chain = self._prep_objects(t, self.c.words("belonging_preps"))
         for pob in list(chain):
             # "the head of the central bank of Norland, Piet Varga": the "of" phrases nest
-            chain += [p for p in self._prep_objects(pob, ("of",)) if p not in chain][:2]
+            chain += [p for p in self._prep_objects(pob, self.c.words("belonging_preps"))
+                      if p not in chain][:2]
         for pob in chain:
             # "the mayor of Oslo, Piet Varga, hosted ...": the name hangs off the place
             owner = self.s.lookup(pob)
@@ -225,7 +226,7 @@ class _Extractor:
             if capital is not None:
                 return capital
         if low in self.c.place_nouns:
-            for pob in self._prep_objects(t, ("of",)):
+            for pob in self._prep_objects(t, self.c.words("belonging_preps")):
                 ent = self.s.lookup(pob)
                 if ent is not None and ent.type in _PLACE_TYPES:
                     return _Party(ent, pob, 0.05)
@@ -323,7 +324,7 @@ class _Extractor:
                                         replace(x, penalty=x.penalty + 0.1)
                                         for x in self.parties(p, None, depth + 1)
                                     ]
-                if ch.dep_ == "prep" and ch.lower_ == "by":
+                if ch.dep_ == "prep" and ch.lower_ in self.c.words("passive_agent_preps"):
                     for p in ch.children:
                         if p.dep_ == "pobj":
                             return [
@@ -381,7 +382,7 @@ class _Extractor:
         elif (
             lem in self.c.context_verbs
             and self.phone_context
-            and self._prep_objects(tok, ("to", "with"))
+            and self._prep_objects(tok, self.c.words("talk_partner_preps"))
         ):
             found.extend(self._verb_frame(tok, self.c.context_verbs[lem], conf=0.6))
         if lem in self.c.in_person_verbs and self._in_person(tok):
@@ -389,13 +390,16 @@ class _Extractor:
             in_person = self.c.in_person_verbs[lem]
             agents, _ = self._subjects(tok, in_person)
             others = [
-                p for pob in self._prep_objects(tok, ("to", "with")) for p in self.parties(pob)
+                p for pob in self._prep_objects(tok, self.c.words("talk_partner_preps"))
+                for p in self.parties(pob)
             ]
             return self._pairs(tok, in_person, agents, others, 0.8)
         if lem in self.c.motion_verbs:
             found.extend(self._motion(tok, self.c.motion_verbs[lem]))
         if lem in self.c.departure_verbs:
-            found.extend(self._motion(tok, self.c.departure_verbs[lem], ("for",)))
+            found.extend(self._motion(
+                tok, self.c.departure_verbs[lem], tuple(sorted(self.c.words("departure_preps")))
+            ))
         if lem in self.c.person_verbs:
             # "Ekdahl welcomed Voss", "Voss is welcomed by Ekdahl": a person receiving a person
             found.extend(
@@ -469,7 +473,8 @@ class _Extractor:
 
     def _in_person(self, tok: Token) -> bool:
         return any(
-            p.lower_ in self.c.in_person_words for p in self._prep_objects(tok, ("in",))
+            p.lower_ in self.c.in_person_words
+            for p in self._prep_objects(tok, self.c.words("manner_preps"))
         ) or any(ch.lower_ in self.c.in_person_words for ch in tok.children)
 
     def _claim_object(self, tok: Token) -> bool:
@@ -557,8 +562,8 @@ class _Extractor:
                     agents.extend(self.parties(p, rtype))
             if not agents:
                 # "was hosted at a dinner by Ekdahl": the by-phrase hangs off the prep's object
-                for pob in self._prep_objects(tok, ("at", "in", "on", "during", "for")):
-                    for p in self._prep_objects(pob, ("by",)):
+                for pob in self._prep_objects(tok, self.c.words("occasion_preps")):
+                    for p in self._prep_objects(pob, self.c.words("passive_agent_preps")):
                         agents.extend(
                             replace(x, penalty=x.penalty + 0.05) for x in self.parties(p, rtype)
                         )
@@ -671,7 +676,7 @@ class _Extractor:
             # "spoke by telephone with X": the with-phrase hangs off the phone word
             prep_heads += [
                 p
-                for p in self._prep_objects(tok, ("by", "on", "over"))
+                for p in self._prep_objects(tok, self.c.words("medium_preps"))
                 if lemma(p) in self.c.phone_words
             ]
         topics: list[Token] = []
@@ -680,7 +685,8 @@ class _Extractor:
             # "discussed relations between A and B": the topic's own parties)
             topics = [ob for ob in _children(tok, "dobj") if not self.parties(ob)]
         for head in (*prep_heads, *topics):
-            wanted = [p for p in preps if p != "between"] if head in topics else preps
+            pair_preps = self.c.words("pair_preps")
+            wanted = [p for p in preps if p not in pair_preps] if head in topics else preps
             for pob in self._prep_objects(head, wanted):
                 objects.extend(self.parties(pob, rtype))
         if not objects and not other_object and not direct_objects and not phrase:
@@ -715,7 +721,7 @@ class _Extractor:
                 and not any(
                     m.lower_ in self.c.separate_words for m in p.children if m.dep_ == "amod"
                 )
-                for p in self._prep_objects(tok, ("for",))
+                for p in self._prep_objects(tok, self.c.words("purpose_preps"))
             )
         ):
             # "hosted A and B for a three-way meeting": the guests met each other too
@@ -779,7 +785,9 @@ class _Extractor:
         Calais" with Calais mistyped stays out)."""
         if not preps:
             arrival = lemma(tok) in self.c.option_set(rtype, "arrival_verbs")
-            preps = ("to", "in") if arrival else ("to",)  # "arrived in Lisbon"
+            # "arrived in Lisbon", "travelled to Lisbon"
+            words = self.c.words("arrival_preps") if arrival else self.c.words("destination_preps")
+            preps = tuple(sorted(words))
         places = [
             p
             for t in self._prep_objects(tok, preps)
@@ -871,8 +879,8 @@ class _Extractor:
         givers = [
             p
             for pob in (
-                *self._prep_objects(tok, ("of", "from", "by")),
-                *self._prep_objects(verb, ("from",)),
+                *self._prep_objects(tok, self.c.words("giver_preps")),
+                *self._prep_objects(verb, self.c.words("sender_preps")),
             )
             for p in self.parties(pob)
         ]
@@ -882,7 +890,8 @@ class _Extractor:
     def _agent_noun(self, tok: Token, rtype: str, conf: float) -> list[_Found]:
         """ "Lundia is Norvik's largest backer", "a supporter of X": the noun is the agent."""
         objects = [p for ch in _children(tok, "poss") for p in self.parties(ch)]
-        objects += [p for pob in self._prep_objects(tok, ("of",)) for p in self.parties(pob)]
+        objects += [p for pob in self._prep_objects(tok, self.c.words("belonging_preps"))
+                    for p in self.parties(pob)]
         agents: list[_Party] = []
         if tok.dep_ == "attr" and tok.head.pos_ in ("VERB", "AUX"):
             agents = self.parties(subject_of(tok.head))
@@ -909,7 +918,9 @@ class _Extractor:
                         agents.append(p)
                     elif p.entity.type in _PLACE_TYPES and ch.i < tok.i:
                         objects.append(p)
-        agent_preps = self.c.option_list(rtype, "agent_preps", ("by", "from"))
+        agent_preps = self.c.option_list(
+            rtype, "agent_preps", tuple(sorted(self.c.words("noun_agent_preps")))
+        )
         for pob in self._prep_objects(tok, agent_preps):
             agents.extend(self.parties(pob))
         obj_preps = self.c.option_list(
@@ -917,11 +928,14 @@ class _Extractor:
         )
         for pob in self._prep_objects(tok, obj_preps):
             objects.extend(self.parties(pob, rtype))
-        between = [p for pob in self._prep_objects(tok, ("between",)) for p in self.parties(pob)]
+        between = [p for pob in self._prep_objects(tok, self.c.words("pair_preps"))
+                   for p in self.parties(pob)]
         if len({p.entity.id for p in between}) >= 2 and self.c.types[rtype].symmetric:
             # "would host talks between A and B": the pair, not the host
             return self._pairs(tok, rtype, between, [], conf)
-        if tok.lower_.endswith("ing") and tok.dep_ in ("dobj", "pobj", "pcomp"):
+        if tok.lower_.endswith(tuple(sorted(self.c.words("gerund_endings")))) and tok.dep_ in (
+            "dobj", "pobj", "pcomp"
+        ):
             # a gerund taken for a noun: "ruled out meeting Lula"
             for ch in tok.children:
                 if ch.i > tok.i and ch.dep_ in ("npadvmod", "dobj", "appos", "nmod", "compound"):
@@ -938,7 +952,7 @@ class _Extractor:
         if tok.dep_ == "pobj" and gov.dep_ == "prep":
             verb = gov.head
             if (
-                gov.lower_ == "of"
+                gov.lower_ in self.c.words("belonging_preps")
                 and verb.pos_ == "NOUN"
                 and verb.dep_ == "dobj"
                 and verb.head.pos_ in ("VERB", "AUX")
@@ -946,14 +960,14 @@ class _Extractor:
             ):
                 # "held two hours of talks", "used two days of talks with X": the holder
                 verb = verb.head
-            if gov.lower_ == "for" and lemma(verb) in self.c.thanking:
+            if gov.lower_ in self.c.words("thanking_preps") and lemma(verb) in self.c.thanking:
                 # "Kolar thanked Andrade for his support" -> supported(Andrade, Kolar)
                 thanked = [p for d in _children(verb, "dobj") for p in self.parties(d)]
                 thanker = self.parties(subject_of(verb))
                 return self._pairs(tok, rtype, thanked or agents, thanker, conf - 0.05)
             if (
                 not agents
-                and gov.lower_ == "in"
+                and gov.lower_ in self.c.words("amount_preps")
                 and verb.pos_ == "NOUN"
                 and verb.dep_ == "dobj"
                 and verb.head.pos_ == "VERB"
@@ -1003,7 +1017,7 @@ class _Extractor:
             and not self.c.types[rtype].symmetric
         ):
             # "withdrew (its) support from X", "pulled its backing from X": X lost the support
-            for pob in self._prep_objects(gov, ("from",)):
+            for pob in self._prep_objects(gov, self.c.words("withdrawal_preps")):
                 objects.extend(self.parties(pob, rtype))
         if agents and not objects and lemma(tok) in self.c.option_set(rtype, "dateline_triggers"):
             objects = self._dateline_place(tok, rtype)
@@ -1079,9 +1093,9 @@ class _Extractor:
             roots.append(trigger.head)
         for root in roots:
             for prep in root.children:
-                if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "to"):
+                if prep.dep_ != "prep" or prep.lower_ not in self.c.words("place_preps"):
                     continue
-                if prep.lower_ == "to" and root.i != trigger.head.i:
+                if prep.lower_ in self.c.words("destination_preps") and root.i != trigger.head.i:
                     continue
                 for pob in _children(prep, "pobj"):
                     ent = self.s.lookup(pob)
@@ -1091,7 +1105,7 @@ class _Extractor:
                         return ent.label, ent.id
                     if (
                         ent is None
-                        and prep.lower_ == "at"
+                        and prep.lower_ in self.c.words("venue_preps")
                         and pob.pos_ == "NOUN"
                         and pob.i != trigger.i  # "At a meeting, A told B": no place
                     ):
@@ -1107,7 +1121,7 @@ class _Extractor:
                         for prep2 in _children(pob, "prep"):
                             for sub in _children(prep2, "pobj"):
                                 for prep3 in _children(sub, "prep"):
-                                    if prep3.lower_ in ("in", "at"):
+                                    if prep3.lower_ in self.c.words("location_preps"):
                                         for p in _children(prep3, "pobj"):
                                             ent = self.s.lookup(p)
                                             if (
@@ -1116,7 +1130,7 @@ class _Extractor:
                                                 and ent.id not in party_ids
                                             ):
                                                 return ent.label, ent.id
-                            if prep2.lower_ in ("in", "at"):
+                            if prep2.lower_ in self.c.words("location_preps"):
                                 for p in _children(prep2, "pobj"):
                                     ent = self.s.lookup(p)
                                     if (
@@ -1177,7 +1191,10 @@ def _phone_context(docs: Iterable[Doc], c: Compiled) -> bool:
             if (
                 lo in sense_nouns
                 and t.pos_ == "NOUN"
-                and not any(ch.dep_ == "prep" and ch.lower_ == "for" for ch in t.children)
+                and not any(
+                    ch.dep_ == "prep" and ch.lower_ in c.words("call_for_preps")
+                    for ch in t.children
+                )
             ):
                 return True
     return False
