@@ -175,6 +175,10 @@ class AliasData:
     name_particles: frozenset[str] = frozenset()
     #: prepositions whose object acts in a relation ("talks with Velmar": the country)
     actor_preps: frozenset[str] = frozenset()
+    #: articles dropped before a name ("the Kremlin"), and the definite one, which makes a
+    #: role noun refer back ("the president")
+    articles: frozenset[str] = frozenset()
+    definite_articles: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
@@ -323,6 +327,8 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         possessive_marks=_norm_set(data, "possessive_marks", source),
         name_particles=_norm_set(data, "name_particles", source),
         actor_preps=_norm_set(data, "actor_preps", source),
+        articles=_norm_set(data, "articles", source),
+        definite_articles=_norm_set(data, "definite_articles", source),
     )
 
 
@@ -763,7 +769,10 @@ class _Resolver:
                 roles[-1] = f"{w} {roles[-1]}"
                 i -= 1
                 continue
-            if w in self.data.role_modifiers or w in ("'s", "-", "the"):
+            if (
+                w in self.data.role_modifiers or w in ("'s", "-")
+                or w in self.data.definite_articles
+            ):
                 i -= 1
                 continue
             if roles and w.isalpha() and w.islower():
@@ -859,7 +868,7 @@ class _Resolver:
             toks.pop()
         if len(toks) >= 3 and toks[-1].text == ")" and toks[-3].text == "(":
             toks = toks[:-3]
-        while toks and toks[0].lower_ in ("the", "a", "an"):
+        while toks and toks[0].lower_ in data.articles:
             toks.pop(0)
         if not toks:
             return
@@ -1014,7 +1023,7 @@ class _Resolver:
         j = start - 1
         while j >= 0:
             tok = doc[j]
-            if tok.lower_ in ("the", "a", "an") or tok.dep_ == "det":
+            if tok.lower_ in self.data.articles or tok.dep_ == "det":
                 break
             if tok.is_punct and tok.text not in ("-", "‐", "'s", "’s"):
                 break
@@ -1778,7 +1787,7 @@ class _Resolver:
             and det.i == tok.left_edge.i
             and self.parsed.segments[self._seg_of(tok)].segment.kind == "headline"
         )
-        if det.lower_ == "the" or bare:
+        if det.lower_ in self.data.definite_articles or bare:
             pass
         elif det.dep_ == "poss" and det.lower_ in self.data.pronouns:
             owner = self._resolved_before(det, sentences)
@@ -1841,7 +1850,7 @@ class _Resolver:
             ]
             if len(cands) != 1:
                 cands = []
-        if owner is None and det.lower_ == "the" and not mods.affiliations:
+        if owner is None and det.lower_ in self.data.definite_articles and not mods.affiliations:
             # "the spokesman" after "a Treasury spokesman": the body it spoke for
             cands += [cl for noun, cl in self.spoke_for if noun in heads and cl not in cands]
         chosen = self._salient(cands)
