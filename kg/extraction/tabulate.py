@@ -1,4 +1,4 @@
-"""spaCy's ``AttributeRuler`` run as a table lookup, with exactly the stock ruler's output.
+"""spaCy's rule components run as table lookups, with exactly the stock components' output.
 
 The English model's ``attribute_ruler`` maps each fine-grained tag to its part of speech and
 morphology with about 180 one-token ``Matcher`` patterns; our ``kg_repairs`` ruler is built
@@ -9,7 +9,8 @@ distinct combination of those attributes and remembers the merged result; the fe
 that span several tokens (or use operators the table does not read) still go through a
 ``Matcher`` of their own. The semantics are the stock ruler's: every pattern is matched
 against the tokens as the model left them, then the matched rules' attributes are set in
-rule order, a later rule overwriting an earlier one.
+rule order, a later rule overwriting an earlier one. The rule lemmatizer, a Python loop over
+every token, is tabled the same way (:class:`TableLemmatizer`).
 """
 
 from __future__ import annotations
