@@ -96,6 +96,7 @@ class Compiled:
     _option_sets: dict[tuple[str, str], frozenset[str]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _cue_sets: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     containing: frozenset[str] = frozenset()
     outlet_verbs: frozenset[str] = frozenset()
     summon_preps: frozenset[str] = frozenset()
@@ -118,12 +119,11 @@ class Compiled:
     def words(self, cue: str) -> frozenset[str]:
         """The lowercase words of one of the lexicon's cues (kg.lexicon.CUES), computed once:
         the function words the walk reads (auxiliaries, prepositions, markers) are data too."""
-        key = ("", cue)
-        hit = self._option_sets.get(key)
+        hit = self._cue_sets.get(cue)
         if hit is None:
             if cue not in CUES:
                 raise KeyError(f"unknown cue {cue!r} (declare it in kg.lexicon.CUES)")
-            hit = self._option_sets[key] = _set(self.cues.get(cue, ()))
+            hit = self._cue_sets[cue] = _set(self.cues.get(cue, ()))
         return hit
 
     def option(self, rtype: str, name: str, default: object = None) -> object:

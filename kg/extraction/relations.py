@@ -14,7 +14,7 @@ is a call only when the article itself talks about a phone call (a phone word or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
@@ -357,8 +357,7 @@ class _Extractor:
                     ]
         return []
 
-    def _prep_objects(self, tok: Token, preps: Iterable[str]) -> list[Token]:
-        wanted = set(preps)
+    def _prep_objects(self, tok: Token, wanted: Collection[str]) -> list[Token]:
         out: list[Token] = []
         for ch in tok.children:
             # "paid tribute to X" is often parsed with "to" as a dative
@@ -397,9 +396,9 @@ class _Extractor:
         if lem in self.c.motion_verbs:
             found.extend(self._motion(tok, self.c.motion_verbs[lem]))
         if lem in self.c.departure_verbs:
-            found.extend(self._motion(
-                tok, self.c.departure_verbs[lem], tuple(sorted(self.c.words("departure_preps")))
-            ))
+            found.extend(
+                self._motion(tok, self.c.departure_verbs[lem], self.c.words("departure_preps"))
+            )
         if lem in self.c.person_verbs:
             # "Ekdahl welcomed Voss", "Voss is welcomed by Ekdahl": a person receiving a person
             found.extend(
@@ -774,20 +773,19 @@ class _Extractor:
             cur = cur.head
         return []
 
-    def _motion(self, tok: Token, rtype: str, preps: tuple[str, ...] = ()) -> list[_Found]:
+    def _motion(self, tok: Token, rtype: str, preps: Collection[str] = ()) -> list[_Found]:
         agents, _ = self._subjects(tok, rtype)
         return self._motion_pairs(tok, rtype, agents, preps)
 
     def _motion_pairs(
-        self, tok: Token, rtype: str, agents: list[_Party], preps: tuple[str, ...] = ()
+        self, tok: Token, rtype: str, agents: list[_Party], preps: Collection[str] = ()
     ) -> list[_Found]:
         """A travel destination is a place visited, never a party met ("would travel to
         Calais" with Calais mistyped stays out)."""
         if not preps:
             arrival = lemma(tok) in self.c.option_set(rtype, "arrival_verbs")
             # "arrived in Lisbon", "travelled to Lisbon"
-            words = self.c.words("arrival_preps") if arrival else self.c.words("destination_preps")
-            preps = tuple(sorted(words))
+            preps = self.c.words("arrival_preps") if arrival else self.c.words("destination_preps")
         places = [
             p
             for t in self._prep_objects(tok, preps)
@@ -919,7 +917,7 @@ class _Extractor:
                     elif p.entity.type in _PLACE_TYPES and ch.i < tok.i:
                         objects.append(p)
         agent_preps = self.c.option_list(
-            rtype, "agent_preps", tuple(sorted(self.c.words("noun_agent_preps")))
+            rtype, "agent_preps", tuple(self.c.words("noun_agent_preps"))
         )
         for pob in self._prep_objects(tok, agent_preps):
             agents.extend(self.parties(pob))

@@ -103,7 +103,18 @@ def _uint64(rows: Any) -> Any:
     return numpy.array(rows, dtype="uint64")
 
 
-class TableRuler:
+class _PerDoc:
+    """A component that handles one doc at a time: ``pipe`` is ``__call__`` per doc."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        raise NotImplementedError
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+class TableRuler(_PerDoc):
     """An ``AttributeRuler``'s rules applied by table lookup (same attributes set).
 
     Made empty by the ``kg_table_ruler`` factory, then given a ruler's rules with
@@ -200,12 +211,8 @@ class TableRuler:
             doc.from_array(self._set_ids, _uint64(current))
         return doc
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
-
-class TableLemmatizer:
+class TableLemmatizer(_PerDoc):
     """spaCy's rule (or lookup) lemmatizer with its answers remembered per token kind.
 
     The rule lemmatizer's lemma is a function of the token's form, part of speech and
@@ -247,10 +254,6 @@ class TableLemmatizer:
             lemmas[i] = found
         doc.from_array(self._lemma_ids, _uint64([[h] for h in lemmas]))
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
 
 @Language.factory("kg_table_ruler")
