@@ -427,6 +427,37 @@ def test_coordination(sentence: str, expected: list[Rel]) -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
+        # a purpose between the main event's two parties is what that event was for
+        (
+            "Anna Holt phoned Piet Varga on Friday to congratulate him.",
+            [("called", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        (
+            "Anna Holt and Piet Varga met twice in May to discuss the border.",
+            [("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
+        # a purpose with another party is a relation of its own
+        (
+            "Anna Holt flew to Oslo on Friday to meet Piet Varga.",
+            [("visited", "Anna Holt", "Oslo", P, A), ("met", "Anna Holt", "Piet Varga", P, PL)],
+        ),
+        (
+            "Anna Holt phoned Piet Varga on Friday to praise Karl Brandt.",
+            [
+                ("called", "Anna Holt", "Piet Varga", P, A),
+                ("supported", "Anna Holt", "Karl Brandt", P, PL),
+            ],
+        ),
+    ],
+)
+def test_purpose_clauses(sentence: str, expected: list[Rel]) -> None:
+    recs = _check(sentence, expected)
+    assert sorted(r.type for r in recs if r.type in CORE) == sorted(w[0] for w in expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
         ("Anna Holt was praised by Piet Varga.", [("supported", "Piet Varga", "Anna Holt", P, A)]),
         (
             "Ilona Varga was endorsed by the National Farmers Union.",
@@ -565,7 +596,7 @@ def test_dev_sentences_scores(dev_sentences: Path) -> None:
         preds += list(recs)
     total = kg_score(golds, preds, types=sorted(CORE),
                      docs={c["id"] for c in load_dev(dev_sentences)})
-    assert (total.overall.precision or 0) >= 0.94, total.spurious
+    assert (total.overall.precision or 0) >= 0.959, total.spurious
     assert (total.overall.recall or 0) >= 0.98, total.misses
     assert (total.polarity.value or 0) >= 0.98
     assert (total.modality.value or 0) >= 0.98

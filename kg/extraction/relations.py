@@ -1248,6 +1248,7 @@ def extract_sentence_relations(
         if lem in c.verb_stage_lemmas:
             found.extend(ex.verb_relations(tok))
     found.extend(ex.pattern_relations(match_patterns(sent, words=c.trigger_words)))
+    found = _without_same_pair_purposes(found, c)
     if any(not f.object.dateline and c.option(f.type, "dateline_triggers") for f in found):
         # "X, who leaves for Japan, said during his visit ...": the sentence names where the
         # travel goes, so an unplaced visit is no visit to the dateline's place
@@ -1258,6 +1259,34 @@ def extract_sentence_relations(
         if not ctx.question:
             out.append((f, ctx))
     return out
+
+
+def _purpose_clause(tok: Token, c: Compiled) -> bool:
+    """An infinitive of purpose with no subject of its own ("called X to congratulate him")."""
+    return (
+        tok.dep_ == "advcl"
+        and any(
+            ch.dep_ == "aux" and ch.lower_ in c.words("infinitive_marks") for ch in tok.children
+        )
+        and not any(ch.dep_ in ("nsubj", "nsubjpass") for ch in tok.children)
+    )
+
+
+def _without_same_pair_purposes(found: list[_Found], c: Compiled) -> list[_Found]:
+    """ "Braun called Reyes to congratulate him": a purpose clause between the two parties of
+    its main verb's relation says what that one event was for; it is no second event. A
+    purpose with other parties ("flew to Kyiv to meet X") is its own relation."""
+    pairs = {
+        (f.trigger.i, frozenset((f.subject.entity.id, f.object.entity.id))) for f in found
+    }
+    return [
+        f
+        for f in found
+        if not (
+            _purpose_clause(f.trigger, c)
+            and (f.trigger.head.i, frozenset((f.subject.entity.id, f.object.entity.id))) in pairs
+        )
+    ]
 
 
 def _source_fields(src: Source | None) -> tuple[str | None, str | None]:
