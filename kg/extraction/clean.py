@@ -11,92 +11,103 @@ always a sentence boundary), and fills the article's date and author from the fu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
 from kg.extraction.dates import month_day_in_year
 from kg.model import Article, Segment, SegmentKind
+from kg.text_forms import alternation, load_text_forms
 
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-_WEEKDAY_NAME = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
-_WEEKDAY = rf"(?:{_WEEKDAY_NAME}\.?,?\s+)?"
-_DATE_FORMS = (
-    re.compile(rf"{_YEAR}-(?P<m>\d\d)-(?P<d>\d\d)(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?", re.I),
-    re.compile(rf"{_WEEKDAY}{_DAY}\s+{_MONTH}\s*,?\s+{_YEAR}", re.I),
-    re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY}\s*,?\s+{_YEAR}", re.I),
-)
-_DATELINE_PREFIX = re.compile(
-    r"^(?:(?:first\s+)?(?:published|updated|posted|last\s+updated|created)(?:\s+(?:on|at))?"
-    r"\s*:?\s*)?",
-    re.I,
-)
-# What may follow the date on a dateline: a time, a time zone, separators, "Updated ...".
-_DATELINE_REST = re.compile(
-    r"^[\s,|·•–-]*(?:at\s+)?(?:\d{1,2}[:.]\d\d(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?)?\s*"
-    r"(?:\(?(?:[A-Z]{2,5}|UTC|GMT)(?:[+-]\d{1,2}(?::?\d\d)?)?\)?)?\s*"
-    r"(?:[|·•–-]\s*(?:(?:last\s+)?updated|modified)\b.*)?$",
-    re.I,
-)
-_NAME_WORD = r"[A-Z][\w'’.-]*"
-_BYLINE = re.compile(
-    rf"^by\s*:?\s+(?P<name>{_NAME_WORD}(?:\s+(?:(?:and|&)\s+)?(?:(?:de|van|von|der|da|di|al|el|bin|le|la)\s+)?{_NAME_WORD}){{1,7}})"
-    r"\s*(?:(?:,|\||–|-|·)\s*.{0,80})?$",
-    re.I,
-)
-_CREDIT_WORDS = (
-    r"(?:pictures?|images?|photos?|photograph(?:y|s)?|credits?|illustration|video|"
-    r"main\s+image|top\s+image|source|copyright|©)"
-)
-#: A whole line that is only a credit ("Picture: Getty", "Image: Alamy / Reuters").
-_CREDIT_LINE = re.compile(rf"^\(?{_CREDIT_WORDS}\s*(?::|by\b)\s*[^.!?]{{0,80}}\.?\)?$", re.I)
-_AGENCIES = (
-    r"(?:getty(?:\s+images)?|alamy|reuters?|ap|afp|pa(?:\s+media)?|epa|shutterstock|"
-    r"bloomberg|anadolu)"
-)
-_AGENCY_LINE = re.compile(
-    rf"^\(?{_AGENCIES}(?:\s*(?:/|,|via)\s*[\w .-]{{1,40}})?\)?$",
-    re.I,
-)
-#: A wire service's sign-off closing a one-paragraph body: "... with Braun. Reuter".
-_TRAILING_SIGNOFF = re.compile(rf"(?<=[.!?\"'’”)])\s+{_AGENCIES}\s*$", re.I)
-#: A credit at the end of a caption line: "Putin and Trump in 2019. Picture: Alamy".
-_TRAILING_CREDIT = re.compile(
-    rf"(?P<keep>[.!?)\"'’”])?\s*[(\[]?{_CREDIT_WORDS}\s*(?::|by\b)\s*[^.!?]{{1,80}}\.?[)\]]?\s*$",
-    re.I,
-)
-_BOILERPLATE = re.compile(
-    r"^(?:read\s+more|more\s+on\s+this\s+story|see\s+also|also\s+read|related(?:\s+articles?)?|"
-    r"watch(?:\s+more)?|listen|most\s+read|recommended|trending|more\s+from\s+[\w ]+)\s*[:|>»-]"
-    r"|^(?:advertisement|advert|sponsored(?:\s+content)?|share(?:\s+this(?:\s+article|\s+story)?)?|"
-    r"share\s+on\s+\w+|tweet|email|print|comments?|subscribe|sign\s+up|skip\s+advert(?:isement)?|"
-    r"listen\s+to\s+this\s+article|follow\s+us(?:\s+on\s+[\w ,&]+)?|"
-    r"\d+\s+min(?:ute)?s?\s+read|all\s+rights\s+reserved\.?)\s*[.!:]?$"
-    r"|^(?:subscribe|sign\s+up)\s+(?:to|for|now)\b.{0,100}$"
-    r"|^(?:click\s+here|tap\s+here)\b.{0,120}$"
-    r"|^(?:copyright|©)\s.{0,100}$",
-    re.I,
-)
-#: A wire dateline opening a paragraph: "BRUSSELS, July 8 (Reuters) - ", "WARSAW — ",
-#: "LONDON (AP) — ", "ANKARA/MOSCOW, May 12 (Reuters) -", "New York, April 1 - ". The place is
-#: where the story was filed, not an actor: the paragraph's content starts after it.
-_WIRE_DATELINE = re.compile(
-    r"^(?P<place>(?P<caps>[A-Z][A-Z.'’]{2,}(?:[ /-][A-Z][A-Z.'’]+){0,3})"
-    r"|[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){0,2})"
-    r"(?P<where>,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
-    rf"(?P<when>,\s+(?i:{_MONTH})\s+{_DAY})?"
-    r"(?P<agency>\s*\([A-Za-z][A-Za-z .&/-]{0,30}\))?"
-    r"\s*(?P<dash>[-—–]+)\s+(?=\S)"
-)
+
+@dataclass(frozen=True)
+class _FurnitureRegexes:
+    """The furniture and date-line expressions, built once from ontology/text_forms.yaml."""
+
+    months: Mapping[str, int]
+    weekday_name: str
+    author_joiners: frozenset[str]
+    date_forms: tuple[re.Pattern[str], ...]
+    dateline_prefix: re.Pattern[str]
+    dateline_rest: re.Pattern[str]
+    byline: re.Pattern[str]
+    #: a whole line that is only a credit ("Picture: Getty", "Image: Alamy / Reuters")
+    credit_line: re.Pattern[str]
+    agency_line: re.Pattern[str]
+    #: a wire service's sign-off closing a one-paragraph body: "... with Braun. Reuter"
+    trailing_signoff: re.Pattern[str]
+    #: a credit at the end of a caption line: "Putin and Trump in 2019. Picture: Alamy"
+    trailing_credit: re.Pattern[str]
+    boilerplate: re.Pattern[str]
+    wire_dateline: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _rx() -> _FurnitureRegexes:
+    """Read on first use, not on import."""
+    forms = load_text_forms()
+    d, f = forms.dates, forms.furniture
+    month = rf"(?P<month>{alternation(d.months)})\.?"
+    day = rf"(?P<day>\d{{1,2}}){alternation(d.day_endings)}?"
+    year = r"(?P<year>(?:19|20)\d\d)"
+    weekday = rf"(?:{d.weekday_forms}\.?,?\s+)?"
+    by = rf"(?:{f.by_words})"
+    name_word = r"[A-Z][\w'’.-]*"
+    joiner = alternation(f.author_joiners)
+    particle = alternation(f.name_particles)
+    credit = f.credit_words
+    return _FurnitureRegexes(
+        months=d.months,
+        weekday_name=d.weekday_forms,
+        author_joiners=frozenset(w.lower() for w in f.author_joiners),
+        date_forms=(
+            re.compile(
+                rf"{year}-(?P<m>\d\d)-(?P<d>\d\d)(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?", re.I
+            ),
+            re.compile(rf"{weekday}{day}\s+{month}\s*,?\s+{year}", re.I),
+            re.compile(rf"{weekday}{month}\s+{day}\s*,?\s+{year}", re.I),
+        ),
+        dateline_prefix=re.compile(rf"^(?:{f.date_line_prefixes}\s*:?\s*)?", re.I),
+        # what may follow the date on a dateline: a time, a time zone, separators, "Updated"
+        dateline_rest=re.compile(
+            rf"^[\s,|·•–-]*(?:(?:{f.time_marks})\s+)?"
+            r"(?:\d{1,2}[:.]\d\d(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?)?\s*"
+            r"(?:\(?(?:[A-Z]{2,5}|UTC|GMT)(?:[+-]\d{1,2}(?::?\d\d)?)?\)?)?\s*"
+            rf"(?:[|·•–-]\s*{f.date_line_updates}\b.*)?$",
+            re.I,
+        ),
+        byline=re.compile(
+            rf"^{by}\s*:?\s+(?P<name>{name_word}(?:\s+(?:{joiner}\s+)?(?:{particle}\s+)?"
+            rf"{name_word}){{1,7}})"
+            r"\s*(?:(?:,|\||–|-|·)\s*.{0,80})?$",
+            re.I,
+        ),
+        credit_line=re.compile(rf"^\(?{credit}\s*(?::|{by}\b)\s*[^.!?]{{0,80}}\.?\)?$", re.I),
+        agency_line=re.compile(
+            rf"^\(?{f.agencies}(?:\s*(?:/|,|{f.agency_joiners})\s*[\w .-]{{1,40}})?\)?$", re.I
+        ),
+        trailing_signoff=re.compile(rf"(?<=[.!?\"'’”)])\s+{f.agencies}\s*$", re.I),
+        trailing_credit=re.compile(
+            rf"(?P<keep>[.!?)\"'’”])?\s*[(\[]?{credit}\s*(?::|{by}\b)\s*[^.!?]{{1,80}}\.?[)\]]?\s*$",
+            re.I,
+        ),
+        boilerplate=re.compile("|".join(f"^{b}" for b in f.boilerplate), re.I),
+        # A wire dateline opening a paragraph: "BRUSSELS, July 8 (Reuters) - ", "WARSAW — ",
+        # "LONDON (AP) — ", "ANKARA/MOSCOW, May 12 (Reuters) -", "New York, April 1 - ". The
+        # place is where the story was filed, not an actor: the paragraph's content starts
+        # after it.
+        wire_dateline=re.compile(
+            r"^(?P<place>(?P<caps>[A-Z][A-Z.'’]{2,}(?:[ /-][A-Z][A-Z.'’]+){0,3})"
+            r"|[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){0,2})"
+            r"(?P<where>,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
+            rf"(?P<when>,\s+(?i:{month})\s+{day})?"
+            r"(?P<agency>\s*\([A-Za-z][A-Za-z .&/-]{0,30}\))?"
+            r"\s*(?P<dash>[-—–]+)\s+(?=\S)"
+        ),
+    )
+
+
 #: A wire service's editorial note in brackets, "(Corrects date in second paragraph)": the
 #: first word is one of the lexicon's ``wire_notes`` cues (checked in :func:`wire_note_length`).
 _NOTE = re.compile(r"^\((?P<word>[A-Za-z]+)\b[^()\n]{0,200}\)\s*")
@@ -149,7 +160,7 @@ def parse_date(text: str) -> str | None:
 
 def _find_date(text: str, *, anchored: bool) -> tuple[str, int, int] | None:
     best: tuple[str, int, int] | None = None
-    for form in _DATE_FORMS:
+    for form in _rx().date_forms:
         m = form.match(text) if anchored else form.search(text)
         if not m:
             continue
@@ -158,7 +169,7 @@ def _find_date(text: str, *, anchored: bool) -> tuple[str, int, int] | None:
             if groups.get("m"):
                 month, day = int(groups["m"]), int(groups["d"])
             else:
-                month, day = _MONTHS[groups["month"].lower()], int(groups["day"])
+                month, day = _rx().months[groups["month"].lower()], int(groups["day"])
             iso = date(int(groups["year"]), month, day).isoformat()
         except (KeyError, ValueError):
             continue
@@ -171,9 +182,9 @@ def dateline_date(line: str) -> str | None:
     """The ISO date if the whole line is a dateline ("11 November 2024, 10:03"), else None."""
     if len(line) > 120:
         return None
-    rest = _DATELINE_PREFIX.sub("", line.strip(), count=1)
+    rest = _rx().dateline_prefix.sub("", line.strip(), count=1)
     found = _find_date(rest, anchored=True)
-    if found is None or not _DATELINE_REST.match(rest[found[2] :]):
+    if found is None or not _rx().dateline_rest.match(rest[found[2] :]):
         return None
     return found[0]
 
@@ -182,25 +193,25 @@ def byline_author(line: str) -> str | None:
     """The author's name if the line is a byline ("By Kit Heren", "By A and B, Reporter")."""
     if len(line) > 140 or line.rstrip().endswith((".", "!", "?", ":")):
         return None
-    m = _BYLINE.match(line.strip())
+    m = _rx().byline.match(line.strip())
     if not m:
         return None
     name = m.group("name").strip()
     words = name.split()
     # "By Tuesday Morning" or "By Land And Sea" are rarely bylines: names have capitals only.
-    if any(w[0].islower() for w in words if w.lower() not in {"and", "&"} and len(w) > 3):
+    if any(w[0].islower() for w in words if w.lower() not in _rx().author_joiners and len(w) > 3):
         return None
     return name
 
 
 def is_credit(line: str) -> bool:
     """A photo credit line ("Picture: Getty", "Image: Alamy / Reuters", "Getty Images")."""
-    return bool(_CREDIT_LINE.match(line) or _AGENCY_LINE.match(line))
+    return bool(_rx().credit_line.match(line) or _rx().agency_line.match(line))
 
 
 def is_boilerplate(line: str) -> bool:
     """Links and page furniture: "Read more: ...", "Advertisement", share/subscribe prompts."""
-    return bool(_BOILERPLATE.match(line))
+    return bool(_rx().boilerplate.match(line))
 
 
 @dataclass(frozen=True)
@@ -226,8 +237,8 @@ def wire_dateline(line: str) -> Dateline | None:
     or an em dash after a capitalised place of at least four letters. A place in title case
     ("New York, April 1 - ") needs a date or an agency, since prose can open "Kolar - ".
     """
-    m = _WIRE_DATELINE.match(line)
-    if not m or re.fullmatch(_WEEKDAY_NAME, m["place"], re.I):
+    m = _rx().wire_dateline.match(line)
+    if not m or re.fullmatch(_rx().weekday_name, m["place"], re.I):
         return None  # "Tuesday, March 4 - Kolar meets Braun" is a schedule, not a dateline
     caps = m["caps"] is not None
     dated = bool(m["when"] or m["agency"])
@@ -237,7 +248,7 @@ def wire_dateline(line: str) -> Dateline | None:
         return None
     month = day = None
     if m["when"]:
-        month, day = _MONTHS[m["month"].lower()], int(m["day"])
+        month, day = _rx().months[m["month"].lower()], int(m["day"])
         try:
             date(2000, month, day)  # a leap year: February 29 is a dateline too
         except ValueError:
@@ -271,13 +282,13 @@ def _wire_note_words() -> frozenset[str]:
 
 def strip_signoff(line: str) -> str:
     """The line without a wire sign-off at its end ("... met Braun. Reuter" -> "... Braun.")."""
-    m = _TRAILING_SIGNOFF.search(line)
+    m = _rx().trailing_signoff.search(line)
     return line[: m.start()] if m else line
 
 
 def strip_trailing_credit(line: str) -> str:
     """The line without a credit at its end ("Caption. Picture: Alamy" -> "Caption.")."""
-    m = _TRAILING_CREDIT.search(line)
+    m = _rx().trailing_credit.search(line)
     if not m or m.start() == 0:
         return line
     return line[: m.start()] + (m.group("keep") or "")

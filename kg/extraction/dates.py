@@ -7,36 +7,67 @@ the article's publication date; without one they give ``None`` rather than a gue
 
 from __future__ import annotations
 
-import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from kg.text_forms import DateForms, alternation, load_text_forms
+
 __all__ = ["month_day_in_year", "normalise_date", "parse_reference"]
 
-_MONTHS: dict[str, int] = {}
-for _i in range(1, 13):
-    _MONTHS[calendar.month_name[_i].lower()] = _i
-    _MONTHS[calendar.month_abbr[_i].lower()] = _i
-_MONTHS["sept"] = 9
 
-_WEEKDAYS: dict[str, int] = {calendar.day_name[i].lower(): i for i in range(7)}
+@dataclass(frozen=True)
+class _DateRegexes:
+    """The date expressions, built once from the calendar words (ontology/text_forms.yaml)."""
 
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DAY_RE = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR_RE = r"(?P<year>(?:1[6-9]|20|21)\d\d)"
+    forms: DateForms
+    iso: re.Pattern[str]
+    mdy: re.Pattern[str]
+    dmy: re.Pattern[str]
+    my: re.Pattern[str]
+    md: re.Pattern[str]
+    dm: re.Pattern[str]
+    year: re.Pattern[str]
+    weekday: re.Pattern[str]
+    period: re.Pattern[str]
+    #: (regex, days from the article date), in the order the file lists the distances
+    day_offsets: tuple[tuple[re.Pattern[str], int], ...]
 
-_ISO = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
-_MDY = re.compile(rf"\b(?P<month>{_MONTH_RE})\.?\s+{_DAY_RE},?\s+{_YEAR_RE}\b", re.I)
-_DMY = re.compile(rf"\b{_DAY_RE}(?:\s+of)?\s+(?P<month>{_MONTH_RE})\.?,?\s+{_YEAR_RE}\b", re.I)
-_MY = re.compile(rf"\b(?P<month>{_MONTH_RE})\.?,?\s+(?:of\s+)?{_YEAR_RE}\b", re.I)
-_MD = re.compile(rf"\b(?P<month>{_MONTH_RE})\.?\s+{_DAY_RE}\b(?!\s*,?\s*\d)", re.I)
-_DM = re.compile(rf"\b{_DAY_RE}(?:\s+of)?\s+(?P<month>{_MONTH_RE})\b(?!\.?,?\s*\d)", re.I)
-_Y = re.compile(rf"^\s*(?:in\s+|the\s+year\s+)?{_YEAR_RE}\s*$", re.I)
-_WEEKDAY = re.compile(
-    r"\b(?P<rel>last|next|this|on)?\s*(?P<wd>" + "|".join(_WEEKDAYS) + r")\b", re.I
-)
-_RELATIVE = re.compile(r"\b(?P<rel>last|next|this|past|coming)\s+(?P<unit>week|month|year)\b", re.I)
+
+@lru_cache(maxsize=1)
+def _regexes() -> _DateRegexes:
+    f = load_text_forms().dates
+    month = alternation(f.months)
+    day = rf"(?P<day>[0-3]?\d){alternation(f.day_endings)}?"
+    year = r"(?P<year>(?:1[6-9]|20|21)\d\d)"
+    of_day = alternation(f.day_month_joiners)
+    of_year = alternation(f.month_year_joiners)
+    offsets: dict[int, list[str]] = {}
+    for phrase, days in f.day_offsets.items():
+        offsets.setdefault(days, []).append(phrase)
+    return _DateRegexes(
+        forms=f,
+        iso=re.compile(r"\b(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b"),
+        mdy=re.compile(rf"\b(?P<month>{month})\.?\s+{day},?\s+{year}\b", re.I),
+        dmy=re.compile(rf"\b{day}(?:\s+{of_day})?\s+(?P<month>{month})\.?,?\s+{year}\b", re.I),
+        my=re.compile(rf"\b(?P<month>{month})\.?,?\s+(?:{of_year}\s+)?{year}\b", re.I),
+        md=re.compile(rf"\b(?P<month>{month})\.?\s+{day}\b(?!\s*,?\s*\d)", re.I),
+        dm=re.compile(rf"\b{day}(?:\s+{of_day})?\s+(?P<month>{month})\b(?!\.?,?\s*\d)", re.I),
+        year=re.compile(rf"^\s*{f.year_prefixes}?{year}\s*$", re.I),
+        weekday=re.compile(
+            rf"\b(?P<rel>{alternation(f.weekday_shifts)})?\s*(?P<wd>{alternation(f.weekdays)})\b",
+            re.I,
+        ),
+        period=re.compile(
+            rf"\b(?P<rel>{alternation(f.period_shifts)})\s+(?P<unit>{alternation(f.periods)})\b",
+            re.I,
+        ),
+        day_offsets=tuple(
+            (re.compile(rf"\b{alternation(tuple(phrases))}\b"), days)
+            for days, phrases in offsets.items()
+        ),
+    )
 
 
 def parse_reference(value: str | None) -> date | None:
@@ -92,20 +123,22 @@ def _month_shift(ref: date, months: int) -> str:
 
 
 def _absolute(text: str, reference: date | None) -> str | None:
-    if m := _ISO.search(text):
+    rx = _regexes()
+    months = rx.forms.months
+    if m := rx.iso.search(text):
         return _ymd(int(m["year"]), int(m["month"]), int(m["day"]))
-    for rx in (_MDY, _DMY):
-        if m := rx.search(text):
-            return _ymd(int(m["year"]), _MONTHS[m["month"].lower()], int(m["day"]))
-    if m := _MY.search(text):
-        return f"{int(m['year']):04d}-{_MONTHS[m['month'].lower()]:02d}"
-    if m := _Y.match(text):
+    for form in (rx.mdy, rx.dmy):
+        if m := form.search(text):
+            return _ymd(int(m["year"]), months[m["month"].lower()], int(m["day"]))
+    if m := rx.my.search(text):
+        return f"{int(m['year']):04d}-{months[m['month'].lower()]:02d}"
+    if m := rx.year.match(text):
         return m["year"]
     if reference is not None:
-        for rx in (_MD, _DM):
-            if m := rx.search(text):
+        for form in (rx.md, rx.dm):
+            if m := form.search(text):
                 # A day and month without a year: the closest such date not after the article.
-                month, day = _MONTHS[m["month"].lower()], int(m["day"])
+                month, day = months[m["month"].lower()], int(m["day"])
                 for year in (reference.year, reference.year - 1):
                     found = _ymd(year, month, day)
                     if found is not None and found <= reference.isoformat():
@@ -115,30 +148,28 @@ def _absolute(text: str, reference: date | None) -> str | None:
 
 
 def _relative(text: str, reference: date, future: bool) -> str | None:
+    rx = _regexes()
     low = text.lower()
-    if re.search(r"\btoday\b|\btonight\b|\bthis (?:morning|afternoon|evening)\b", low):
-        return reference.isoformat()
-    if re.search(r"\byesterday\b|\blast night\b", low):
-        return (reference - timedelta(days=1)).isoformat()
-    if re.search(r"\btomorrow\b", low):
-        return (reference + timedelta(days=1)).isoformat()
-    if m := _RELATIVE.search(low):
-        sign = {"last": -1, "past": -1, "next": 1, "coming": 1, "this": 0}[m["rel"]]
-        unit = m["unit"]
+    for form, days in rx.day_offsets:
+        if form.search(low):
+            return (reference + timedelta(days=days)).isoformat()
+    if m := rx.period.search(low):
+        sign = rx.forms.period_shifts[m["rel"]]
+        unit = rx.forms.periods[m["unit"]]
         if unit == "year":
             return f"{reference.year + sign:04d}"
         if unit == "month":
             return _month_shift(reference, sign)
         # A week has no xsd type: give the month it falls in (honest, if coarse).
         return _month_shift(reference + timedelta(days=7 * sign), 0)
-    if m := _WEEKDAY.search(low):
-        target = _WEEKDAYS[m["wd"]]
-        rel = m["rel"] or ""
-        if rel == "next" or (future and rel != "last"):
+    if m := rx.weekday.search(low):
+        target = rx.forms.weekdays[m["wd"]]
+        shift = rx.forms.weekday_shifts[m["rel"]] if m["rel"] else 0
+        if shift > 0 or (future and shift == 0):
             delta = (target - reference.weekday()) % 7 or 7
             return (reference + timedelta(days=delta)).isoformat()
         delta = (reference.weekday() - target) % 7
-        if rel == "last" and delta == 0:
+        if shift < 0 and delta == 0:
             delta = 7
         return (reference - timedelta(days=delta)).isoformat()
     return None
