@@ -559,7 +559,7 @@ def _done_infinitive(trigger: Token, c: Compiled) -> bool:
                 return False
             lem = lemma(head)
             if lem in c.planned or lem in c.hypothetical:
-                return lem == "be" and cur.dep_ == "advcl"
+                return lem in c.arrangement and cur.dep_ == "advcl"
             return True
         cur = head
     return False
