@@ -110,7 +110,7 @@ CUES = frozenset(
         "infinitive_marks", "conditional_marks", "relativizers", "impersonal_pronouns",
         "according_words", "spokesperson_preps", "speaker_source_preps", "report_source_preps",
         "dating_preps", "circumstance_preps", "planned_noun_preps", "party_preps",
-        "time_preps", "coordinators", "phone_line_nouns", "reaction_preps",
+        "time_preps", "cause_preps", "coordinators", "phone_line_nouns", "reaction_preps",
         "belonging_preps", "passive_agent_preps", "talk_partner_preps", "manner_preps",
         "occasion_preps", "medium_preps", "pair_preps", "purpose_preps", "arrival_preps",
         "destination_preps", "giver_preps", "sender_preps", "noun_agent_preps",

@@ -361,6 +361,28 @@ def test_self_attribution_stays_a_fact(sentence: str, rel: Rel, source: str) -> 
             "Luis Andrade told reporters he did not support Kolar's proposal.",
             [("supported", "Luis Andrade", "Kolar", N, A)],
         ),
+        # a phrasal verb whose particle the parser gives the object ("called off the meeting")
+        (
+            "Anna Holt called off the meeting with Karl Brandt.",
+            [("met", "Anna Holt", "Karl Brandt", N, A)],
+        ),
+        ("Anna Holt put off the visit to Oslo.", [("visited", "Anna Holt", "Oslo", N, A)]),
+        (
+            "Anna Holt turned down a meeting with Karl Brandt.",
+            [("met", "Anna Holt", "Karl Brandt", N, A)],
+        ),
+        ("Anna Holt delayed her trip to Oslo.", [("visited", "Anna Holt", "Oslo", N, A)]),
+        # a meeting put off before is no meeting put off now
+        (
+            "The delayed meeting between Anna Holt and Karl Brandt took place on Monday.",
+            [("met", "Anna Holt", "Karl Brandt", P, A)],
+        ),
+        # the reason for a cancelling is not cancelled
+        (
+            "Anna Holt cancelled her talks with Karl Brandt because of the visit by Piet Varga "
+            "to Lisbon.",
+            [("met", "Anna Holt", "Karl Brandt", N, A), ("visited", "Piet Varga", "Lisbon", P, A)],
+        ),
     ],
 )
 def test_negation(sentence: str, expected: list[Rel]) -> None:
@@ -1583,6 +1605,13 @@ def test_an_owned_decision_to_act(sentence: str, expected: list[Rel]) -> None:
             "Holt to Lisbon\n\nOSLO, May 4 - Anna Holt, who leaves for Lisbon tomorrow, said "
             "the visit would help trade with Norway.\n",
             [("visited", "Anna Holt", "Lisbon", P, PL)],
+        ),
+        # ... X's travel, not another traveller's; a reason for a cancelling is not cancelled
+        (
+            "Holt stays home\n\nOSLO, May 4 - Anna Holt has called off a trip to Lisbon because "
+            "of the visit by Lundian President Karl Berg, her office said. Norway and Lundia "
+            "are old partners.\n",
+            [("visited", "Anna Holt", "Lisbon", N, A), ("visited", "Karl Berg", "Norway", P, A)],
         ),
         # no dateline, no place
         ("Kings\n\nKing Anton of Lundia begins a state visit on Tuesday.\n", []),

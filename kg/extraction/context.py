@@ -654,6 +654,11 @@ def _according_to(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Con
     return ctx
 
 
+#: dependencies the walk climbs from an argument to its verb (a particle the parser gives an
+#: object, "called off the meeting", is read as the preposition it is)
+_ARGUMENT_DEPS = frozenset({"prep", "prt", "pobj", "dobj", "nsubj", "nsubjpass", "pcomp"})
+
+
 def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     """Walk from ``trigger`` to the root and collect source, denial, polarity and modality.
 
@@ -734,13 +739,15 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 if hneg and head.pos_ == "VERB" and hl not in c.reporting:
                     negative = not negative
             open_clause = False
-        elif dep == "xcomp" or (dep in ("prep", "pobj", "dobj", "nsubj", "nsubjpass", "pcomp")):
+        elif dep == "xcomp" or dep in _ARGUMENT_DEPS:
             if dep == "pobj":
                 tok = head
                 continue
             if (
                 dep == "prep"
-                and tok.lower_ in c.words("dating_preps")
+                and (
+                    tok.lower_ in c.words("dating_preps") or tok.lower_ in c.words("cause_preps")
+                )
                 and trigger.pos_ in ("NOUN", "PROPN")
                 and head.pos_ in ("VERB", "AUX")
             ):

@@ -947,7 +947,7 @@ class _Extractor:
                     if p.entity.type in ("GeopoliticalEntity", "Organization", "Group")
                 )
         gov = tok.head
-        if tok.dep_ == "pobj" and gov.dep_ == "prep":
+        if tok.dep_ == "pobj" and gov.dep_ in ("prep", "prt"):
             verb = gov.head
             if (
                 gov.lower_ in self.c.words("belonging_preps")
@@ -1249,10 +1249,16 @@ def extract_sentence_relations(
             found.extend(ex.verb_relations(tok))
     found.extend(ex.pattern_relations(match_patterns(sent, words=c.trigger_words)))
     found = _without_same_pair_purposes(found, c)
-    if any(not f.object.dateline and c.option(f.type, "dateline_triggers") for f in found):
-        # "X, who leaves for Japan, said during his visit ...": the sentence names where the
-        # travel goes, so an unplaced visit is no visit to the dateline's place
-        found = [f for f in found if not f.object.dateline]
+    placed = {
+        f.subject.entity.id
+        for f in found
+        if not f.object.dateline and c.option(f.type, "dateline_triggers")
+    }
+    if placed:
+        # "X, who leaves for Japan, said during his visit ...": the sentence names where X's
+        # travel goes, so X's unplaced visit is no visit to the dateline's place (another
+        # traveller's is: "A cancelled a trip to Y because of the visit by B")
+        found = [f for f in found if not (f.object.dateline and f.subject.entity.id in placed)]
     out: list[tuple[_Found, Context]] = []
     for f in found:
         ctx = _contextualise(f, s, c)
