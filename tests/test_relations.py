@@ -114,6 +114,7 @@ def test_verb_triggers(sentence: str, expected: list[Rel]) -> None:
             "Norway",
         ),
         ("Anna Holt flew to Oslo on Sunday.", [("visited", "Anna Holt", "Oslo", P, A)], "Oslo"),
+        ("Anna Holt landed in Oslo on Sunday.", [("visited", "Anna Holt", "Oslo", P, A)], "Oslo"),
         (
             "Anna Holt visited Piet Varga in Oslo.",
             [("met", "Anna Holt", "Piet Varga", P, A)],
@@ -124,6 +125,14 @@ def test_verb_triggers(sentence: str, expected: list[Rel]) -> None:
 def test_visits(sentence: str, expected: list[Rel], place: str) -> None:
     recs = _check(sentence, expected)
     assert recs[0].place == place
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Anna Holt landed a contract in Oslo.", "Anna Holt landed in third place."],
+)
+def test_landing_without_travel_is_no_visit(sentence: str) -> None:
+    assert not [r for r in extract_text(sentence) if r.type in CORE]
 
 
 @pytest.mark.parametrize(
