@@ -824,6 +824,12 @@ def test_seed_extended_relations(
             "Anna Holt spoke by phone with Piet Varga on Tuesday.",
             [("called", "Anna Holt", "Piet Varga", P, A)],
         ),
+        ("Anna Holt rallied behind Piet Varga.", [("supported", "Anna Holt", "Piet Varga", P, A)]),
+        (
+            "Anna Holt did not speak highly of Piet Varga.",
+            [("supported", "Anna Holt", "Piet Varga", N, A)],
+        ),
+        ("Anna Holt spoke of Piet Varga.", []),
     ],
 )
 def test_recall_patterns(sentence: str, expected: list[Rel]) -> None:
