@@ -446,6 +446,12 @@ class _Extractor:
             for rtype in types:
                 if (p.types and rtype not in p.types) or self.c.option(rtype, "clause_only"):
                     continue
+                if (
+                    p.trigger == "noun"
+                    and lemma(trig) in self.c.option_set(rtype, "phone_sense_nouns")
+                    and self._call_for(trig)
+                ):
+                    continue  # the noun in another sense: "during a call for calm"
                 if p.subject == "trigger":
                     agents, _ = self._subjects(trig, rtype)
                 else:
