@@ -1402,6 +1402,12 @@ def test_coordinated_verbs_share_an_object(sentence: str, expected: list[Rel]) -
          [("met", "Anna Holt", "Piet Varga", P, A)]),
         ("Anna Holt talked to Piet Varga by phone.", [("called", "Anna Holt", "Piet Varga", P, A)]),
         ("Anna Holt talked to reporters about Piet Varga.", []),
+        # a video call is a call
+        ("Anna Holt and Piet Varga talked by video link.",
+         [("called", "Anna Holt", "Piet Varga", P, A)]),
+        ("Anna Holt held a video conference with Piet Varga.",
+         [("called", "Anna Holt", "Piet Varga", P, A)]),
+        ("Anna Holt spoke at a conference with Piet Varga.", []),
     ],
 )
 def test_talking_is_a_meeting_unless_by_phone(sentence: str, expected: list[Rel]) -> None:
