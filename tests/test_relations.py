@@ -116,6 +116,11 @@ def test_verb_triggers(sentence: str, expected: list[Rel]) -> None:
         ("Anna Holt flew to Oslo on Sunday.", [("visited", "Anna Holt", "Oslo", P, A)], "Oslo"),
         ("Anna Holt landed in Oslo on Sunday.", [("visited", "Anna Holt", "Oslo", P, A)], "Oslo"),
         (
+            "Anna Holt arrived in Norway's capital on Sunday.",
+            [("visited", "Anna Holt", "Norway", P, A)],
+            "Norway",
+        ),
+        (
             "Anna Holt visited Piet Varga in Oslo.",
             [("met", "Anna Holt", "Piet Varga", P, A)],
             "Oslo",

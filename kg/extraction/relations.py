@@ -226,7 +226,9 @@ class _Extractor:
             if capital is not None:
                 return capital
         if low in self.c.place_nouns:
-            for pob in self._prep_objects(t, self.c.words("belonging_preps")):
+            # "the capital of Norway", "Norway's capital"
+            owners = [ch for ch in t.children if ch.dep_ == "poss"]
+            for pob in (*self._prep_objects(t, self.c.words("belonging_preps")), *owners):
                 ent = self.s.lookup(pob)
                 if ent is not None and ent.type in _PLACE_TYPES:
                     return _Party(ent, pob, 0.05)
