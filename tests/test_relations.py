@@ -432,6 +432,17 @@ def test_negation(sentence: str, expected: list[Rel]) -> None:
             "Kolar will travel to Lisbon next week to meet Portuguese Prime Minister Luis Andrade.",
             [("met", "Kolar", "Luis Andrade", P, PL)],
         ),
+        # an adjective of chance or will governs an act that has not happened
+        (
+            "Anna Holt is unlikely to back Piet Varga.",
+            [("supported", "Anna Holt", "Piet Varga", P, H)],
+        ),
+        ("Anna Holt is keen to meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", P, H)]),
+        (
+            "Anna Holt is poised to back Piet Varga.",
+            [("supported", "Anna Holt", "Piet Varga", P, PL)],
+        ),
+        ("Anna Holt is unable to meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", N, A)]),
     ],
 )
 def test_modality(sentence: str, expected: list[Rel]) -> None:
