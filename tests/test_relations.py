@@ -325,6 +325,22 @@ def test_denial_of_a_named_source() -> None:
             ("supported", "Green Party", "Anna Holt", P, PL),
             "Karl Brandt",
         ),
+        # belief and hearsay are reports, not facts
+        (
+            "Anna Holt is understood to have phoned Piet Varga.",
+            ("called", "Anna Holt", "Piet Varga", P, A),
+            UNNAMED_SOURCE,
+        ),
+        (
+            "Anna Holt is believed to have met Piet Varga.",
+            ("met", "Anna Holt", "Piet Varga", P, A),
+            UNNAMED_SOURCE,
+        ),
+        (
+            "Karl Brandt believes Anna Holt met Piet Varga.",
+            ("met", "Anna Holt", "Piet Varga", P, A),
+            "Karl Brandt",
+        ),
     ],
 )
 def test_attribution_to_a_third_party(sentence: str, rel: Rel, source: str) -> None:
@@ -443,6 +459,9 @@ def test_negation(sentence: str, expected: list[Rel]) -> None:
             [("supported", "Anna Holt", "Piet Varga", P, PL)],
         ),
         ("Anna Holt is unable to meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", N, A)]),
+        # hoping and asking plan ("hopes" was lemmatised "hop": repairs.yaml)
+        ("Anna Holt hopes to meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", P, PL)]),
+        ("Anna Holt asked to meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", P, PL)]),
     ],
 )
 def test_modality(sentence: str, expected: list[Rel]) -> None:
