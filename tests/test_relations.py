@@ -391,6 +391,21 @@ def test_self_attribution_stays_a_fact(sentence: str, rel: Rel, source: str) -> 
             "Luis Andrade told reporters he did not support Kolar's proposal.",
             [("supported", "Luis Andrade", "Kolar", N, A)],
         ),
+        # correlatives, pending acts and preventions negate
+        (
+            "Anna Holt met neither Piet Varga nor Karl Brandt.",
+            [("met", "Anna Holt", "Piet Varga", N, A), ("met", "Anna Holt", "Karl Brandt", N, A)],
+        ),
+        (
+            "Neither Anna Holt nor Piet Varga met Karl Brandt.",
+            [("met", "Anna Holt", "Karl Brandt", N, A), ("met", "Piet Varga", "Karl Brandt", N, A)],
+        ),
+        ("Anna Holt has yet to meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", N, A)]),
+        (
+            "Anna Holt was prevented from meeting Piet Varga.",
+            [("met", "Anna Holt", "Piet Varga", N, A)],
+        ),
+        ("Anna Holt was barred from visiting Norway.", [("visited", "Anna Holt", "Norway", N, A)]),
         # a phrasal verb whose particle the parser gives the object ("called off the meeting")
         (
             "Anna Holt called off the meeting with Karl Brandt.",
@@ -488,6 +503,20 @@ def test_modality(sentence: str, expected: list[Rel]) -> None:
 )
 def test_coordination(sentence: str, expected: list[Rel]) -> None:
     _check(sentence, expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a yes/no question tells nothing; a wh-question takes the act as given
+        ("Did Anna Holt meet Piet Varga?", []),
+        ("Will Anna Holt phone Piet Varga next week?", []),
+        ("Why did Anna Holt meet Piet Varga?", [("met", "Anna Holt", "Piet Varga", P, A)]),
+    ],
+)
+def test_questions(sentence: str, expected: list[Rel]) -> None:
+    recs = _check(sentence, expected)
+    assert len([r for r in recs if r.type in CORE]) == len(expected)
 
 
 @pytest.mark.parametrize(

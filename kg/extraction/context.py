@@ -659,6 +659,35 @@ def _according_to(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Con
 _ARGUMENT_DEPS = frozenset({"prep", "prt", "pobj", "dobj", "nsubj", "nsubjpass", "pcomp"})
 
 
+def _yes_no_question(trigger: Token) -> bool:
+    """ "Did Holt meet Varga?": a question that opens with its clause's auxiliary asks and
+    tells nothing. A wh-question ("Why did Holt meet Varga?") takes the act as given."""
+    sent = trigger.sent
+    if not sent.text.rstrip().rstrip("\"'”’)").endswith("?"):
+        return False
+    verb = trigger
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+    return (
+        first is not None
+        and first.pos_ == "AUX"
+        and (first.head.i == verb.i or first.i == verb.i)
+        and any(ch.dep_ in ("nsubj", "nsubjpass") and ch.i > first.i for ch in verb.children)
+    )
+
+
+def _neither_nor(trigger: Token, c: Compiled) -> bool:
+    """ "met neither A nor B", "Neither A nor B attended": a negative correlative on a party."""
+    args = [*trigger.children]
+    args += [p for ch in trigger.children if ch.dep_ == "prep" for p in ch.children]
+    return any(
+        g.dep_ in ("preconj", "det") and g.lower_ in c.words("negative_correlatives")
+        for a in args
+        for g in a.children
+    )
+
+
 def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     """Walk from ``trigger`` to the root and collect source, denial, polarity and modality.
 
@@ -670,8 +699,10 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     ctx = Context()
     if any(ch.dep_ == "advmod" and ch.lower_ in c.habitual for ch in trigger.children):
         return replace(ctx, question=True)  # "has rarely spoken to X": a habit, no event
+    if _yes_no_question(trigger):
+        return replace(ctx, question=True)
     mod, neg = _modal_aux(trigger, c)
-    negative = neg
+    negative = neg or _neither_nor(trigger, c)
     modality: Modality = mod or "actual"
     if mod == "hypothetical" and not _has_if_clause(trigger, c):
         modality = "hypothetical"
@@ -832,6 +863,11 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     modality = "planned"  # "is to visit", "was to meet"
                 if dep == "xcomp" and hl in c.readiness and modality == "actual":
                     modality = "hypothetical"  # "was ready to meet X": willing, not done
+                if dep == "xcomp" and any(
+                    ch.dep_ == "advmod" and ch.lower_ in c.words("pending_adverbs")
+                    for ch in head.children
+                ):
+                    negative = not negative  # "has yet to meet X", "is yet to visit X"
                 if hneg:
                     negative = not negative
         elif (dep == "acl" or (dep == "relcl" and content_relcl(tok, c))) and head.pos_ in (
