@@ -68,6 +68,8 @@ ALIASES_PATH = ONTOLOGY_DIR / "entity_aliases.yaml"
 MentionKind = Literal["name", "alias", "role", "pronoun", "representative"]
 Representing = Literal["body", "any", "party"]
 Gender = Literal["male", "female"]
+#: (suffix, endings) pairs of ``demonym_rules``, in the data's order
+DemonymRules = tuple[tuple[str, tuple[str, ...]], ...]
 
 _LABEL_TYPES: Mapping[str, EntityType] = {
     "PERSON": "Person",
@@ -84,6 +86,8 @@ _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
 _OBJ_DEPS = frozenset({"dobj", "dative", "obj", "pobj", "iobj"})
 _DASHES = re.compile(r"\s*([-‐‑])\s*")
 _CREDIT_TAIL = r"\b(?:{cues})\s*:[^\n]*$"
+#: the credit pattern of alias data with no ``credit_cues``: no line is a credit
+_NO_MATCH = re.compile(r"(?!)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,6 +183,18 @@ class AliasData:
     #: role noun refer back ("the president")
     articles: frozenset[str] = frozenset()
     definite_articles: frozenset[str] = frozenset()
+    #: (suffix, endings) in order: a nationality word with the suffix may derive from the
+    #: country name its stem plus an ending makes ("veridian" -> "veridia")
+    demonym_rules: DemonymRules = ()
+    #: prepositions of a place: "in Ostria", "near Kestland"
+    locative_preps: frozenset[str] = frozenset()
+    #: reflexive pronouns of a person ("himself"): the subject of their own clause
+    reflexive_pronouns: frozenset[str] = frozenset()
+    #: the possessive clitic a tokenizer splits off a name ("Braun 's"), as written in the text
+    #: and normalised; ``possessive_clitic`` is the first one listed, normalised: the form a
+    #: bare apostrophe is read as ("Reuters'" as "reuters's")
+    possessive_clitics: frozenset[str] = frozenset()
+    possessive_clitic: str = ""
 
 
 @lru_cache(maxsize=65536)
@@ -208,10 +224,31 @@ def _norm_set(data: Mapping[str, Any], key: str, source: str) -> frozenset[str]:
     return frozenset(_norm(n) for n in _str_list(data.get(key), f"{source}: {key}"))
 
 
+def _without_article(name: str, articles: frozenset[str]) -> str | None:
+    """``name`` after a leading article of ``articles`` ("the Kremlin" -> "Kremlin"), or None
+    when it does not begin with one."""
+    head, sep, rest = name.partition(" ")
+    return rest if sep and head.lower() in articles else None
+
+
+def _parse_demonym_rules(value: Any, source: str) -> DemonymRules:
+    """``demonym_rules``: suffix -> the endings that replace it, in the data's order."""
+    rules: list[tuple[str, tuple[str, ...]]] = []
+    for suffix, endings in _str_map(value, f"{source}: demonym_rules").items():
+        where = f"{source}: demonym_rules.{suffix}"
+        if not _norm(suffix):
+            raise KGError(f"{where}: the suffix must not be empty")
+        if not isinstance(endings, list):
+            raise KGError(f"{where} must be a list of strings")
+        rules.append((_norm(suffix), tuple(_norm(e) for e in _str_list(endings, where))))
+    return tuple(rules)
+
+
 def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
     """Build :class:`AliasData` from parsed YAML; a clear error names the malformed part."""
     if not isinstance(data, dict):
         raise KGError(f"{source}: expected a mapping")
+    definite_articles = _norm_set(data, "definite_articles", source)
     honorifics: dict[str, Gender | None] = {}
     for k, v in _str_map(data.get("honorifics"), f"{source}: honorifics").items():
         if v not in (None, "male", "female"):
@@ -230,8 +267,9 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
             typed: EntityType = etype
             for name in [canon, *_str_list(others, f"{source}: aliases.{etype}.{canon}")]:
                 alias_to_canon[_norm(name)] = (canon, typed)
-                if name.lower().startswith("the "):
-                    alias_to_canon[_norm(name[4:])] = (canon, typed)
+                bare = _without_article(name, definite_articles)
+                if bare is not None:
+                    alias_to_canon[_norm(bare)] = (canon, typed)
     people = _parse_people(data.get("known_people"), source, alias_to_canon)
     representatives: dict[str, Representing] = {}
     for k, v in _str_map(data.get("representatives"), f"{source}: representatives").items():
@@ -246,10 +284,15 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         known: Gender = "male" if gender == "male" else "female"
         for w in _str_list(words, f"{source}: pronouns.{gender}"):
             pronouns[_norm(w)] = known
-    cues = _str_list(data.get("credit_cues"), f"{source}: credit_cues") or ["picture", "photo"]
-    credit_re = re.compile(
-        _CREDIT_TAIL.format(cues="|".join(re.escape(c) for c in cues)), re.IGNORECASE
+    cues = _str_list(data.get("credit_cues"), f"{source}: credit_cues")
+    credit_re = (
+        re.compile(_CREDIT_TAIL.format(cues="|".join(re.escape(c) for c in cues)), re.IGNORECASE)
+        if cues
+        else _NO_MATCH
     )
+    clitics = _str_list(data.get("possessive_clitics"), f"{source}: possessive_clitics")
+    if not all(_norm(c) for c in clitics):
+        raise KGError(f"{source}: possessive_clitics must not hold an empty string")
     return AliasData(
         honorifics=honorifics,
         roles=roles,
@@ -284,7 +327,7 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
             for k, v in _str_map(data.get("demonyms"), f"{source}: demonyms").items()
         },
         keep_the={
-            _norm(n[4:] if n.lower().startswith("the ") else n): n
+            _norm(n if (bare := _without_article(n, definite_articles)) is None else bare): n
             for n in _str_list(data.get("keep_the"), f"{source}: keep_the")
         },
         photo_agencies=frozenset(
@@ -328,7 +371,12 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         name_particles=_norm_set(data, "name_particles", source),
         actor_preps=_norm_set(data, "actor_preps", source),
         articles=_norm_set(data, "articles", source),
-        definite_articles=_norm_set(data, "definite_articles", source),
+        definite_articles=definite_articles,
+        demonym_rules=_parse_demonym_rules(data.get("demonym_rules"), source),
+        locative_preps=_norm_set(data, "locative_preps", source),
+        reflexive_pronouns=_norm_set(data, "reflexive_pronouns", source),
+        possessive_clitics=frozenset(clitics) | frozenset(_norm(c) for c in clitics),
+        possessive_clitic=_norm(clitics[0]) if clitics else "",
     )
 
 
@@ -507,23 +555,14 @@ def _similar_surname(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 5 and a[0] == b[0] and _edit_distance(a, b) <= 2
 
 
-#: (suffix, replacements): "Veridian" -> "Veridia", "Kestish" -> "Kestland", "Aldmarker" ->
-#: "Aldmark". Irregular demonyms live in the alias data (``demonyms``).
-_DEMONYM_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ian", ("i", "", "y", "ia", "ium")),
-    ("an", ("a", "y", "o", "")),
-    ("ish", ("land", "ey", "ia")),
-    ("ese", ("", "a")),
-    ("i", ("",)),
-    ("er", ("",)),
-    ("ic", ("",)),
-)
+def demonym_stems(word: str, rules: DemonymRules | None = None) -> list[str]:
+    """Country names a nationality word may derive from ("veridian" -> "veridia", ...).
 
-
-def demonym_stems(word: str) -> list[str]:
-    """Country names a nationality word may derive from ("veridian" -> "veridia", ...)."""
+    ``rules``: (suffix, endings) pairs, by default the alias data's ``demonym_rules``
+    ("Veridian" -> "Veridia", "Kestish" -> "Kestland", "Aldmarker" -> "Aldmark"). Irregular
+    demonyms live in the alias data too (``demonyms``)."""
     out: list[str] = []
-    for suffix, repl in _DEMONYM_RULES:
+    for suffix, repl in load_alias_data().demonym_rules if rules is None else rules:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)]
             out.extend(stem + r for r in repl if stem + r != word)
@@ -553,11 +592,16 @@ def _derive_demonyms(
     for w in sorted(words):
         if w in data.demonyms:
             continue
-        for stem in demonym_stems(w):
+        for stem in demonym_stems(w, data.demonym_rules):
             if stem in names and stem != w:
                 out[w] = names[stem]
                 break
     return out
+
+
+def _ending(text: str, marks: Iterable[str]) -> int:
+    """Length of the longest of ``marks`` that ``text`` ends with; 0 if none."""
+    return max((len(m) for m in marks if m and text.endswith(m)), default=0)
 
 
 def _first_compatible(a: str, b: str) -> bool:
@@ -691,7 +735,11 @@ class _Resolver:
 
     def _find_country(self, words: Sequence[str]) -> str | None:
         text = " ".join(words)
-        text = re.sub(r" ?'s?$", "", text)
+        # a trailing possessive and the space before it: "russia's", "the us '"
+        cut = _ending(text, self.data.possessive_clitics | {"'"})
+        if cut:
+            text = text[:-cut]
+            text = text[:-1] if text.endswith(" ") else text
         if text in self.data.demonyms:
             return self.data.demonyms[text]
         if text in self.derived_demonyms:
@@ -770,7 +818,7 @@ class _Resolver:
                 i -= 1
                 continue
             if (
-                w in self.data.role_modifiers or w in ("'s", "-")
+                w in self.data.role_modifiers or w == "-" or w in self.data.possessive_clitics
                 or w in self.data.definite_articles
             ):
                 i -= 1
@@ -793,6 +841,10 @@ class _Resolver:
             frozenset(qualifiers),
         )
 
+    def _possessive(self, tok: Token) -> bool:
+        """A possessive clitic ("'s") or a bare apostrophe ("the US' force")."""
+        return tok.text == "'" or tok.text in self.data.possessive_clitics
+
     @staticmethod
     def _caps(tokens: Iterable[Token]) -> frozenset[str]:
         """Normalised words written with a capital initial ("Liberal" in "Liberal leader")."""
@@ -805,8 +857,8 @@ class _Resolver:
             w = _norm(tok.text)
             if out and (w == "-" or out[-1].endswith("-")):
                 out[-1] += w
-            elif w in ("'s", "'") and out:
-                out[-1] += "'s"
+            elif (w in self.data.possessive_clitics or w == "'") and out:
+                out[-1] += self.data.possessive_clitic
             else:
                 out.append(w)
         return [w for w in out if w]
@@ -935,7 +987,10 @@ class _Resolver:
         if full != text and (titled or country):
             surfaces.insert(0, full)
         raw_ent = ent.text
-        if raw_ent != text and raw_ent.lower().startswith("the ") and "'" not in raw_ent:
+        if (
+            raw_ent != text and "'" not in raw_ent
+            and _without_article(raw_ent, data.definite_articles) is not None
+        ):
             surfaces.append(raw_ent)
         canon = data.alias_to_canon.get(norm)
         if (
@@ -1025,10 +1080,11 @@ class _Resolver:
             tok = doc[j]
             if tok.lower_ in self.data.articles or tok.dep_ == "det":
                 break
-            if tok.is_punct and tok.text not in ("-", "‐", "'s", "’s"):
+            clitic = tok.text in self.data.possessive_clitics
+            if tok.is_punct and tok.text not in ("-", "‐") and not clitic:
                 break
             head = tok.head.i
-            if not (j < head <= last) and not (tok.text in ("'s", "’s") and head == j - 1):
+            if not (j < head <= last) and not (clitic and head == j - 1):
                 break
             if tok.ent_type_ in ("PERSON", "ORG") and (seg, j) in self.covered:
                 # another name; a title tagged as one ("Crown Prince") or an office's name
@@ -1037,7 +1093,7 @@ class _Resolver:
             out.insert(0, j)
             j -= 1
         # a possessive belongs with the country before it ("Russia 's Vladimir Putin")
-        while out and doc[out[0]].text in ("'s", "’s"):
+        while out and doc[out[0]].text in self.data.possessive_clitics:
             out.pop(0)
         return out
 
@@ -1076,7 +1132,10 @@ class _Resolver:
             toks[0].dep_ == "det" or (toks[0].dep_ == "poss" and toks[0].pos_ == "PRON")
         ):
             toks.pop(0)
-        toks = [t for t in toks if not t.is_punct or t.text in ("-", "'s", "’s")]
+        toks = [
+            t for t in toks
+            if not t.is_punct or t.text == "-" or t.text in self.data.possessive_clitics
+        ]
         if not toks:
             return None
         mods = self._analyse_modifiers(self._words(toks), self._caps(toks))
@@ -1250,7 +1309,7 @@ class _Resolver:
                 words = words[-1:]
             if target is None and len(words) == 1 and raw.label == "GPE":
                 head = self.docs[raw.seg][raw.end - 1]
-                if not (head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE):
+                if not (head.dep_ == "pobj" and head.head.lower_ in self.data.locative_preps):
                     # "hosted Dragan" tagged GPE: the surname of a person named in full
                     target = self._pick(by_last.get(words[0], []), raw)
             if target is None and raw.first_name and len(words) == 1:
@@ -1415,7 +1474,7 @@ class _Resolver:
             for t in span
         ):
             return False
-        if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
+        if head.dep_ == "pobj" and head.head.lower_ in self.data.locative_preps:
             return False
         return not self._in_credit(seg, span)
 
@@ -1433,8 +1492,6 @@ class _Resolver:
             c.maybe_person = self._person_shaped(c)
             c.entity = self._make_entity(c)
             c.maybe_person = c.maybe_person or c.entity.type == "Person"
-
-    _LOCATIVE = frozenset({"in", "at", "from", "to", "near", "into", "across", "outside", "inside"})
 
     def _person_shaped(self, c: _Cluster) -> bool:
         """A name tagged ORG/GPE that could be a person spaCy did not know ("Marta Kolar").
@@ -1458,7 +1515,7 @@ class _Resolver:
         if norm in self.data.capitals or norm in self.data.demonyms or norm in self.country_names:
             return False
         head = self.docs[r.seg][r.end - 1]
-        if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
+        if head.dep_ == "pobj" and head.head.lower_ in self.data.locative_preps:
             return False
         return head.dep_ != "compound"
 
@@ -1472,7 +1529,7 @@ class _Resolver:
         n = 0
         for r in c.raws:
             head = self.docs[r.seg][r.end - 1]
-            if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
+            if head.dep_ == "pobj" and head.head.lower_ in self.data.locative_preps:
                 n += 1
             elif (
                 head.dep_ == "pobj"
@@ -1643,8 +1700,9 @@ class _Resolver:
         ):
             return  # "his minister" is no name of the minister
         text = span.text
-        if text.endswith(("'s", "’s")):
-            text = text[:-2].rstrip()
+        cut = _ending(text, self.data.possessive_clitics)
+        if cut:
+            text = text[:-cut].rstrip()
         if text != c.entity.label and text not in c.entity.aliases:
             c.entity = Entity(c.entity.id, c.entity.label, c.entity.type,
                               (*c.entity.aliases, text))
@@ -1802,7 +1860,7 @@ class _Resolver:
                 owner = cl  # "Blair's chancellor"
             else:
                 return None
-            lefts = [t for t in lefts if t.i > det.i and t.text not in ("'s", "’s", "'")]
+            lefts = [t for t in lefts if t.i > det.i and not self._possessive(t)]
             if not lefts:
                 lefts = [det]
         else:
@@ -1810,7 +1868,7 @@ class _Resolver:
         # a possessive pronoun is a mention of its own ("his" + "counterpart")
         start = det.i + 1 if det.dep_ == "poss" and det.lower_ in self.data.pronouns else det.i
         body = [t for t in tok.doc[det.i + (0 if bare else 1) : tok.i + 1]
-                if not (det.dep_ == "poss" and t.i <= det.i + 1 and t.text in ("'s", "’s", "'"))]
+                if not (det.dep_ == "poss" and t.i <= det.i + 1 and self._possessive(t))]
         words = self._words(body)
         role = self._role_at_end(words)
         if role is None:
@@ -2222,7 +2280,7 @@ class _Resolver:
             t.i: cls[0] for _s, t, cls, q in cur if len(cls) == 1 and not q and t.doc is tok.doc
         }
         excluded: set[int] = set()
-        if tok.dep_ in _OBJ_DEPS or tok.lower_ in ("himself", "herself"):
+        if tok.dep_ in _OBJ_DEPS or tok.lower_ in self.data.reflexive_pronouns:
             verb = tok.head.head if tok.dep_ == "pobj" else tok.head
             for _ in range(5):
                 subjects = self._subjects(verb)
@@ -2235,7 +2293,7 @@ class _Resolver:
                 if subjects or verb.dep_ not in ("xcomp", "advcl") or verb.head.i == verb.i:
                     break
                 verb = verb.head
-            if tok.lower_ in ("himself", "herself"):
+            if tok.lower_ in self.data.reflexive_pronouns:
                 keep = excluded
                 return next(iter(keep)) if len(keep) == 1 and ok(next(iter(keep))) else None
         # strong cue: the subject of a clause that governs the pronoun ("X said he ...")
