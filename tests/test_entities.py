@@ -342,6 +342,16 @@ def test_alias_data_errors_name_the_part() -> None:
         parse_alias_data({"possessive_clitics": ["'s", ""]})
     with pytest.raises(KGError, match="credit_cues"):
         parse_alias_data({"credit_cues": "photo"})
+    with pytest.raises(KGError, match=r"role_synonyms\.pm"):
+        parse_alias_data({"role_synonyms": {"pm": ["prime minister"]}})
+    with pytest.raises(KGError, match=r"pair_nouns\.men"):
+        parse_alias_data({"pair_nouns": {"men": "people"}})
+    with pytest.raises(KGError, match="future_role_suffixes"):
+        parse_alias_data({"future_role_suffixes": ["-elect", ""]})
+    for key in ("conjunctions", "pair_words", "genitive_preps", "copulas",
+                "generic_leader_roles", "representative_trailing_preps"):
+        with pytest.raises(KGError, match=key):
+            parse_alias_data({key: "x"})
     data = load_alias_data()
     # the pronoun and particle words are data (entity_aliases.yaml), not lists in the code
     assert data.pronouns["her"] == "female" and data.pronouns["himself"] == "male"
@@ -352,6 +362,11 @@ def test_alias_data_errors_name_the_part() -> None:
     # both spellings of the clitic; the straight one is what a bare apostrophe is read as
     assert {"'s", "’s"} <= data.possessive_clitics and data.possessive_clitic == "'s"
     assert data.credit_re.search("Photo: Reuters")
+    assert {"and", "&"} <= data.conjunctions and {"two", "both"} <= data.pair_words
+    assert "of" in data.genitive_preps and "be" in data.copulas
+    assert "leader" in data.generic_leader_roles and "-elect" in data.future_role_suffixes
+    assert data.role_synonyms["pm"] == "prime minister"
+    assert "in" in data.representative_trailing_preps
 
 
 def test_alias_data_without_optional_words() -> None:

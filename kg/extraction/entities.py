@@ -195,6 +195,25 @@ class AliasData:
     #: bare apostrophe is read as ("Reuters'" as "reuters's")
     possessive_clitics: frozenset[str] = frozenset()
     possessive_clitic: str = ""
+    #: words joining two names or two title words ("Bill and Hillary Clinton", "Trade and
+    #: Industry Secretary")
+    conjunctions: frozenset[str] = frozenset()
+    #: "the two leaders", "both men": the words that make a pair noun name a pair
+    pair_words: frozenset[str] = frozenset()
+    #: the preposition of belonging: "Secretary of State", "the town of X", "some of them"
+    genitive_preps: frozenset[str] = frozenset()
+    #: "Prince Abdullah, who is deputy prime minister": the verb that describes a name (lemmas)
+    copulas: frozenset[str] = frozenset()
+    #: roles naming whoever heads a government or state, whatever the office ("the Russian
+    #: leader")
+    generic_leader_roles: frozenset[str] = frozenset()
+    #: endings of a role to come that is the same office ("president-elect": president)
+    future_role_suffixes: frozenset[str] = frozenset()
+    #: role -> the office it names the same way ("pm" -> "prime minister")
+    role_synonyms: Mapping[str, str] = field(default_factory=dict)
+    #: "met officials in the Finance Ministry": a preposition whose phrase right after a
+    #: representative noun is the noun's, even when the parser hangs it on the verb
+    representative_trailing_preps: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
@@ -291,6 +310,20 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         else _NO_MATCH
     )
     clitics = _str_list(data.get("possessive_clitics"), f"{source}: possessive_clitics")
+    role_synonyms: dict[str, str] = {}
+    for k, v in _str_map(data.get("role_synonyms"), f"{source}: role_synonyms").items():
+        if not isinstance(v, str):
+            raise KGError(f"{source}: role_synonyms.{k} must be a string")
+        role_synonyms[_norm(k)] = _norm(v)
+    suffixes = _norm_set(data, "future_role_suffixes", source)
+    pair_nouns: dict[str, str] = {}
+    for k, v in _str_map(data.get("pair_nouns"), f"{source}: pair_nouns").items():
+        # the kind is a value the code reads, not a word: "leader" gathers heads of state
+        if v not in ("leader", "any"):
+            raise KGError(f"{source}: pair_nouns.{k} must be leader or any")
+        pair_nouns[_norm(k)] = v
+    if "" in suffixes:
+        raise KGError(f"{source}: future_role_suffixes must not hold an empty string")
     if not all(_norm(c) for c in clitics):
         raise KGError(f"{source}: possessive_clitics must not hold an empty string")
     return AliasData(
@@ -309,10 +342,7 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
                 data.get("other_holder_modifiers"), f"{source}: other_holder_modifiers"
             )
         ),
-        pair_nouns={
-            _norm(k): str(v)
-            for k, v in _str_map(data.get("pair_nouns"), f"{source}: pair_nouns").items()
-        },
+        pair_nouns=pair_nouns,
         alias_to_canon=alias_to_canon,
         group_sizes={
             _norm(k): int(v)
@@ -377,6 +407,14 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         reflexive_pronouns=_norm_set(data, "reflexive_pronouns", source),
         possessive_clitics=frozenset(clitics) | frozenset(_norm(c) for c in clitics),
         possessive_clitic=_norm(clitics[0]) if clitics else "",
+        conjunctions=_norm_set(data, "conjunctions", source),
+        pair_words=_norm_set(data, "pair_words", source),
+        genitive_preps=_norm_set(data, "genitive_preps", source),
+        copulas=_norm_set(data, "copulas", source),
+        generic_leader_roles=_norm_set(data, "generic_leader_roles", source),
+        future_role_suffixes=suffixes,
+        role_synonyms=role_synonyms,
+        representative_trailing_preps=_norm_set(data, "representative_trailing_preps", source),
     )
 
 
@@ -721,7 +759,8 @@ class _Resolver:
             cand = " ".join(words[-n:])
             if cand in self.data.roles:
                 return cand, n
-            if n == 1 and cand.endswith("-elect") and cand[:-6] in self.data.roles:
+            cut = _ending(cand, self.data.future_role_suffixes) if n == 1 else 0
+            if cut and cand[:-cut] in self.data.roles:
                 return cand, n
         return None
 
@@ -825,14 +864,14 @@ class _Resolver:
                 continue
             if roles and w.isalpha() and w.islower():
                 # a noun qualifying a role: "communications director", "government spokesman"
-                if w in caps or (affiliation and w in ("and", "&")):
+                if w in caps or (affiliation and w in self.data.conjunctions):
                     affiliation.insert(0, w)
-                elif w not in ("and", "&"):
+                elif w not in self.data.conjunctions:
                     qualifiers.add(w)
                 i -= 1
                 continue
             return None
-        while affiliation and affiliation[0] in ("and", "&"):
+        while affiliation and affiliation[0] in self.data.conjunctions:
             affiliation.pop(0)
         aff = " ".join(affiliation)
         return _Title(
@@ -1028,7 +1067,7 @@ class _Resolver:
         """"Bill and Hillary Clinton": a lone first name coordinated with a two-word name shares
         its surname ("Bill Clinton")."""
         i = tok.i
-        if i + 3 >= len(doc) or doc[i + 1].lower_ not in ("and", "&"):
+        if i + 3 >= len(doc) or doc[i + 1].lower_ not in self.data.conjunctions:
             return None
         first, last = doc[i + 2], doc[i + 3]
         after = doc[i + 4] if i + 4 < len(doc) else None
@@ -1111,7 +1150,9 @@ class _Resolver:
                 pass
             elif dep == "conj" and nxt.i < cur.i and nxt.dep_ in ("compound", "nmod"):
                 pass  # "Trade and | Industry Secretary"
-            elif (dep == "pobj" and nxt.lower_ == "of") or (dep == "prep" and cur.lower_ == "of"):
+            elif (dep == "pobj" and nxt.lower_ in self.data.genitive_preps) or (
+                dep == "prep" and cur.lower_ in self.data.genitive_preps
+            ):
                 pass
             else:
                 return False
@@ -1166,7 +1207,10 @@ class _Resolver:
         out = _Title()
         for prep in head.children if titled else ():
             # only right after a titled name: "warned Putin of the US' force" gives no country
-            if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i == head.i + 1:
+            if (
+                prep.dep_ == "prep" and prep.lower_ in self.data.genitive_preps
+                and prep.i == head.i + 1
+            ):
                 for pob in prep.children:
                     if pob.dep_ == "pobj" and not any(c.dep_ == "case" for c in pob.children):
                         words = self._words(t for t in doc[pob.left_edge.i : pob.i + 1]
@@ -1178,7 +1222,7 @@ class _Resolver:
         if head.dep_ == "appos":
             nouns.append(head.head)
         for rel in head.children:
-            if rel.dep_ == "relcl" and rel.lemma_ == "be":
+            if rel.dep_ == "relcl" and rel.lemma_ in self.data.copulas:
                 nouns.extend(c for c in rel.children if c.dep_ == "attr")
         for noun in list(nouns):
             nouns.extend(c for c in noun.children if c.dep_ == "conj")
@@ -1533,7 +1577,7 @@ class _Resolver:
                 n += 1
             elif (
                 head.dep_ == "pobj"
-                and head.head.lower_ == "of"
+                and head.head.lower_ in self.data.genitive_preps
                 and head.head.head.lemma_.lower() in load_lexicon().cue("place_nouns")
             ):
                 n += 2  # "the southern Indian town of Mamallapuram"
@@ -1881,7 +1925,7 @@ class _Resolver:
         country = country or mods.country
         heads = {self._role_head(r) for r in mods.roles}
         leaders = {self._role_head(r) for r in self.data.leader_roles}
-        if "leader" in heads:
+        if heads & self.data.generic_leader_roles:
             # "the Russian leader": whoever heads a government or state
             heads |= leaders
         cands = [
@@ -1893,9 +1937,9 @@ class _Resolver:
             # "the party leader" needs a holder titled with "party"
             and mods.qualifiers <= c.qualifiers | {w for a in c.affiliations for w in a.split()}
         ]
-        if not cands and country is not None and owner is None and "leader" not in {
-            self._role_head(r) for r in mods.roles
-        }:
+        if not cands and country is not None and owner is None and not (
+            {self._role_head(r) for r in mods.roles} & self.data.generic_leader_roles
+        ):
             # "the Pakistani president" in an article that names "President Musharraf" with no
             # country: the one holder of that office whose country the article never says
             # (not for "the UK leader": a leader may hold any of several offices)
@@ -1942,12 +1986,13 @@ class _Resolver:
             return None  # "X, a spokesman for Y": the named spokesman X speaks, not Y
         if any(
             c.dep_ in ("nummod", "quantmod") or _norm(c.text) in self.data.partial_words
-            or (c.dep_ == "prep" and c.lower_ == "of" and tok.tag_ != "NNS")
+            or (c.dep_ == "prep" and c.lower_ in self.data.genitive_preps and tok.tag_ != "NNS")
             for c in tok.children
         ):
             return None
-        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in (
-            "NUM", "PRON", "DET", "ADJ"
+        if (
+            tok.dep_ == "pobj" and tok.head.lower_ in self.data.genitive_preps
+            and tok.head.head.pos_ in ("NUM", "PRON", "DET", "ADJ")
         ):
             return None  # "some of the officials", "one of his aides"
         mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")]
@@ -1962,7 +2007,8 @@ class _Resolver:
         # right after the noun is still the noun's
         after = [
             p for p in tok.head.children
-            if tok.dep_ == "dobj" and p.i == tok.right_edge.i + 1 and p.lower_ == "in"
+            if tok.dep_ == "dobj" and p.i == tok.right_edge.i + 1
+            and p.lower_ in self.data.representative_trailing_preps
         ]
         for prep in (*tok.children, *after):
             if prep.dep_ == "prep" and prep.lower_ in self.data.representative_preps and not mods:
@@ -2078,11 +2124,12 @@ class _Resolver:
             and head not in leaders and words[-1] in heads
         )
 
-    @staticmethod
-    def _role_head(role: str) -> str:
-        """The office a role names: "president-elect" -> "president"; "vice president" stays."""
-        role = role[:-6] if role.endswith("-elect") else role
-        return "prime minister" if role == "pm" else role
+    def _role_head(self, role: str) -> str:
+        """The office a role names: "president-elect" -> "president", "pm" -> "prime minister";
+        "vice president" stays."""
+        cut = _ending(role, self.data.future_role_suffixes)
+        role = role[:-cut] if cut else role
+        return self.data.role_synonyms.get(role, role)
 
     def _salient(self, cands: list[int]) -> int | None:
         """The candidate the article is clearly about: at least twice the named mentions of any
@@ -2103,7 +2150,7 @@ class _Resolver:
         or one of the three before)."""
         lefts = list(tok.lefts)
         words = [t.lower_ for t in lefts]
-        if not ("two" in words or "both" in words):
+        if not any(w in self.data.pair_words for w in words):
             return None
         kind = self.data.pair_nouns[_norm(tok.text)]
         start = lefts[0].i if lefts else tok.i
