@@ -310,22 +310,22 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         else _NO_MATCH
     )
     clitics = _str_list(data.get("possessive_clitics"), f"{source}: possessive_clitics")
+    if not all(_norm(c) for c in clitics):
+        raise KGError(f"{source}: possessive_clitics must not hold an empty string")
     role_synonyms: dict[str, str] = {}
     for k, v in _str_map(data.get("role_synonyms"), f"{source}: role_synonyms").items():
         if not isinstance(v, str):
             raise KGError(f"{source}: role_synonyms.{k} must be a string")
         role_synonyms[_norm(k)] = _norm(v)
     suffixes = _norm_set(data, "future_role_suffixes", source)
+    if "" in suffixes:
+        raise KGError(f"{source}: future_role_suffixes must not hold an empty string")
     pair_nouns: dict[str, str] = {}
     for k, v in _str_map(data.get("pair_nouns"), f"{source}: pair_nouns").items():
         # the kind is a value the code reads, not a word: "leader" gathers heads of state
         if v not in ("leader", "any"):
             raise KGError(f"{source}: pair_nouns.{k} must be leader or any")
         pair_nouns[_norm(k)] = v
-    if "" in suffixes:
-        raise KGError(f"{source}: future_role_suffixes must not hold an empty string")
-    if not all(_norm(c) for c in clitics):
-        raise KGError(f"{source}: possessive_clitics must not hold an empty string")
     return AliasData(
         honorifics=honorifics,
         roles=roles,
