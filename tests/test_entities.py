@@ -324,11 +324,62 @@ def test_alias_data_errors_name_the_part() -> None:
         parse_alias_data({"pronouns": {"robot": ["it"]}})
     with pytest.raises(KGError, match="name_particles"):
         parse_alias_data({"name_particles": "von"})
+    with pytest.raises(KGError, match=r"demonym_rules\.ian"):
+        parse_alias_data({"demonym_rules": {"ian": "ia"}})
+    with pytest.raises(KGError, match=r"demonym_rules\.ian"):
+        parse_alias_data({"demonym_rules": {"ian": ["ia", 3]}})
+    with pytest.raises(KGError, match="demonym_rules"):
+        parse_alias_data({"demonym_rules": ["ian"]})
+    with pytest.raises(KGError, match=r"demonym_rules\.: the suffix"):
+        parse_alias_data({"demonym_rules": {"": ["a"]}})
+    with pytest.raises(KGError, match="locative_preps"):
+        parse_alias_data({"locative_preps": "in"})
+    with pytest.raises(KGError, match="reflexive_pronouns"):
+        parse_alias_data({"reflexive_pronouns": {"male": "himself"}})
+    with pytest.raises(KGError, match="possessive_clitics"):
+        parse_alias_data({"possessive_clitics": "'s"})
+    with pytest.raises(KGError, match="possessive_clitics"):
+        parse_alias_data({"possessive_clitics": ["'s", ""]})
+    with pytest.raises(KGError, match="credit_cues"):
+        parse_alias_data({"credit_cues": "photo"})
+    with pytest.raises(KGError, match=r"role_synonyms\.pm"):
+        parse_alias_data({"role_synonyms": {"pm": ["prime minister"]}})
+    with pytest.raises(KGError, match=r"pair_nouns\.men"):
+        parse_alias_data({"pair_nouns": {"men": "people"}})
+    with pytest.raises(KGError, match="future_role_suffixes"):
+        parse_alias_data({"future_role_suffixes": ["-elect", ""]})
+    for key in ("conjunctions", "pair_words", "genitive_preps", "copulas",
+                "generic_leader_roles", "representative_trailing_preps"):
+        with pytest.raises(KGError, match=key):
+            parse_alias_data({key: "x"})
     data = load_alias_data()
     # the pronoun and particle words are data (entity_aliases.yaml), not lists in the code
     assert data.pronouns["her"] == "female" and data.pronouns["himself"] == "male"
     assert "they" in data.group_pronouns and "von" in data.name_particles
     assert data.alias_to_canon["us"] == ("United States", "GeopoliticalEntity")
+    assert data.demonym_rules[0] == ("ian", ("i", "", "y", "ia", "ium"))
+    assert "near" in data.locative_preps and "herself" in data.reflexive_pronouns
+    # both spellings of the clitic; the straight one is what a bare apostrophe is read as
+    assert {"'s", "’s"} <= data.possessive_clitics and data.possessive_clitic == "'s"
+    assert data.credit_re.search("Photo: Reuters")
+    assert {"and", "&"} <= data.conjunctions and {"two", "both"} <= data.pair_words
+    assert "of" in data.genitive_preps and "be" in data.copulas
+    assert "leader" in data.generic_leader_roles and "-elect" in data.future_role_suffixes
+    assert data.role_synonyms["pm"] == "prime minister"
+    assert "in" in data.representative_trailing_preps
+
+
+def test_alias_data_without_optional_words() -> None:
+    """Missing word lists are empty, never a default hidden in the code."""
+    data = parse_alias_data({})
+    assert data.demonym_rules == () and not data.locative_preps and not data.possessive_clitics
+    assert data.credit_re.search("Photo: Reuters") is None
+    # "the" is dropped from an alias only when the data names it a definite article
+    aliases = {"aliases": {"Organization": {"The Kremlin": []}}}
+    assert "kremlin" not in parse_alias_data(aliases).alias_to_canon
+    with_the = parse_alias_data({**aliases, "definite_articles": ["the"]})
+    assert with_the.alias_to_canon["kremlin"] == ("The Kremlin", "Organization")
+    assert "the kremlin" in with_the.alias_to_canon
 
 
 # ---- seed article -------------------------------------------------------------------------
@@ -459,6 +510,21 @@ def test_demonym_stems(word: str, stem: str) -> None:
     from kg.extraction.entities import demonym_stems
 
     assert stem in demonym_stems(word)
+    # the rules are alias data (demonym_rules); passing them gives the same stems
+    assert demonym_stems(word, load_alias_data().demonym_rules) == demonym_stems(word)
+
+
+def test_demonym_stems_order() -> None:
+    """The data's order of suffixes and endings is the order of the stems."""
+    from kg.extraction.entities import demonym_stems
+
+    assert demonym_stems("veridian") == [
+        "veridi", "verid", "veridy", "veridia", "veridium",  # -ian
+        "veridia", "veridiy", "veridio", "veridi",  # -an
+    ]
+    assert demonym_stems("kestish") == ["kestland", "kestey", "kestia"]
+    assert demonym_stems("veridian", (("an", ("a",)),)) == ["veridia"]
+    assert demonym_stems("kestish", ()) == []
 
 
 def test_role_with_a_derived_demonym_resolves() -> None:

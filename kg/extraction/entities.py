@@ -68,6 +68,8 @@ ALIASES_PATH = ONTOLOGY_DIR / "entity_aliases.yaml"
 MentionKind = Literal["name", "alias", "role", "pronoun", "representative"]
 Representing = Literal["body", "any", "party"]
 Gender = Literal["male", "female"]
+#: (suffix, endings) pairs of ``demonym_rules``, in the data's order
+DemonymRules = tuple[tuple[str, tuple[str, ...]], ...]
 
 _LABEL_TYPES: Mapping[str, EntityType] = {
     "PERSON": "Person",
@@ -84,6 +86,8 @@ _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
 _OBJ_DEPS = frozenset({"dobj", "dative", "obj", "pobj", "iobj"})
 _DASHES = re.compile(r"\s*([-‐‑])\s*")
 _CREDIT_TAIL = r"\b(?:{cues})\s*:[^\n]*$"
+#: the credit pattern of alias data with no ``credit_cues``: no line is a credit
+_NO_MATCH = re.compile(r"(?!)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,6 +183,37 @@ class AliasData:
     #: role noun refer back ("the president")
     articles: frozenset[str] = frozenset()
     definite_articles: frozenset[str] = frozenset()
+    #: (suffix, endings) in order: a nationality word with the suffix may derive from the
+    #: country name its stem plus an ending makes ("veridian" -> "veridia")
+    demonym_rules: DemonymRules = ()
+    #: prepositions of a place: "in Ostria", "near Kestland"
+    locative_preps: frozenset[str] = frozenset()
+    #: reflexive pronouns of a person ("himself"): the subject of their own clause
+    reflexive_pronouns: frozenset[str] = frozenset()
+    #: the possessive clitic a tokenizer splits off a name ("Braun 's"), as written in the text
+    #: and normalised; ``possessive_clitic`` is the first one listed, normalised: the form a
+    #: bare apostrophe is read as ("Reuters'" as "reuters's")
+    possessive_clitics: frozenset[str] = frozenset()
+    possessive_clitic: str = ""
+    #: words joining two names or two title words ("Bill and Hillary Clinton", "Trade and
+    #: Industry Secretary")
+    conjunctions: frozenset[str] = frozenset()
+    #: "the two leaders", "both men": the words that make a pair noun name a pair
+    pair_words: frozenset[str] = frozenset()
+    #: the preposition of belonging: "Secretary of State", "the town of X", "some of them"
+    genitive_preps: frozenset[str] = frozenset()
+    #: "Prince Abdullah, who is deputy prime minister": the verb that describes a name (lemmas)
+    copulas: frozenset[str] = frozenset()
+    #: roles naming whoever heads a government or state, whatever the office ("the Russian
+    #: leader")
+    generic_leader_roles: frozenset[str] = frozenset()
+    #: endings of a role to come that is the same office ("president-elect": president)
+    future_role_suffixes: frozenset[str] = frozenset()
+    #: role -> the office it names the same way ("pm" -> "prime minister")
+    role_synonyms: Mapping[str, str] = field(default_factory=dict)
+    #: "met officials in the Finance Ministry": a preposition whose phrase right after a
+    #: representative noun is the noun's, even when the parser hangs it on the verb
+    representative_trailing_preps: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
@@ -208,10 +243,31 @@ def _norm_set(data: Mapping[str, Any], key: str, source: str) -> frozenset[str]:
     return frozenset(_norm(n) for n in _str_list(data.get(key), f"{source}: {key}"))
 
 
+def _without_article(name: str, articles: frozenset[str]) -> str | None:
+    """``name`` after a leading article of ``articles`` ("the Kremlin" -> "Kremlin"), or None
+    when it does not begin with one."""
+    head, sep, rest = name.partition(" ")
+    return rest if sep and head.lower() in articles else None
+
+
+def _parse_demonym_rules(value: Any, source: str) -> DemonymRules:
+    """``demonym_rules``: suffix -> the endings that replace it, in the data's order."""
+    rules: list[tuple[str, tuple[str, ...]]] = []
+    for suffix, endings in _str_map(value, f"{source}: demonym_rules").items():
+        where = f"{source}: demonym_rules.{suffix}"
+        if not _norm(suffix):
+            raise KGError(f"{where}: the suffix must not be empty")
+        if not isinstance(endings, list):
+            raise KGError(f"{where} must be a list of strings")
+        rules.append((_norm(suffix), tuple(_norm(e) for e in _str_list(endings, where))))
+    return tuple(rules)
+
+
 def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
     """Build :class:`AliasData` from parsed YAML; a clear error names the malformed part."""
     if not isinstance(data, dict):
         raise KGError(f"{source}: expected a mapping")
+    definite_articles = _norm_set(data, "definite_articles", source)
     honorifics: dict[str, Gender | None] = {}
     for k, v in _str_map(data.get("honorifics"), f"{source}: honorifics").items():
         if v not in (None, "male", "female"):
@@ -230,8 +286,9 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
             typed: EntityType = etype
             for name in [canon, *_str_list(others, f"{source}: aliases.{etype}.{canon}")]:
                 alias_to_canon[_norm(name)] = (canon, typed)
-                if name.lower().startswith("the "):
-                    alias_to_canon[_norm(name[4:])] = (canon, typed)
+                bare = _without_article(name, definite_articles)
+                if bare is not None:
+                    alias_to_canon[_norm(bare)] = (canon, typed)
     people = _parse_people(data.get("known_people"), source, alias_to_canon)
     representatives: dict[str, Representing] = {}
     for k, v in _str_map(data.get("representatives"), f"{source}: representatives").items():
@@ -246,10 +303,29 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         known: Gender = "male" if gender == "male" else "female"
         for w in _str_list(words, f"{source}: pronouns.{gender}"):
             pronouns[_norm(w)] = known
-    cues = _str_list(data.get("credit_cues"), f"{source}: credit_cues") or ["picture", "photo"]
-    credit_re = re.compile(
-        _CREDIT_TAIL.format(cues="|".join(re.escape(c) for c in cues)), re.IGNORECASE
+    cues = _str_list(data.get("credit_cues"), f"{source}: credit_cues")
+    credit_re = (
+        re.compile(_CREDIT_TAIL.format(cues="|".join(re.escape(c) for c in cues)), re.IGNORECASE)
+        if cues
+        else _NO_MATCH
     )
+    clitics = _str_list(data.get("possessive_clitics"), f"{source}: possessive_clitics")
+    if not all(_norm(c) for c in clitics):
+        raise KGError(f"{source}: possessive_clitics must not hold an empty string")
+    role_synonyms: dict[str, str] = {}
+    for k, v in _str_map(data.get("role_synonyms"), f"{source}: role_synonyms").items():
+        if not isinstance(v, str):
+            raise KGError(f"{source}: role_synonyms.{k} must be a string")
+        role_synonyms[_norm(k)] = _norm(v)
+    suffixes = _norm_set(data, "future_role_suffixes", source)
+    if "" in suffixes:
+        raise KGError(f"{source}: future_role_suffixes must not hold an empty string")
+    pair_nouns: dict[str, str] = {}
+    for k, v in _str_map(data.get("pair_nouns"), f"{source}: pair_nouns").items():
+        # the kind is a value the code reads, not a word: "leader" gathers heads of state
+        if v not in ("leader", "any"):
+            raise KGError(f"{source}: pair_nouns.{k} must be leader or any")
+        pair_nouns[_norm(k)] = v
     return AliasData(
         honorifics=honorifics,
         roles=roles,
@@ -266,10 +342,7 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
                 data.get("other_holder_modifiers"), f"{source}: other_holder_modifiers"
             )
         ),
-        pair_nouns={
-            _norm(k): str(v)
-            for k, v in _str_map(data.get("pair_nouns"), f"{source}: pair_nouns").items()
-        },
+        pair_nouns=pair_nouns,
         alias_to_canon=alias_to_canon,
         group_sizes={
             _norm(k): int(v)
@@ -284,7 +357,7 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
             for k, v in _str_map(data.get("demonyms"), f"{source}: demonyms").items()
         },
         keep_the={
-            _norm(n[4:] if n.lower().startswith("the ") else n): n
+            _norm(n if (bare := _without_article(n, definite_articles)) is None else bare): n
             for n in _str_list(data.get("keep_the"), f"{source}: keep_the")
         },
         photo_agencies=frozenset(
@@ -328,7 +401,20 @@ def parse_alias_data(data: Any, source: str = "entity_aliases") -> AliasData:
         name_particles=_norm_set(data, "name_particles", source),
         actor_preps=_norm_set(data, "actor_preps", source),
         articles=_norm_set(data, "articles", source),
-        definite_articles=_norm_set(data, "definite_articles", source),
+        definite_articles=definite_articles,
+        demonym_rules=_parse_demonym_rules(data.get("demonym_rules"), source),
+        locative_preps=_norm_set(data, "locative_preps", source),
+        reflexive_pronouns=_norm_set(data, "reflexive_pronouns", source),
+        possessive_clitics=frozenset(clitics) | frozenset(_norm(c) for c in clitics),
+        possessive_clitic=_norm(clitics[0]) if clitics else "",
+        conjunctions=_norm_set(data, "conjunctions", source),
+        pair_words=_norm_set(data, "pair_words", source),
+        genitive_preps=_norm_set(data, "genitive_preps", source),
+        copulas=_norm_set(data, "copulas", source),
+        generic_leader_roles=_norm_set(data, "generic_leader_roles", source),
+        future_role_suffixes=suffixes,
+        role_synonyms=role_synonyms,
+        representative_trailing_preps=_norm_set(data, "representative_trailing_preps", source),
     )
 
 
@@ -507,23 +593,14 @@ def _similar_surname(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 5 and a[0] == b[0] and _edit_distance(a, b) <= 2
 
 
-#: (suffix, replacements): "Veridian" -> "Veridia", "Kestish" -> "Kestland", "Aldmarker" ->
-#: "Aldmark". Irregular demonyms live in the alias data (``demonyms``).
-_DEMONYM_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ian", ("i", "", "y", "ia", "ium")),
-    ("an", ("a", "y", "o", "")),
-    ("ish", ("land", "ey", "ia")),
-    ("ese", ("", "a")),
-    ("i", ("",)),
-    ("er", ("",)),
-    ("ic", ("",)),
-)
+def demonym_stems(word: str, rules: DemonymRules | None = None) -> list[str]:
+    """Country names a nationality word may derive from ("veridian" -> "veridia", ...).
 
-
-def demonym_stems(word: str) -> list[str]:
-    """Country names a nationality word may derive from ("veridian" -> "veridia", ...)."""
+    ``rules``: (suffix, endings) pairs, by default the alias data's ``demonym_rules``
+    ("Veridian" -> "Veridia", "Kestish" -> "Kestland", "Aldmarker" -> "Aldmark"). Irregular
+    demonyms live in the alias data too (``demonyms``)."""
     out: list[str] = []
-    for suffix, repl in _DEMONYM_RULES:
+    for suffix, repl in load_alias_data().demonym_rules if rules is None else rules:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)]
             out.extend(stem + r for r in repl if stem + r != word)
@@ -553,11 +630,16 @@ def _derive_demonyms(
     for w in sorted(words):
         if w in data.demonyms:
             continue
-        for stem in demonym_stems(w):
+        for stem in demonym_stems(w, data.demonym_rules):
             if stem in names and stem != w:
                 out[w] = names[stem]
                 break
     return out
+
+
+def _ending(text: str, marks: Iterable[str]) -> int:
+    """Length of the longest of ``marks`` that ``text`` ends with; 0 if none."""
+    return max((len(m) for m in marks if m and text.endswith(m)), default=0)
 
 
 def _first_compatible(a: str, b: str) -> bool:
@@ -677,7 +759,8 @@ class _Resolver:
             cand = " ".join(words[-n:])
             if cand in self.data.roles:
                 return cand, n
-            if n == 1 and cand.endswith("-elect") and cand[:-6] in self.data.roles:
+            cut = _ending(cand, self.data.future_role_suffixes) if n == 1 else 0
+            if cut and cand[:-cut] in self.data.roles:
                 return cand, n
         return None
 
@@ -691,7 +774,11 @@ class _Resolver:
 
     def _find_country(self, words: Sequence[str]) -> str | None:
         text = " ".join(words)
-        text = re.sub(r" ?'s?$", "", text)
+        # a trailing possessive and the space before it: "russia's", "the us '"
+        cut = _ending(text, self.data.possessive_clitics | {"'"})
+        if cut:
+            text = text[:-cut]
+            text = text[:-1] if text.endswith(" ") else text
         if text in self.data.demonyms:
             return self.data.demonyms[text]
         if text in self.derived_demonyms:
@@ -770,21 +857,21 @@ class _Resolver:
                 i -= 1
                 continue
             if (
-                w in self.data.role_modifiers or w in ("'s", "-")
+                w in self.data.role_modifiers or w == "-" or w in self.data.possessive_clitics
                 or w in self.data.definite_articles
             ):
                 i -= 1
                 continue
             if roles and w.isalpha() and w.islower():
                 # a noun qualifying a role: "communications director", "government spokesman"
-                if w in caps or (affiliation and w in ("and", "&")):
+                if w in caps or (affiliation and w in self.data.conjunctions):
                     affiliation.insert(0, w)
-                elif w not in ("and", "&"):
+                elif w not in self.data.conjunctions:
                     qualifiers.add(w)
                 i -= 1
                 continue
             return None
-        while affiliation and affiliation[0] in ("and", "&"):
+        while affiliation and affiliation[0] in self.data.conjunctions:
             affiliation.pop(0)
         aff = " ".join(affiliation)
         return _Title(
@@ -792,6 +879,10 @@ class _Resolver:
             frozenset({self.data.affiliation_synonyms.get(aff, aff)} if aff else ()),
             frozenset(qualifiers),
         )
+
+    def _possessive(self, tok: Token) -> bool:
+        """A possessive clitic ("'s") or a bare apostrophe ("the US' force")."""
+        return tok.text == "'" or tok.text in self.data.possessive_clitics
 
     @staticmethod
     def _caps(tokens: Iterable[Token]) -> frozenset[str]:
@@ -805,8 +896,8 @@ class _Resolver:
             w = _norm(tok.text)
             if out and (w == "-" or out[-1].endswith("-")):
                 out[-1] += w
-            elif w in ("'s", "'") and out:
-                out[-1] += "'s"
+            elif (w in self.data.possessive_clitics or w == "'") and out:
+                out[-1] += self.data.possessive_clitic
             else:
                 out.append(w)
         return [w for w in out if w]
@@ -935,7 +1026,10 @@ class _Resolver:
         if full != text and (titled or country):
             surfaces.insert(0, full)
         raw_ent = ent.text
-        if raw_ent != text and raw_ent.lower().startswith("the ") and "'" not in raw_ent:
+        if (
+            raw_ent != text and "'" not in raw_ent
+            and _without_article(raw_ent, data.definite_articles) is not None
+        ):
             surfaces.append(raw_ent)
         canon = data.alias_to_canon.get(norm)
         if (
@@ -973,7 +1067,7 @@ class _Resolver:
         """"Bill and Hillary Clinton": a lone first name coordinated with a two-word name shares
         its surname ("Bill Clinton")."""
         i = tok.i
-        if i + 3 >= len(doc) or doc[i + 1].lower_ not in ("and", "&"):
+        if i + 3 >= len(doc) or doc[i + 1].lower_ not in self.data.conjunctions:
             return None
         first, last = doc[i + 2], doc[i + 3]
         after = doc[i + 4] if i + 4 < len(doc) else None
@@ -1025,10 +1119,11 @@ class _Resolver:
             tok = doc[j]
             if tok.lower_ in self.data.articles or tok.dep_ == "det":
                 break
-            if tok.is_punct and tok.text not in ("-", "‐", "'s", "’s"):
+            clitic = tok.text in self.data.possessive_clitics
+            if tok.is_punct and tok.text not in ("-", "‐") and not clitic:
                 break
             head = tok.head.i
-            if not (j < head <= last) and not (tok.text in ("'s", "’s") and head == j - 1):
+            if not (j < head <= last) and not (clitic and head == j - 1):
                 break
             if tok.ent_type_ in ("PERSON", "ORG") and (seg, j) in self.covered:
                 # another name; a title tagged as one ("Crown Prince") or an office's name
@@ -1037,7 +1132,7 @@ class _Resolver:
             out.insert(0, j)
             j -= 1
         # a possessive belongs with the country before it ("Russia 's Vladimir Putin")
-        while out and doc[out[0]].text in ("'s", "’s"):
+        while out and doc[out[0]].text in self.data.possessive_clitics:
             out.pop(0)
         return out
 
@@ -1055,7 +1150,9 @@ class _Resolver:
                 pass
             elif dep == "conj" and nxt.i < cur.i and nxt.dep_ in ("compound", "nmod"):
                 pass  # "Trade and | Industry Secretary"
-            elif (dep == "pobj" and nxt.lower_ == "of") or (dep == "prep" and cur.lower_ == "of"):
+            elif (dep == "pobj" and nxt.lower_ in self.data.genitive_preps) or (
+                dep == "prep" and cur.lower_ in self.data.genitive_preps
+            ):
                 pass
             else:
                 return False
@@ -1076,7 +1173,10 @@ class _Resolver:
             toks[0].dep_ == "det" or (toks[0].dep_ == "poss" and toks[0].pos_ == "PRON")
         ):
             toks.pop(0)
-        toks = [t for t in toks if not t.is_punct or t.text in ("-", "'s", "’s")]
+        toks = [
+            t for t in toks
+            if not t.is_punct or t.text == "-" or t.text in self.data.possessive_clitics
+        ]
         if not toks:
             return None
         mods = self._analyse_modifiers(self._words(toks), self._caps(toks))
@@ -1107,7 +1207,10 @@ class _Resolver:
         out = _Title()
         for prep in head.children if titled else ():
             # only right after a titled name: "warned Putin of the US' force" gives no country
-            if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i == head.i + 1:
+            if (
+                prep.dep_ == "prep" and prep.lower_ in self.data.genitive_preps
+                and prep.i == head.i + 1
+            ):
                 for pob in prep.children:
                     if pob.dep_ == "pobj" and not any(c.dep_ == "case" for c in pob.children):
                         words = self._words(t for t in doc[pob.left_edge.i : pob.i + 1]
@@ -1119,7 +1222,7 @@ class _Resolver:
         if head.dep_ == "appos":
             nouns.append(head.head)
         for rel in head.children:
-            if rel.dep_ == "relcl" and rel.lemma_ == "be":
+            if rel.dep_ == "relcl" and rel.lemma_ in self.data.copulas:
                 nouns.extend(c for c in rel.children if c.dep_ == "attr")
         for noun in list(nouns):
             nouns.extend(c for c in noun.children if c.dep_ == "conj")
@@ -1250,7 +1353,7 @@ class _Resolver:
                 words = words[-1:]
             if target is None and len(words) == 1 and raw.label == "GPE":
                 head = self.docs[raw.seg][raw.end - 1]
-                if not (head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE):
+                if not (head.dep_ == "pobj" and head.head.lower_ in self.data.locative_preps):
                     # "hosted Dragan" tagged GPE: the surname of a person named in full
                     target = self._pick(by_last.get(words[0], []), raw)
             if target is None and raw.first_name and len(words) == 1:
@@ -1415,7 +1518,7 @@ class _Resolver:
             for t in span
         ):
             return False
-        if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
+        if head.dep_ == "pobj" and head.head.lower_ in self.data.locative_preps:
             return False
         return not self._in_credit(seg, span)
 
@@ -1433,8 +1536,6 @@ class _Resolver:
             c.maybe_person = self._person_shaped(c)
             c.entity = self._make_entity(c)
             c.maybe_person = c.maybe_person or c.entity.type == "Person"
-
-    _LOCATIVE = frozenset({"in", "at", "from", "to", "near", "into", "across", "outside", "inside"})
 
     def _person_shaped(self, c: _Cluster) -> bool:
         """A name tagged ORG/GPE that could be a person spaCy did not know ("Marta Kolar").
@@ -1458,7 +1559,7 @@ class _Resolver:
         if norm in self.data.capitals or norm in self.data.demonyms or norm in self.country_names:
             return False
         head = self.docs[r.seg][r.end - 1]
-        if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
+        if head.dep_ == "pobj" and head.head.lower_ in self.data.locative_preps:
             return False
         return head.dep_ != "compound"
 
@@ -1472,11 +1573,11 @@ class _Resolver:
         n = 0
         for r in c.raws:
             head = self.docs[r.seg][r.end - 1]
-            if head.dep_ == "pobj" and head.head.lower_ in self._LOCATIVE:
+            if head.dep_ == "pobj" and head.head.lower_ in self.data.locative_preps:
                 n += 1
             elif (
                 head.dep_ == "pobj"
-                and head.head.lower_ == "of"
+                and head.head.lower_ in self.data.genitive_preps
                 and head.head.head.lemma_.lower() in load_lexicon().cue("place_nouns")
             ):
                 n += 2  # "the southern Indian town of Mamallapuram"
@@ -1643,8 +1744,9 @@ class _Resolver:
         ):
             return  # "his minister" is no name of the minister
         text = span.text
-        if text.endswith(("'s", "’s")):
-            text = text[:-2].rstrip()
+        cut = _ending(text, self.data.possessive_clitics)
+        if cut:
+            text = text[:-cut].rstrip()
         if text != c.entity.label and text not in c.entity.aliases:
             c.entity = Entity(c.entity.id, c.entity.label, c.entity.type,
                               (*c.entity.aliases, text))
@@ -1802,7 +1904,7 @@ class _Resolver:
                 owner = cl  # "Blair's chancellor"
             else:
                 return None
-            lefts = [t for t in lefts if t.i > det.i and t.text not in ("'s", "’s", "'")]
+            lefts = [t for t in lefts if t.i > det.i and not self._possessive(t)]
             if not lefts:
                 lefts = [det]
         else:
@@ -1810,7 +1912,7 @@ class _Resolver:
         # a possessive pronoun is a mention of its own ("his" + "counterpart")
         start = det.i + 1 if det.dep_ == "poss" and det.lower_ in self.data.pronouns else det.i
         body = [t for t in tok.doc[det.i + (0 if bare else 1) : tok.i + 1]
-                if not (det.dep_ == "poss" and t.i <= det.i + 1 and t.text in ("'s", "’s", "'"))]
+                if not (det.dep_ == "poss" and t.i <= det.i + 1 and self._possessive(t))]
         words = self._words(body)
         role = self._role_at_end(words)
         if role is None:
@@ -1823,7 +1925,7 @@ class _Resolver:
         country = country or mods.country
         heads = {self._role_head(r) for r in mods.roles}
         leaders = {self._role_head(r) for r in self.data.leader_roles}
-        if "leader" in heads:
+        if heads & self.data.generic_leader_roles:
             # "the Russian leader": whoever heads a government or state
             heads |= leaders
         cands = [
@@ -1835,9 +1937,9 @@ class _Resolver:
             # "the party leader" needs a holder titled with "party"
             and mods.qualifiers <= c.qualifiers | {w for a in c.affiliations for w in a.split()}
         ]
-        if not cands and country is not None and owner is None and "leader" not in {
-            self._role_head(r) for r in mods.roles
-        }:
+        if not cands and country is not None and owner is None and not (
+            {self._role_head(r) for r in mods.roles} & self.data.generic_leader_roles
+        ):
             # "the Pakistani president" in an article that names "President Musharraf" with no
             # country: the one holder of that office whose country the article never says
             # (not for "the UK leader": a leader may hold any of several offices)
@@ -1884,12 +1986,13 @@ class _Resolver:
             return None  # "X, a spokesman for Y": the named spokesman X speaks, not Y
         if any(
             c.dep_ in ("nummod", "quantmod") or _norm(c.text) in self.data.partial_words
-            or (c.dep_ == "prep" and c.lower_ == "of" and tok.tag_ != "NNS")
+            or (c.dep_ == "prep" and c.lower_ in self.data.genitive_preps and tok.tag_ != "NNS")
             for c in tok.children
         ):
             return None
-        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in (
-            "NUM", "PRON", "DET", "ADJ"
+        if (
+            tok.dep_ == "pobj" and tok.head.lower_ in self.data.genitive_preps
+            and tok.head.head.pos_ in ("NUM", "PRON", "DET", "ADJ")
         ):
             return None  # "some of the officials", "one of his aides"
         mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")]
@@ -1904,7 +2007,8 @@ class _Resolver:
         # right after the noun is still the noun's
         after = [
             p for p in tok.head.children
-            if tok.dep_ == "dobj" and p.i == tok.right_edge.i + 1 and p.lower_ == "in"
+            if tok.dep_ == "dobj" and p.i == tok.right_edge.i + 1
+            and p.lower_ in self.data.representative_trailing_preps
         ]
         for prep in (*tok.children, *after):
             if prep.dep_ == "prep" and prep.lower_ in self.data.representative_preps and not mods:
@@ -2020,11 +2124,12 @@ class _Resolver:
             and head not in leaders and words[-1] in heads
         )
 
-    @staticmethod
-    def _role_head(role: str) -> str:
-        """The office a role names: "president-elect" -> "president"; "vice president" stays."""
-        role = role[:-6] if role.endswith("-elect") else role
-        return "prime minister" if role == "pm" else role
+    def _role_head(self, role: str) -> str:
+        """The office a role names: "president-elect" -> "president", "pm" -> "prime minister";
+        "vice president" stays."""
+        cut = _ending(role, self.data.future_role_suffixes)
+        role = role[:-cut] if cut else role
+        return self.data.role_synonyms.get(role, role)
 
     def _salient(self, cands: list[int]) -> int | None:
         """The candidate the article is clearly about: at least twice the named mentions of any
@@ -2045,7 +2150,7 @@ class _Resolver:
         or one of the three before)."""
         lefts = list(tok.lefts)
         words = [t.lower_ for t in lefts]
-        if not ("two" in words or "both" in words):
+        if not any(w in self.data.pair_words for w in words):
             return None
         kind = self.data.pair_nouns[_norm(tok.text)]
         start = lefts[0].i if lefts else tok.i
@@ -2222,7 +2327,7 @@ class _Resolver:
             t.i: cls[0] for _s, t, cls, q in cur if len(cls) == 1 and not q and t.doc is tok.doc
         }
         excluded: set[int] = set()
-        if tok.dep_ in _OBJ_DEPS or tok.lower_ in ("himself", "herself"):
+        if tok.dep_ in _OBJ_DEPS or tok.lower_ in self.data.reflexive_pronouns:
             verb = tok.head.head if tok.dep_ == "pobj" else tok.head
             for _ in range(5):
                 subjects = self._subjects(verb)
@@ -2235,7 +2340,7 @@ class _Resolver:
                 if subjects or verb.dep_ not in ("xcomp", "advcl") or verb.head.i == verb.i:
                     break
                 verb = verb.head
-            if tok.lower_ in ("himself", "herself"):
+            if tok.lower_ in self.data.reflexive_pronouns:
                 keep = excluded
                 return next(iter(keep)) if len(keep) == 1 and ok(next(iter(keep))) else None
         # strong cue: the subject of a clause that governs the pronoun ("X said he ...")
