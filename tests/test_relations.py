@@ -506,6 +506,37 @@ def test_coordination(sentence: str, expected: list[Rel]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "claim", "attributed", "denied_by"),
+    [
+        # a denial that is negated denies nothing: the act stays a claim
+        ("Anna Holt did not deny meeting Piet Varga.", ("met", "Anna Holt", "Piet Varga", P, A),
+         UNNAMED_SOURCE, ()),
+        # the article calls the claim false: denied, by no one named
+        ("Anna Holt falsely claimed to have met Piet Varga.",
+         ("met", "Anna Holt", "Piet Varga", P, A), "Anna Holt", (UNNAMED_SOURCE,)),
+        ("Anna Holt wrongly said she had met Piet Varga.",
+         ("met", "Anna Holt", "Piet Varga", P, A), "Anna Holt", (UNNAMED_SOURCE,)),
+        ("Anna Holt's claim that she met Piet Varga was false.",
+         ("met", "Anna Holt", "Piet Varga", P, A), "Anna Holt", (UNNAMED_SOURCE,)),
+        # taking one's claim back denies it
+        ("Anna Holt later retracted her claim that she had met Piet Varga.",
+         ("met", "Anna Holt", "Piet Varga", P, A), "Anna Holt", ("Anna Holt",)),
+    ],
+)
+def test_claims_not_denied_and_claims_called_false(
+    sentence: str, claim: Rel, attributed: str, denied_by: tuple[str, ...]
+) -> None:
+    recs = extract_text(sentence)
+    found = _find(recs, claim)
+    assert found is not None
+    assert not found.is_plain_fact
+    assert found.attributed_to == attributed
+    assert found.denied_by == denied_by
+    denials = [r for r in recs if r.type == "denied"]
+    assert len(denials) == (1 if denied_by and denied_by[0] != UNNAMED_SOURCE else 0)
+
+
+@pytest.mark.parametrize(
     ("sentence", "expected"),
     [
         # a yes/no question tells nothing; a wh-question takes the act as given

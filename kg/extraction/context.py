@@ -574,6 +574,11 @@ def _has_fiction(tok: Token, c: Compiled, skip: Token | None = None) -> bool:
 
 
 def _deny_context(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Context:
+    if _modal_aux(verb, c)[1]:
+        # "did not deny meeting X": no denial; what was not denied stays someone's claim
+        return ctx if ctx.source is not None else replace(
+            ctx, source=Source(UNNAMED_SOURCE, report=True)
+        )
     subj = subject_of(verb)
     denier: Entity | None = None
     phrase: str | None = None
@@ -632,6 +637,18 @@ def _report_noun_parent(noun: Token, ctx: Context, lookup: Lookup, c: Compiled) 
         gsubj = subject_of(gov)
         if gsubj is not None and gsubj.i != noun.i:
             return replace(_deny_context(ctx, gov, lookup, c), denied_source=named)
+        # "X's claim that she met Y was false": the article itself says so; no one denies it
+        return replace(ctx, denied=True, denied_source=named)
+    return ctx
+
+
+def _refuted(ctx: Context, verb: Token, c: Compiled) -> Context:
+    """ "X falsely claimed to have met Y", "X wrongly said ...": the article calls the claim
+    false; it is denied, by no one in particular."""
+    if any(
+        ch.dep_ == "advmod" and ch.lower_ in c.words("falsity_adverbs") for ch in verb.children
+    ):
+        return replace(ctx, denied=True)
     return ctx
 
 
@@ -761,6 +778,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                         ctx = replace(ctx, source=resolve_source(speaker, lookup, c, head))
                     else:
                         ctx = replace(ctx, source=Source(UNNAMED_SOURCE, report=True))
+                ctx = _refuted(ctx, head, c)
             elif open_clause:
                 hmod, hneg = _modal_aux(head, c)
                 if hl in c.planned and modality == "actual":
@@ -835,6 +853,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                         if subj
                         else Source(UNNAMED_SOURCE, report=True),
                     )
+                ctx = _refuted(ctx, head, c)
             if (open_clause and dep != "nsubj") or (
                 open_clause and dep == "nsubj" and trigger.pos_ == "NOUN"
             ):
