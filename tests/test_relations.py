@@ -220,6 +220,12 @@ def test_sense_of_call(sentence: str, expected: list[Rel]) -> None:
             ("called", "Felix Braun", "Tomas Reyes", P, A),
             "Braun",
         ),
+        # the speaker's "her" is the one person the false report is about
+        (
+            "Anna Holt visited Oslo. Reports that she met Piet Varga are false, her aide said.",
+            ("met", "Anna Holt", "Piet Varga", P, A),
+            "Anna Holt",
+        ),
     ],
 )
 def test_denials(sentence: str, claim: Rel, denier: str) -> None:

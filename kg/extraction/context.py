@@ -739,6 +739,8 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     while tok.head.i != tok.i and steps < 30:
         steps += 1
         dep, head = tok.dep_, tok.head
+        if dep == "ccomp" and head.pos_ in ("NOUN", "PROPN") and lemma(head) in c.report_nouns:
+            dep = "acl"  # "reports that she met X": the report's content, parsed as a clause
         marks = {g.lower_ for g in tok.children if g.dep_ == "mark"}
         if not asserted and (
             not marks.isdisjoint(c.words("question_marks"))

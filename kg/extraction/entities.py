@@ -2467,6 +2467,21 @@ class _Resolver:
                     return None  # a name spaCy did not tag: no guess
                 found = {token_cluster[s.i] for s in self._subjects(clause)
                          if s.i in token_cluster and self._person(token_cluster[s.i])}
+                if not found:
+                    # "There is no truth in reports that A met B, her aide said", "Reports that
+                    # she met B are false, ...": the clause judges a report; the one person who
+                    # is a subject inside it, of the content clause ("that A met B"), is meant
+                    inner: set[int] = set()
+                    for v in clause.subtree:
+                        for s in self._subjects(v) if v.i != clause.i else ():
+                            for t in (s, *s.conjuncts):
+                                cl = token_cluster.get(t.i)
+                                if cl is not None and self._person(cl):
+                                    found.add(cl)
+                                    if v.dep_ in ("ccomp", "acl"):
+                                        inner.add(cl)
+                    if found != inner:
+                        return None  # "The report, which A wrote, ...": another subject
                 return next(iter(found)) if len(found) == 1 else None
         return None
 
