@@ -407,6 +407,11 @@ def test_self_attribution_stays_a_fact(sentence: str, rel: Rel, source: str) -> 
             [("met", "Anna Holt", "Karl Brandt", N, A), ("met", "Piet Varga", "Karl Brandt", N, A)],
         ),
         ("Anna Holt has yet to meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", N, A)]),
+        ("Anna Holt nearly met Piet Varga.", [("met", "Anna Holt", "Piet Varga", N, A)]),
+        (
+            "Anna Holt met Piet Varga for almost an hour.",
+            [("met", "Anna Holt", "Piet Varga", P, A)],
+        ),
         (
             "Anna Holt was prevented from meeting Piet Varga.",
             [("met", "Anna Holt", "Piet Varga", N, A)],
@@ -480,6 +485,17 @@ def test_negation(sentence: str, expected: list[Rel]) -> None:
             [("supported", "Anna Holt", "Piet Varga", P, PL)],
         ),
         ("Anna Holt is unable to meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", N, A)]),
+        # arrangements, obligations, needs, urgings and requests are no acts
+        (
+            "Anna Holt was supposed to meet Piet Varga on Monday.",
+            [("met", "Anna Holt", "Piet Varga", P, PL)],
+        ),
+        ("Anna Holt must meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", P, H)]),
+        ("Anna Holt needs to meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", P, H)]),
+        (
+            "Anna Holt called for talks with Piet Varga.",
+            [("met", "Anna Holt", "Piet Varga", P, H)],
+        ),
         # hoping and asking plan ("hopes" was lemmatised "hop": repairs.yaml)
         ("Anna Holt hopes to meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", P, PL)]),
         ("Anna Holt asked to meet Piet Varga.", [("met", "Anna Holt", "Piet Varga", P, PL)]),
@@ -488,6 +504,14 @@ def test_negation(sentence: str, expected: list[Rel]) -> None:
 def test_modality(sentence: str, expected: list[Rel]) -> None:
     recs = _check(sentence, expected)
     assert all(not r.is_plain_fact for r in recs)
+
+
+def test_urging_is_an_act_and_what_it_urges_is_not() -> None:
+    recs = _check(
+        "Anna Holt urged Karl Brandt to meet Piet Varga.",
+        [("urged", "Anna Holt", "Karl Brandt", P, A), ("met", "Karl Brandt", "Piet Varga", P, H)],
+    )
+    assert [r.is_plain_fact for r in recs if r.type == "met"] == [False]
 
 
 @pytest.mark.parametrize(

@@ -719,7 +719,10 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     if _yes_no_question(trigger):
         return replace(ctx, question=True)
     mod, neg = _modal_aux(trigger, c)
-    negative = neg or _neither_nor(trigger, c)
+    negative = neg or _neither_nor(trigger, c) or any(
+        ch.dep_ == "advmod" and ch.lower_ in c.words("near_miss_adverbs")
+        for ch in trigger.children
+    )
     modality: Modality = mod or "actual"
     if mod == "hypothetical" and not _has_if_clause(trigger, c):
         modality = "hypothetical"
@@ -884,6 +887,12 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     modality = "planned"  # "is to visit", "was to meet"
                 if dep == "xcomp" and hl in c.readiness and modality == "actual":
                     modality = "hypothetical"  # "was ready to meet X": willing, not done
+                if (
+                    dep == "prep"
+                    and f"{hl} {tok.lower_}" in c.words("request_phrases")
+                    and modality == "actual"
+                ):
+                    modality = "hypothetical"  # "called for talks with X": proposed
                 if dep == "xcomp" and any(
                     ch.dep_ == "advmod" and ch.lower_ in c.words("pending_adverbs")
                     for ch in head.children
