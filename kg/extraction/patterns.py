@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import KGError
-from kg.extraction.context import store_string
 from kg.lexicon import ONTOLOGY_DIR, list_item_lines, load_yaml
 
 if TYPE_CHECKING:
@@ -240,29 +239,40 @@ _TOKEN_ATTRS = ("DEP", "TAG", "POS", "LEMMA", "LOWER", "ORTH", "ENT_TYPE")
 #: pattern keys read as another attribute
 _SAME_ATTR = {"TEXT": "ORTH"}
 
-#: one node's word-level constraints: (attribute, the values it may take)
-_NodeNeeds = tuple[tuple[str, frozenset[str]], ...]
+#: one node's word-level constraints: (attribute, the ids of the values it may take, as
+#: ``Doc.to_array`` gives them: string hashes or symbols, part-of-speech numbers)
+_NodeNeeds = tuple[tuple[str, frozenset[int]], ...]
 @dataclass(frozen=True)
 class _DocValues:
-    """Each pre-checked attribute of a doc's tokens as strings (``columns``, by position)
-    and the values it takes there (``seen``)."""
+    """Each pre-checked attribute of a doc's tokens as ids (``columns``, by position) and
+    the ids it takes there (``seen``): compared as numbers, never made into strings."""
 
-    columns: dict[str, list[str]]
-    seen: dict[str, frozenset[str]]
+    columns: dict[str, list[int]]
+    seen: dict[str, frozenset[int]]
+
+
+def _value_id(key: str, value: object) -> int:
+    """The id ``Doc.to_array`` gives a token whose ``key`` attribute is ``value``."""
+    from spacy.parts_of_speech import IDS as POS_IDS
+    from spacy.strings import get_string_id
+
+    if key == "POS":
+        return int(POS_IDS.get(str(value), -1))  # no such part of speech: never met
+    return int(get_string_id(str(value)))
 
 
 def _needs(attrs: Mapping[str, Any]) -> _NodeNeeds:
     """The constraints of one node the pre-check can test: a value or an ``IN`` list of a
     token attribute (``NOT_IN``, regexes and the rest are left to the matcher)."""
-    out: list[tuple[str, frozenset[str]]] = []
+    out: list[tuple[str, frozenset[int]]] = []
     for key, spec in attrs.items():
         key = _SAME_ATTR.get(key, key)
         if key not in _TOKEN_ATTRS:
             continue
         if isinstance(spec, str):
-            out.append((key, frozenset((spec,))))
+            out.append((key, frozenset((_value_id(key, spec),))))
         elif isinstance(spec, dict) and isinstance(spec.get("IN"), list):
-            out.append((key, frozenset(str(v) for v in spec["IN"])))
+            out.append((key, frozenset(_value_id(key, v) for v in spec["IN"])))
     return tuple(out)
 
 
@@ -291,20 +301,12 @@ def _pattern_needs(
 def _doc_values(doc: Doc) -> _DocValues:
     """The pre-checked attributes of ``doc`` (one array read, in C; no token objects)."""
     from spacy.attrs import IDS
-    from spacy.parts_of_speech import NAMES
 
-    arrays = (
+    arrays: list[list[int]] = (
         doc.to_array([IDS[a] for a in _TOKEN_ATTRS]).T.tolist()
         if len(doc) else [[] for _ in _TOKEN_ATTRS]
     )
-    strings = doc.vocab.strings
-    columns: dict[str, list[str]] = {}
-    for key, ids in zip(_TOKEN_ATTRS, arrays, strict=True):
-        if key == "POS":
-            names = {v: NAMES[v] for v in set(ids)}
-        else:
-            names = {v: store_string(strings, v) if v else "" for v in set(ids)}
-        columns[key] = [names[v] for v in ids]
+    columns = dict(zip(_TOKEN_ATTRS, arrays, strict=True))
     return _DocValues(columns, {k: frozenset(col) for k, col in columns.items()})
 
 
