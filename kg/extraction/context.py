@@ -645,9 +645,7 @@ def _report_noun_parent(noun: Token, ctx: Context, lookup: Lookup, c: Compiled) 
 def _refuted(ctx: Context, verb: Token, c: Compiled) -> Context:
     """ "X falsely claimed to have met Y", "X wrongly said ...": the article calls the claim
     false; it is denied, by no one in particular."""
-    if any(
-        ch.dep_ == "advmod" and ch.lower_ in c.words("falsity_adverbs") for ch in verb.children
-    ):
+    if _has_adverb(verb, c.words("falsity_adverbs")):
         return replace(ctx, denied=True)
     return ctx
 
@@ -676,9 +674,21 @@ def _according_to(ctx: Context, verb: Token, lookup: Lookup, c: Compiled) -> Con
 _ARGUMENT_DEPS = frozenset({"prep", "prt", "pobj", "dobj", "nsubj", "nsubjpass", "pcomp"})
 
 
+def has_infinitive_mark(tok: Token, c: Compiled) -> bool:
+    """ "to meet": the verb has the infinitive marker as its auxiliary."""
+    return any(ch.dep_ == "aux" and ch.lower_ in c.words("infinitive_marks") for ch in tok.children)
+
+
+def _has_adverb(tok: Token, words: frozenset[str]) -> bool:
+    """One of ``words`` modifies ``tok`` as an adverb ("nearly met", "falsely claimed")."""
+    return any(ch.dep_ == "advmod" and ch.lower_ in words for ch in tok.children)
+
+
 def _yes_no_question(trigger: Token) -> bool:
     """ "Did Holt meet Varga?": a question that opens with its clause's auxiliary asks and
     tells nothing. A wh-question ("Why did Holt meet Varga?") takes the act as given."""
+    if "?" not in doc_words(trigger.doc).lowers:
+        return False  # no question mark in the segment: no need to find the sentence
     sent = trigger.sent
     if not sent.text.rstrip().rstrip("\"'”’)").endswith("?"):
         return False
@@ -696,6 +706,8 @@ def _yes_no_question(trigger: Token) -> bool:
 
 def _neither_nor(trigger: Token, c: Compiled) -> bool:
     """ "met neither A nor B", "Neither A nor B attended": a negative correlative on a party."""
+    if doc_words(trigger.doc).lowers.isdisjoint(c.words("negative_correlatives")):
+        return False
     args = [*trigger.children]
     args += [p for ch in trigger.children if ch.dep_ == "prep" for p in ch.children]
     return any(
@@ -714,14 +726,13 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     keep propagating up to the reporting or denying verb.
     """
     ctx = Context()
-    if any(ch.dep_ == "advmod" and ch.lower_ in c.habitual for ch in trigger.children):
+    if _has_adverb(trigger, c.habitual):
         return replace(ctx, question=True)  # "has rarely spoken to X": a habit, no event
     if _yes_no_question(trigger):
         return replace(ctx, question=True)
     mod, neg = _modal_aux(trigger, c)
-    negative = neg or _neither_nor(trigger, c) or any(
-        ch.dep_ == "advmod" and ch.lower_ in c.words("near_miss_adverbs")
-        for ch in trigger.children
+    negative = (
+        neg or _neither_nor(trigger, c) or _has_adverb(trigger, c.words("near_miss_adverbs"))
     )
     modality: Modality = mod or "actual"
     if mod == "hypothetical" and not _has_if_clause(trigger, c):
@@ -881,8 +892,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     dep == "xcomp"
                     and hl in c.arrangement
                     and modality == "actual"
-                    and any(ch.dep_ == "aux" and ch.lower_ in c.words("infinitive_marks")
-                            for ch in tok.children)
+                    and has_infinitive_mark(tok, c)
                 ):
                     modality = "planned"  # "is to visit", "was to meet"
                 if dep == "xcomp" and hl in c.readiness and modality == "actual":
@@ -893,10 +903,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                     and modality == "actual"
                 ):
                     modality = "hypothetical"  # "called for talks with X": proposed
-                if dep == "xcomp" and any(
-                    ch.dep_ == "advmod" and ch.lower_ in c.words("pending_adverbs")
-                    for ch in head.children
-                ):
+                if dep == "xcomp" and _has_adverb(head, c.words("pending_adverbs")):
                     negative = not negative  # "has yet to meet X", "is yet to visit X"
                 if hneg:
                     negative = not negative
@@ -929,9 +936,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
             marks = {g.lower_ for g in tok.children if g.dep_ == "mark"}
             if open_clause and not marks.isdisjoint(c.words("conditional_marks")):
                 modality = "hypothetical"
-            elif open_clause and any(
-                g.dep_ == "aux" and g.lower_ in c.words("infinitive_marks") for g in tok.children
-            ):
+            elif open_clause and has_infinitive_mark(tok, c):
                 # purpose: "will travel to Lisbon to meet X", "flew to Kyiv to meet X"
                 if modality == "actual":
                     modality = "planned"
@@ -1014,9 +1019,7 @@ def _headline_infinitive(trigger: Token, c: Compiled) -> bool:
         verb = verb.head if verb.head.i != verb.i else None
     if verb is None or verb.tag_ != "VB":
         return False
-    if not any(
-        ch.dep_ == "aux" and ch.lower_ in c.words("infinitive_marks") for ch in verb.children
-    ):
+    if not has_infinitive_mark(verb, c):
         return False
     if verb.dep_ == "ROOT":
         return any(ch.dep_ in ("nsubj", "nsubjpass") for ch in verb.children)

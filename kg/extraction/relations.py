@@ -32,6 +32,7 @@ from kg.extraction.context import (
     compile_lexicon,
     content_relcl,
     doc_words,
+    has_infinitive_mark,
     lemma,
     sentence_words,
     subject_of,
@@ -939,7 +940,7 @@ class _Extractor:
         if len({p.entity.id for p in between}) >= 2 and self.c.types[rtype].symmetric:
             # "would host talks between A and B": the pair, not the host
             return self._pairs(tok, rtype, between, [], conf)
-        if tok.lower_.endswith(tuple(sorted(self.c.words("gerund_endings")))) and tok.dep_ in (
+        if tok.lower_.endswith(tuple(self.c.words("gerund_endings"))) and tok.dep_ in (
             "dobj", "pobj", "pcomp"
         ):
             # a gerund taken for a noun: "ruled out meeting Lula"
@@ -1279,9 +1280,7 @@ def _purpose_clause(tok: Token, c: Compiled) -> bool:
     """An infinitive of purpose with no subject of its own ("called X to congratulate him")."""
     return (
         tok.dep_ == "advcl"
-        and any(
-            ch.dep_ == "aux" and ch.lower_ in c.words("infinitive_marks") for ch in tok.children
-        )
+        and has_infinitive_mark(tok, c)
         and not any(ch.dep_ in ("nsubj", "nsubjpass") for ch in tok.children)
     )
 
