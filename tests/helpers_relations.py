@@ -36,6 +36,27 @@ def extract_text(text: str, doc: str = "t", date: str | None = None) -> tuple[Re
     return extract_relations(parsed, resolve_entities(parsed))
 
 
+def missing_relations(
+    recs: Iterable[RelationRecord], expected: Iterable[tuple[str, str, str]]
+) -> list[tuple[str, str, str]]:
+    """The (type, subject, object) triples of ``expected`` that ``recs`` lack (``kg eval``'s
+    name matching; either way round for a symmetric type of the lexicon)."""
+    from kg.lexicon import load_lexicon
+
+    types = load_lexicon().types
+    recs = list(recs)
+
+    def found(rtype: str, subject: str, obj: str) -> bool:
+        pairs = [(subject, obj), (obj, subject)] if types[rtype].symmetric else [(subject, obj)]
+        return any(
+            r.type == rtype and names_match(r.subject, a) and names_match(r.object, b)
+            for r in recs
+            for a, b in pairs
+        )
+
+    return [t for t in expected if not found(*t)]
+
+
 def extract_cleaned(
     text: str, doc: str = "t", date: str | None = None
 ) -> tuple[RelationRecord, ...]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
-from helpers_relations import extract_text, names_match
+from helpers_data import assert_entry_error
+from helpers_relations import extract_text, missing_relations
 
 from kg.errors import KGError
 from kg.extraction.patterns import (
@@ -22,18 +22,6 @@ from kg.extraction.patterns import (
 PATTERNS = load_patterns()
 EXAMPLES = [(p.name, ex) for p in PATTERNS for ex in p.examples]
 BY_NAME = {p.name: p for p in PATTERNS}
-SYMMETRIC = {"met", "called"}
-
-
-def _has(recs: tuple, rtype: str, subject: str, obj: str) -> bool:
-    for r in recs:
-        if r.type != rtype:
-            continue
-        if names_match(r.subject, subject) and names_match(r.object, obj):
-            return True
-        if rtype in SYMMETRIC and names_match(r.subject, obj) and names_match(r.object, subject):
-            return True
-    return False
 
 
 @pytest.mark.model
@@ -42,11 +30,8 @@ def _has(recs: tuple, rtype: str, subject: str, obj: str) -> bool:
 )
 def test_pattern_examples(name: str, example: object) -> None:
     recs = extract_text(example.text)  # type: ignore[attr-defined]
-    for rtype, subject, obj in example.relations:  # type: ignore[attr-defined]
-        assert _has(recs, rtype, subject, obj), (
-            f"{name}: {(rtype, subject, obj)} not in "
-            f"{[(r.type, r.subject, r.object) for r in recs]}"
-        )
+    missing = missing_relations(recs, example.relations)  # type: ignore[attr-defined]
+    assert not missing, f"{name}: {missing} not in {[(r.type, r.subject, r.object) for r in recs]}"
     if not example.relations:  # type: ignore[attr-defined]
         # a counter-example: the pattern's types must not come out of it
         pattern = BY_NAME[name]
@@ -119,14 +104,8 @@ _GOOD = {
 def test_bad_patterns_are_clear_errors_with_the_line(
     tmp_path: Path, change: dict, message: str
 ) -> None:
-    pattern = {**_GOOD, "name": "y", **change}
-    text = yaml.safe_dump({"version": 1, "patterns": [_GOOD, pattern]}, sort_keys=False)
-    path = tmp_path / "patterns.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(KGError, match=message) as err:
-        load_patterns.__wrapped__(path)
-    line = text.splitlines().index("- name: y") + 1
-    assert str(err.value).startswith(f"{path}:{line}: ")
+    bad = {**_GOOD, **change}
+    assert_entry_error(tmp_path, load_patterns.__wrapped__, "patterns", _GOOD, bad, message)
 
 
 def test_a_missing_field_names_the_pattern() -> None:

@@ -7,7 +7,7 @@ the lexicon), which roles are the subject and the object, which must name no par
 types it may yield, a confidence and at least one example sentence (the examples are tests).
 Adding a construction is a data edit plus an example: the interpreter in
 :mod:`kg.extraction.relations` turns matches into relations and the clause-context walk gives
-them their status, exactly as for the hand-written frames.
+them their status, exactly as for the core frames (:mod:`kg.extraction.frames`).
 
 The file is checked on load: an unknown key, a role that is not a node of the pattern, a pattern
 spaCy rejects or one without an example is an error naming the file and line.
@@ -15,7 +15,7 @@ spaCy rejects or one without an example is an error naming the file and line.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -95,6 +95,44 @@ def _parse_example(raw: Any, where: str) -> Example:
     return Example(str(raw["text"]), tuple((r[0], r[1], r[2]) for r in rels))
 
 
+def checked_entries(
+    data: Any,
+    key: str,
+    kind: str,
+    source: str,
+    lines: Mapping[tuple[str, ...], int] | None,
+    keys: Collection[str],
+    required: Sequence[str],
+) -> Iterator[tuple[dict[str, Any], str, str]]:
+    """The entries of the top-level list ``key`` of a data file, each checked to be a mapping
+    with only known ``keys``, the ``required`` ones and a unique name: (entry, name, where it
+    is, as "file:line" for errors)."""
+    lines = lines or {}
+    if not isinstance(data, dict) or set(data) - {"version", key}:
+        raise _fail(source, f"expected a mapping with 'version' and {key!r}")
+    items = data.get(key)
+    if not isinstance(items, list):
+        raise _fail(source, f"{key!r} must be a list")
+    names: set[str] = set()
+    for n, raw in enumerate(items):
+        line = lines.get((key, str(n)))
+        where = f"{source}:{line}" if line else f"{source} ({kind} {n + 1})"
+        if not isinstance(raw, dict):
+            raise _fail(where, f"a {kind} must be a mapping")
+        name = raw.get("name")
+        unknown = sorted(set(raw) - set(keys))
+        if unknown:
+            raise _fail(where, f"{kind} {name!r}: unknown key {unknown[0]!r}; "
+                               f"known keys: {', '.join(sorted(keys))}")
+        missing = [k for k in required if k not in raw]
+        if missing:
+            raise _fail(where, f"{kind} {name!r} lacks {', '.join(missing)}")
+        if not isinstance(name, str) or name in names:
+            raise _fail(where, f"{kind} name {name!r} must be a unique string")
+        names.add(name)
+        yield raw, name, where
+
+
 def parse_patterns(
     data: Any,
     source: str = "patterns",
@@ -103,30 +141,10 @@ def parse_patterns(
 ) -> tuple[ArgumentPattern, ...]:
     """Check and build the patterns of a parsed ``patterns.yaml`` (``types``: the lexicon's
     relation types, which a pattern's ``types`` must name)."""
-    lines = lines or {}
-    if not isinstance(data, dict) or set(data) - {"version", "patterns"}:
-        raise _fail(source, "expected a mapping with 'version' and 'patterns'")
-    items = data.get("patterns")
-    if not isinstance(items, list):
-        raise _fail(source, "'patterns' must be a list")
     out: list[ArgumentPattern] = []
-    names: set[str] = set()
-    for n, raw in enumerate(items):
-        name = raw.get("name") if isinstance(raw, dict) else None
-        line = lines.get(("patterns", str(n)))
-        where = f"{source}:{line}" if line else f"{source} (pattern {n + 1})"
-        if not isinstance(raw, dict):
-            raise _fail(where, "a pattern must be a mapping")
-        unknown = sorted(set(raw) - _KEYS)
-        if unknown:
-            raise _fail(where, f"pattern {name!r}: unknown key {unknown[0]!r}; "
-                               f"known keys: {', '.join(sorted(_KEYS))}")
-        missing = [k for k in _REQUIRED if k not in raw]
-        if missing:
-            raise _fail(where, f"pattern {name!r} lacks {', '.join(missing)}")
-        if not isinstance(name, str) or name in names:
-            raise _fail(where, f"pattern name {name!r} must be a unique string")
-        names.add(name)
+    for raw, name, where in checked_entries(
+        data, "patterns", "pattern", source, lines, _KEYS, _REQUIRED
+    ):
         if raw["trigger"] not in _TRIGGER_CLASSES:
             raise _fail(where, f"pattern {name!r}: trigger must be one of {_TRIGGER_CLASSES}")
         match = raw["match"]
@@ -368,6 +386,7 @@ __all__ = [
     "ArgumentPattern",
     "Example",
     "PatternMatch",
+    "checked_entries",
     "load_patterns",
     "match_patterns",
     "parse_patterns",

@@ -48,6 +48,7 @@ from kg.extraction.denials import (
     remember,
 )
 from kg.extraction.entities import load_alias_data
+from kg.extraction.frames import ROLES, TriggerClass, WordSource, slot_tokens, slots_for
 from kg.extraction.patterns import PatternMatch, match_patterns
 from kg.lexicon import Lexicon, denial_type, flagged_types, load_lexicon
 from kg.model import UNNAMED_SOURCE, Entity, Evidence, RelationRecord
@@ -368,6 +369,58 @@ class _Extractor:
                 out.extend(_children(ch, "pobj"))
         return out
 
+    def _slot_parties(
+        self,
+        tok: Token,
+        rtype: str,
+        trigger: TriggerClass,
+        only: frozenset[str] | None = None,
+        without: frozenset[str] = frozenset(),
+    ) -> dict[str, list[_Party]]:
+        """The parties of each role of ``tok``'s frame for ``rtype`` (ontology/frames.yaml),
+        slot by slot in file order. A policy may aim the slots at another head with other
+        words: ``only`` replaces each slot's words, ``without`` removes some."""
+
+        def words(src: tuple[WordSource, ...]) -> frozenset[str]:
+            base = self._source_words(rtype, src) if only is None else only
+            return base - without if without else base
+
+        roles: dict[str, list[_Party]] = {r: [] for r in ROLES}
+        options = self.c.types[rtype].options
+        for slot in slots_for(trigger):
+            if (
+                slot.role == "direct_object"
+                or (slot.when is not None and not options.get(slot.when))
+                or (slot.fallback and roles[slot.role])
+            ):
+                continue
+            for t in slot_tokens(slot, tok, words, self.c.words):
+                found = self.parties(t, rtype if slot.stand_ins else None)
+                if slot.party_types:
+                    found = [p for p in found if p.entity.type in slot.party_types]
+                roles[slot.role].extend(found)
+        return roles
+
+    def _role_tokens(self, tok: Token, rtype: str, trigger: TriggerClass, role: str) -> list[Token]:
+        """The tokens the slots of one role reach (for the policies that judge each token)."""
+        return [
+            t
+            for slot in slots_for(trigger)
+            if slot.role == role
+            for t in slot_tokens(slot, tok, lambda src: self._source_words(rtype, src),
+                                 self.c.words)
+        ]
+
+    def _source_words(self, rtype: str, sources: tuple[WordSource, ...]) -> frozenset[str]:
+        """The words of the first source present for ``rtype``: a cue, or an option the type
+        sets."""
+        for kind, name in sources:
+            if kind == "cue":
+                return self.c.words(name)
+            if name in self.c.types[rtype].options:
+                return self.c.option_set(rtype, name)
+        return frozenset()
+
     # ---- verb triggers -------------------------------------------------------------------
 
     def verb_relations(self, tok: Token) -> list[_Found]:
@@ -641,7 +694,7 @@ class _Extractor:
             or (w in self.c.words("party_preps")
                 and not any(ch.dep_ == "prt" and ch.lower_ == w for ch in tok.children))
         ]
-        direct_objects = _children(tok, "dobj", "dative")
+        direct_objects = self._role_tokens(tok, rtype, "verb", "direct_object")
         if not direct_objects and lemma(tok) in self.c.option_set(rtype, "phone_sense_verbs"):
             # "Macron called Braun on Sunday" parsed like "called him Bob": a bare name as the
             # object predicate, with no object, is whom they called
@@ -693,10 +746,11 @@ class _Extractor:
             # "discussed relations between A and B": the topic's own parties)
             topics = [ob for ob in _children(tok, "dobj") if not self.parties(ob)]
         for head in (*prep_heads, *topics):
-            pair_preps = self.c.words("pair_preps")
-            wanted = [p for p in preps if p not in pair_preps] if head in topics else preps
-            for pob in self._prep_objects(head, wanted):
-                objects.extend(self.parties(pob, rtype))
+            # the object slots aimed at each head: a phrase's own prepositions replace the
+            # type's ("call on X to"); a topic's between-phrase names its own parties
+            without = self.c.words("pair_preps") if head in topics else frozenset()
+            only = frozenset(phrase_preps) if phrase_preps else None
+            objects.extend(self._slot_parties(head, rtype, "verb", only, without)["object"])
         if not objects and not other_object and not direct_objects and not phrase:
             objects = self._shared_objects(tok, rtype, preps)
         if not objects and other_object and not phrase:
@@ -912,49 +966,11 @@ class _Extractor:
         received = self._received(tok, rtype, conf)
         if received is not None:
             return received
-        agents: list[_Party] = []
-        objects: list[_Party] = []
-        for ch in tok.children:
-            if ch.dep_ == "poss":
-                agents.extend(self.parties(ch))
-            elif ch.dep_ == "compound" and self.c.option(rtype, "place_object"):
-                # headline "Putin trip to Istanbul": the traveller as a modifier; "his Tokyo
-                # visit", "Mr Straw's China trip": the destination as a modifier
-                for p in self.parties(ch):
-                    if p.entity.type == "Person":
-                        agents.append(p)
-                    elif p.entity.type in _PLACE_TYPES and ch.i < tok.i:
-                        objects.append(p)
-        agent_preps = self.c.option_list(
-            rtype, "agent_preps", tuple(self.c.words("noun_agent_preps"))
-        )
-        for pob in self._prep_objects(tok, agent_preps):
-            agents.extend(self.parties(pob))
-        obj_preps = self.c.option_list(
-            rtype, "noun_object_preps", tuple(self.c.option_list(rtype, "object_preps"))
-        )
-        for pob in self._prep_objects(tok, obj_preps):
-            objects.extend(self.parties(pob, rtype))
-        between = [p for pob in self._prep_objects(tok, self.c.words("pair_preps"))
-                   for p in self.parties(pob)]
+        roles = self._slot_parties(tok, rtype, "noun")
+        agents, objects, between = roles["agent"], roles["object"], roles["pair"]
         if len({p.entity.id for p in between}) >= 2 and self.c.types[rtype].symmetric:
             # "would host talks between A and B": the pair, not the host
             return self._pairs(tok, rtype, between, [], conf)
-        if tok.lower_.endswith(tuple(self.c.words("gerund_endings"))) and tok.dep_ in (
-            "dobj", "pobj", "pcomp"
-        ):
-            # a gerund taken for a noun: "ruled out meeting Lula"
-            for ch in tok.children:
-                if ch.i > tok.i and ch.dep_ in ("npadvmod", "dobj", "appos", "nmod", "compound"):
-                    objects.extend(self.parties(ch, rtype))
-        if not agents:
-            # "continued strong support for Ukraine in the United States"
-            for pob in self._prep_objects(tok, self.c.option_list(rtype, "agent_place_preps")):
-                agents.extend(
-                    p
-                    for p in self.parties(pob)
-                    if p.entity.type in ("GeopoliticalEntity", "Organization", "Group")
-                )
         gov = tok.head
         if tok.dep_ == "pobj" and gov.dep_ in ("prep", "prt"):
             verb = gov.head

@@ -1,0 +1,327 @@
+"""Argument frames as data: ``ontology/frames.yaml``, the slots through which every trigger of a
+class finds its core parties.
+
+``patterns.yaml`` holds constructions, each a whole match with its own parties. A frame slot is
+smaller: one way a verb or noun trigger reaches one of its arguments ("Holt's visit": the
+possessor is the agent; "talks with Varga": the object of a with-phrase is the other party). The
+interpreter in :mod:`kg.extraction.relations` collects, per trigger and relation type, the
+tokens of every slot in file order, turns them into parties and then applies its policies (the
+fallbacks that need more than one path: inherited subjects, the governing clause's subject,
+a pair that replaces the host).
+
+A slot's ``match`` is a chain of spaCy ``DependencyMatcher`` nodes from the trigger to the
+party (each node's ``LEFT_ID`` is the node before it). The chain is evaluated here by walking
+the trigger's children, as the hand-written frames did (no matcher run per document): the
+per-type word lists of a node (``words``: a relation type's option or a lexicon cue) only exist
+once the type is known. ``tests/test_frames.py`` checks that spaCy's DependencyMatcher, given
+the same words, finds the same parties on every example.
+
+The file is checked on load: an unknown key, a node the walk cannot evaluate, an unknown cue or
+option or a slot without an example is an error naming the file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from kg.errors import KGError
+from kg.extraction.patterns import Example, _parse_example, checked_entries
+from kg.lexicon import CUES, ONTOLOGY_DIR, TYPE_OPTIONS, list_item_lines, load_yaml
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+FRAMES_PATH = ONTOLOGY_DIR / "frames.yaml"
+
+TriggerClass = Literal["verb", "noun"]
+Role = Literal["agent", "object", "pair", "direct_object"]
+_TRIGGERS: tuple[TriggerClass, ...] = ("verb", "noun")
+ROLES: tuple[Role, ...] = ("agent", "object", "pair", "direct_object")
+_KEYS = {
+    "name", "doc", "trigger", "role", "match", "words", "ends", "party_types", "when",
+    "fallback", "stand_ins", "examples",
+}  # fmt: skip
+_REQUIRED = ("name", "doc", "trigger", "role", "match", "examples")
+#: token attributes a node may test, and how they are read
+_ATTRS: dict[str, Callable[[Token], str]] = {
+    "DEP": lambda t: str(t.dep_),
+    "POS": lambda t: str(t.pos_),
+    "TAG": lambda t: str(t.tag_),
+    "LOWER": lambda t: str(t.lower_),
+}
+#: the dependency operators the walk evaluates: child, child before, child after, head
+_OPS = (">", ">--", ">++", "<")
+#: where a node's words come from: a relation type's option or a lexicon cue
+WordSource = tuple[Literal["option", "cue"], str]
+
+
+@dataclass(frozen=True)
+class FrameNode:
+    """One node of a slot's chain: how it is reached from the node before and what it must be."""
+
+    op: str | None  # None for the trigger
+    #: (attribute, allowed values or None, excluded values or None)
+    tests: tuple[tuple[str, frozenset[str] | None, frozenset[str] | None], ...]
+    #: the token's lowercase form must be one of these words (the first source present wins)
+    words: tuple[WordSource, ...]
+    #: the token's lowercase form must end with one of these cue's words
+    ends: str | None
+
+
+@dataclass(frozen=True)
+class FrameSlot:
+    """One way a trigger reaches one of its arguments."""
+
+    name: str
+    doc: str
+    trigger: TriggerClass
+    role: Role
+    nodes: tuple[FrameNode, ...]
+    match: tuple[Mapping[str, Any], ...]
+    #: the parties kept (entity types); empty = all
+    party_types: frozenset[str]
+    #: a boolean option the relation type must have for the slot to apply
+    when: str | None
+    #: only when the role has no party from the slots before
+    fallback: bool
+    #: the party may be a stand-in noun ("the budget" for its owner) of the relation's type
+    stand_ins: bool
+    examples: tuple[Example, ...]
+
+
+def _fail(where: str, message: str) -> KGError:
+    return KGError(f"{where}: {message}")
+
+
+def _spec_set(spec: Any, where: str, what: str) -> frozenset[str]:
+    if isinstance(spec, str):
+        return frozenset((spec,))
+    if isinstance(spec, list) and all(isinstance(v, str) for v in spec):
+        return frozenset(spec)
+    raise _fail(where, f"{what} must be a string or a list of strings")
+
+
+def _parse_tests(
+    attrs: Any, where: str, name: str
+) -> tuple[tuple[str, frozenset[str] | None, frozenset[str] | None], ...]:
+    if not isinstance(attrs, dict):
+        raise _fail(where, f"slot {name!r}: RIGHT_ATTRS must be a mapping")
+    out: list[tuple[str, frozenset[str] | None, frozenset[str] | None]] = []
+    for key, spec in attrs.items():
+        if key not in _ATTRS:
+            raise _fail(where, f"slot {name!r}: attribute {key!r} is not one the walk reads "
+                               f"({', '.join(sorted(_ATTRS))})")
+        if isinstance(spec, dict):
+            unknown = set(spec) - {"IN", "NOT_IN"}
+            if unknown or not spec:
+                raise _fail(where, f"slot {name!r}: {key}: only IN and NOT_IN are read")
+            allowed = _spec_set(spec["IN"], where, f"{key} IN") if "IN" in spec else None
+            excluded = (
+                _spec_set(spec["NOT_IN"], where, f"{key} NOT_IN") if "NOT_IN" in spec else None
+            )
+            out.append((key, allowed, excluded))
+        else:
+            out.append((key, _spec_set(spec, where, key), None))
+    return tuple(out)
+
+
+def _parse_source(raw: Any, where: str) -> WordSource:
+    kind, _, name = str(raw).partition(":")
+    if kind == "cue" and name in CUES:
+        return ("cue", name)
+    if kind == "option" and TYPE_OPTIONS.get(name) == "strings":
+        return ("option", name)
+    raise _fail(where, f"word source {raw!r} is neither 'cue:<declared cue>' nor "
+                       "'option:<a relation type's word-list option>'")
+
+
+def _parse_nodes(
+    raw: Mapping[str, Any], where: str, name: str
+) -> tuple[tuple[FrameNode, ...], tuple[Mapping[str, Any], ...]]:
+    match = raw["match"]
+    if not isinstance(match, list) or len(match) < 2 or not all(isinstance(m, dict) for m in match):
+        raise _fail(where, f"slot {name!r}: match is a chain of at least two nodes")
+    words = raw.get("words") or {}
+    ends = raw.get("ends") or {}
+    if not isinstance(words, dict) or not isinstance(ends, dict):
+        raise _fail(where, f"slot {name!r}: words and ends map node names to word sources")
+    ids = [str(m.get("RIGHT_ID")) for m in match]
+    if ids[0] != "trigger" or ids[-1] != "party" or len(set(ids)) != len(ids):
+        raise _fail(where, f"slot {name!r}: the chain runs from 'trigger' to 'party' "
+                           "with unique node names")
+    for node_name in (*words, *ends):
+        if node_name not in ids:
+            raise _fail(where, f"slot {name!r}: {node_name!r} is no node of the chain")
+    nodes: list[FrameNode] = []
+    for i, m in enumerate(match):
+        unknown = set(m) - {"RIGHT_ID", "RIGHT_ATTRS", "LEFT_ID", "REL_OP"}
+        if unknown:
+            raise _fail(where, f"slot {name!r}: unknown node key {sorted(unknown)[0]!r}")
+        op = m.get("REL_OP")
+        if i == 0:
+            if "LEFT_ID" in m or op is not None:
+                raise _fail(where, f"slot {name!r}: the trigger node has no LEFT_ID or REL_OP")
+        elif m.get("LEFT_ID") != ids[i - 1] or op not in _OPS:
+            raise _fail(where, f"slot {name!r}: node {ids[i]!r} must hang on {ids[i - 1]!r} "
+                               f"with one of {', '.join(_OPS)}")
+        node_words = words.get(ids[i]) or []
+        if not isinstance(node_words, list):
+            node_words = [node_words]
+        end = ends.get(ids[i])
+        if end is not None and _parse_source(end, where)[0] != "cue":
+            raise _fail(where, f"slot {name!r}: ends names a cue")
+        nodes.append(
+            FrameNode(
+                op=None if i == 0 else str(op),
+                tests=_parse_tests(m.get("RIGHT_ATTRS", {}), where, name),
+                words=tuple(_parse_source(w, where) for w in node_words),
+                ends=None if end is None else _parse_source(end, where)[1],
+            )
+        )
+    return tuple(nodes), tuple(match)
+
+
+def parse_frames(
+    data: Any,
+    source: str = "frames",
+    lines: Mapping[tuple[str, ...], int] | None = None,
+    entity_types: frozenset[str] | None = None,
+) -> tuple[FrameSlot, ...]:
+    """Check and build the slots of a parsed ``frames.yaml`` (``entity_types``: the names a
+    slot's ``party_types`` may use)."""
+    out: list[FrameSlot] = []
+    for raw, name, where in checked_entries(
+        data, "frames", "slot", source, lines, _KEYS, _REQUIRED
+    ):
+        if raw["trigger"] not in _TRIGGERS:
+            raise _fail(where, f"slot {name!r}: trigger must be one of {_TRIGGERS}")
+        if raw["role"] not in ROLES:
+            raise _fail(where, f"slot {name!r}: role must be one of {ROLES}")
+        when = raw.get("when")
+        if when is not None and TYPE_OPTIONS.get(str(when)) != "bool":
+            raise _fail(where, f"slot {name!r}: when names a yes/no option of a relation type")
+        party_types = frozenset(raw.get("party_types") or ())
+        if entity_types is not None and party_types - entity_types:
+            raise _fail(where, f"slot {name!r}: unknown entity type "
+                               f"{sorted(party_types - entity_types)[0]!r}")
+        examples = raw["examples"]
+        if not isinstance(examples, list) or not examples:
+            raise _fail(where, f"slot {name!r} has no example sentence")
+        nodes, match = _parse_nodes(raw, where, name)
+        out.append(
+            FrameSlot(
+                name=name,
+                doc=str(raw["doc"]),
+                trigger=raw["trigger"],
+                role=raw["role"],
+                nodes=nodes,
+                match=match,
+                party_types=party_types,
+                when=None if when is None else str(when),
+                fallback=bool(raw.get("fallback", False)),
+                stand_ins=bool(raw.get("stand_ins", False)),
+                examples=tuple(_parse_example(e, where) for e in examples),
+            )
+        )
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def load_frames(path: Path = FRAMES_PATH) -> tuple[FrameSlot, ...]:
+    """Read and check the frame file once per process."""
+    from kg.model import ENTITY_TYPES
+
+    text = path.read_text(encoding="utf-8")
+    return parse_frames(
+        load_yaml(text),
+        source=str(path),
+        lines=list_item_lines(text, "frames"),
+        entity_types=frozenset(ENTITY_TYPES),
+    )
+
+
+#: the words of a node for one relation type: (type, source list) -> words
+Words = Callable[[tuple[WordSource, ...]], frozenset[str]]
+
+
+def _passes(
+    tok: Token, node: FrameNode, words: Words, cue: Callable[[str], frozenset[str]]
+) -> bool:
+    for attr, allowed, excluded in node.tests:
+        value = _ATTRS[attr](tok)
+        if (allowed is not None and value not in allowed) or (
+            excluded is not None and value in excluded
+        ):
+            return False
+    if node.words and tok.lower_ not in words(node.words):
+        return False
+    return node.ends is None or tok.lower_.endswith(tuple(cue(node.ends)))
+
+
+def _step(tok: Token, op: str | None) -> Iterator[Token]:
+    if op == "<":
+        if tok.head.i != tok.i:
+            yield tok.head
+        return
+    for ch in tok.children:
+        if op == ">" or (op == ">--" and ch.i < tok.i) or (op == ">++" and ch.i > tok.i):
+            yield ch
+
+
+def slot_tokens(
+    slot: FrameSlot,
+    trigger: Token,
+    words: Words,
+    cue: Callable[[str], frozenset[str]],
+) -> list[Token]:
+    """The party tokens ``slot`` reaches from ``trigger``, in the order of a walk over the
+    children (text order at each step), as a DependencyMatcher match of the chain would bind
+    its last node."""
+    first = slot.nodes[0]
+    if not _passes(trigger, first, words, cue):
+        return []
+    out: list[Token] = []
+
+    def walk(tok: Token, k: int) -> None:
+        if k == len(slot.nodes):
+            out.append(tok)
+            return
+        node = slot.nodes[k]
+        for nxt in _step(tok, node.op):
+            if _passes(nxt, node, words, cue):
+                walk(nxt, k + 1)
+
+    walk(trigger, 1)
+    return out
+
+
+def slots_for(
+    trigger: TriggerClass, slots: tuple[FrameSlot, ...] | None = None
+) -> tuple[FrameSlot, ...]:
+    """The slots of one trigger class, in file order."""
+    if slots is None:
+        return _default_by_trigger()[trigger]
+    return tuple(s for s in slots if s.trigger == trigger)
+
+
+@lru_cache(maxsize=1)
+def _default_by_trigger() -> dict[str, tuple[FrameSlot, ...]]:
+    slots = load_frames()
+    return {t: tuple(s for s in slots if s.trigger == t) for t in _TRIGGERS}
+
+
+__all__ = [
+    "FRAMES_PATH",
+    "ROLES",
+    "FrameNode",
+    "FrameSlot",
+    "WordSource",
+    "load_frames",
+    "parse_frames",
+    "slot_tokens",
+    "slots_for",
+]
