@@ -38,12 +38,12 @@ if TYPE_CHECKING:
 FRAMES_PATH = ONTOLOGY_DIR / "frames.yaml"
 
 TriggerClass = Literal["verb", "noun"]
-Role = Literal["agent", "object", "pair", "direct_object"]
+Role = Literal["agent", "object", "pair", "direct_object", "passive_agent"]
 _TRIGGERS: tuple[TriggerClass, ...] = ("verb", "noun")
-ROLES: tuple[Role, ...] = ("agent", "object", "pair", "direct_object")
+ROLES: tuple[Role, ...] = ("agent", "object", "pair", "direct_object", "passive_agent")
 _KEYS = {
     "name", "doc", "trigger", "role", "match", "words", "ends", "party_types", "when",
-    "fallback", "stand_ins", "examples",
+    "fallback", "stand_ins", "penalty", "examples",
 }  # fmt: skip
 _REQUIRED = ("name", "doc", "trigger", "role", "match", "examples")
 #: token attributes a node may test, and how they are read
@@ -90,6 +90,8 @@ class FrameSlot:
     fallback: bool
     #: the party may be a stand-in noun ("the budget" for its owner) of the relation's type
     stand_ins: bool
+    #: lowers the confidence of what the slot finds (a less direct path)
+    penalty: float
     examples: tuple[Example, ...]
 
 
@@ -212,6 +214,9 @@ def parse_frames(
         if not isinstance(examples, list) or not examples:
             raise _fail(where, f"slot {name!r} has no example sentence")
         nodes, match = _parse_nodes(raw, where, name)
+        penalty = raw.get("penalty", 0.0)
+        if not isinstance(penalty, (int, float)) or not 0 <= penalty < 1:
+            raise _fail(where, f"slot {name!r}: penalty must be in [0, 1)")
         out.append(
             FrameSlot(
                 name=name,
@@ -224,6 +229,7 @@ def parse_frames(
                 when=None if when is None else str(when),
                 fallback=bool(raw.get("fallback", False)),
                 stand_ins=bool(raw.get("stand_ins", False)),
+                penalty=penalty,
                 examples=tuple(_parse_example(e, where) for e in examples),
             )
         )

@@ -376,10 +376,12 @@ class _Extractor:
         trigger: TriggerClass,
         only: frozenset[str] | None = None,
         without: frozenset[str] = frozenset(),
+        wanted: Collection[str] = ROLES,
     ) -> dict[str, list[_Party]]:
-        """The parties of each role of ``tok``'s frame for ``rtype`` (ontology/frames.yaml),
-        slot by slot in file order. A policy may aim the slots at another head with other
-        words: ``only`` replaces each slot's words, ``without`` removes some."""
+        """The parties of each ``wanted`` role of ``tok``'s frame for ``rtype``
+        (ontology/frames.yaml), slot by slot in file order. A policy may aim the slots at
+        another head with other words: ``only`` replaces each slot's words, ``without`` removes
+        some."""
 
         def words(src: tuple[WordSource, ...]) -> frozenset[str]:
             base = self._source_words(rtype, src) if only is None else only
@@ -390,6 +392,7 @@ class _Extractor:
         for slot in slots_for(trigger):
             if (
                 slot.role == "direct_object"
+                or slot.role not in wanted
                 or (slot.when is not None and not options.get(slot.when))
                 or (slot.fallback and roles[slot.role])
             ):
@@ -398,6 +401,8 @@ class _Extractor:
                 found = self.parties(t, rtype if slot.stand_ins else None)
                 if slot.party_types:
                     found = [p for p in found if p.entity.type in slot.party_types]
+                if slot.penalty:
+                    found = [replace(p, penalty=p.penalty + slot.penalty) for p in found]
                 roles[slot.role].extend(found)
         return roles
 
@@ -617,17 +622,8 @@ class _Extractor:
         """(agents, patients) of a verb, passive-aware, inheriting a missing subject."""
         passive = bool(_children(tok, "auxpass", "nsubjpass"))
         if passive:
-            agents: list[_Party] = []
-            for ag in _children(tok, "agent"):
-                for p in _children(ag, "pobj"):
-                    agents.extend(self.parties(p, rtype))
-            if not agents:
-                # "was hosted at a dinner by Ekdahl": the by-phrase hangs off the prep's object
-                for pob in self._prep_objects(tok, self.c.words("occasion_preps")):
-                    for p in self._prep_objects(pob, self.c.words("passive_agent_preps")):
-                        agents.extend(
-                            replace(x, penalty=x.penalty + 0.05) for x in self.parties(p, rtype)
-                        )
+            wanted = ("passive_agent",)
+            agents = self._slot_parties(tok, rtype, "verb", wanted=wanted)["passive_agent"]
             patients: list[_Party] = []
             subjects = _children(tok, "nsubjpass")
             if not subjects and tok.dep_ == "conj":
@@ -750,7 +746,9 @@ class _Extractor:
             # type's ("call on X to"); a topic's between-phrase names its own parties
             without = self.c.words("pair_preps") if head in topics else frozenset()
             only = frozenset(phrase_preps) if phrase_preps else None
-            objects.extend(self._slot_parties(head, rtype, "verb", only, without)["object"])
+            objects.extend(
+                self._slot_parties(head, rtype, "verb", only, without, ("object",))["object"]
+            )
         if not objects and not other_object and not direct_objects and not phrase:
             objects = self._shared_objects(tok, rtype, preps)
         if not objects and other_object and not phrase:
