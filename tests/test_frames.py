@@ -13,6 +13,7 @@ from helpers_relations import extract_text, missing_relations
 
 from kg.errors import KGError
 from kg.extraction.frames import (
+    FRAMES,
     FrameSlot,
     WordSource,
     load_frames,
@@ -100,14 +101,14 @@ def test_the_walk_finds_what_the_dependency_matcher_finds(slot: FrameSlot) -> No
 def test_every_slot_has_an_example_and_a_unique_name() -> None:
     assert SLOTS and all(s.examples for s in SLOTS)
     assert len({s.name for s in SLOTS}) == len(SLOTS)
-    assert slots_for("noun") and slots_for("verb")
-    assert {s.trigger for s in slots_for("noun")} == {"noun"}
+    assert all(slots_for(f) for f in FRAMES)
+    assert {s.frame for s in slots_for("noun")} == {"noun"}
 
 
 _GOOD: dict[str, Any] = {
     "name": "x",
     "doc": "d",
-    "trigger": "noun",
+    "frame": "noun",
     "role": "object",
     "match": [
         {"RIGHT_ID": "trigger"},
@@ -124,7 +125,7 @@ _GOOD: dict[str, Any] = {
     [
         ({"rol": "object"}, r"unknown key 'rol'"),
         ({"role": "host"}, r"role must be one of"),
-        ({"trigger": "adverb"}, r"trigger must be one of"),
+        ({"frame": "adverb"}, r"frame must be one of"),
         ({"examples": []}, r"has no example"),
         ({"words": {"prep": ["cue:no_such_cue"]}}, r"word source 'cue:no_such_cue'"),
         ({"words": {"prep": ["option:stand_in"]}}, r"word source 'option:stand_in'"),

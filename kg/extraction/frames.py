@@ -37,15 +37,18 @@ if TYPE_CHECKING:
 
 FRAMES_PATH = ONTOLOGY_DIR / "frames.yaml"
 
-TriggerClass = Literal["verb", "noun"]
+#: the frame a slot belongs to: every verb or noun trigger, a noun naming the agent ("a backer of
+#: X"), a noun received from someone ("won the backing of X"), a headline's motion word tagged
+#: as a noun ("Holt heads to Oslo")
+FrameName = Literal["verb", "noun", "agent-noun", "received-noun", "headline-motion"]
 Role = Literal["agent", "object", "pair", "direct_object", "passive_agent"]
-_TRIGGERS: tuple[TriggerClass, ...] = ("verb", "noun")
+FRAMES: tuple[FrameName, ...] = ("verb", "noun", "agent-noun", "received-noun", "headline-motion")
 ROLES: tuple[Role, ...] = ("agent", "object", "pair", "direct_object", "passive_agent")
 _KEYS = {
-    "name", "doc", "trigger", "role", "match", "words", "ends", "party_types", "when",
+    "name", "doc", "frame", "role", "match", "words", "ends", "party_types", "when",
     "fallback", "stand_ins", "penalty", "examples",
 }  # fmt: skip
-_REQUIRED = ("name", "doc", "trigger", "role", "match", "examples")
+_REQUIRED = ("name", "doc", "frame", "role", "match", "examples")
 #: token attributes a node may test, and how they are read
 _ATTRS: dict[str, Callable[[Token], str]] = {
     "DEP": lambda t: str(t.dep_),
@@ -78,7 +81,7 @@ class FrameSlot:
 
     name: str
     doc: str
-    trigger: TriggerClass
+    frame: FrameName
     role: Role
     nodes: tuple[FrameNode, ...]
     match: tuple[Mapping[str, Any], ...]
@@ -199,8 +202,8 @@ def parse_frames(
     for raw, name, where in checked_entries(
         data, "frames", "slot", source, lines, _KEYS, _REQUIRED
     ):
-        if raw["trigger"] not in _TRIGGERS:
-            raise _fail(where, f"slot {name!r}: trigger must be one of {_TRIGGERS}")
+        if raw["frame"] not in FRAMES:
+            raise _fail(where, f"slot {name!r}: frame must be one of {FRAMES}")
         if raw["role"] not in ROLES:
             raise _fail(where, f"slot {name!r}: role must be one of {ROLES}")
         when = raw.get("when")
@@ -221,7 +224,7 @@ def parse_frames(
             FrameSlot(
                 name=name,
                 doc=str(raw["doc"]),
-                trigger=raw["trigger"],
+                frame=raw["frame"],
                 role=raw["role"],
                 nodes=nodes,
                 match=match,
@@ -306,23 +309,25 @@ def slot_tokens(
 
 
 def slots_for(
-    trigger: TriggerClass, slots: tuple[FrameSlot, ...] | None = None
+    frame: FrameName, slots: tuple[FrameSlot, ...] | None = None
 ) -> tuple[FrameSlot, ...]:
-    """The slots of one trigger class, in file order."""
+    """The slots of one frame, in file order."""
     if slots is None:
-        return _default_by_trigger()[trigger]
-    return tuple(s for s in slots if s.trigger == trigger)
+        return _default_by_frame()[frame]
+    return tuple(s for s in slots if s.frame == frame)
 
 
 @lru_cache(maxsize=1)
-def _default_by_trigger() -> dict[str, tuple[FrameSlot, ...]]:
+def _default_by_frame() -> dict[str, tuple[FrameSlot, ...]]:
     slots = load_frames()
-    return {t: tuple(s for s in slots if s.trigger == t) for t in _TRIGGERS}
+    return {f: tuple(s for s in slots if s.frame == f) for f in FRAMES}
 
 
 __all__ = [
+    "FRAMES",
     "FRAMES_PATH",
     "ROLES",
+    "FrameName",
     "FrameNode",
     "FrameSlot",
     "WordSource",

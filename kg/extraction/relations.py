@@ -48,7 +48,7 @@ from kg.extraction.denials import (
     remember,
 )
 from kg.extraction.entities import load_alias_data
-from kg.extraction.frames import ROLES, TriggerClass, WordSource, slot_tokens, slots_for
+from kg.extraction.frames import ROLES, FrameName, WordSource, slot_tokens, slots_for
 from kg.extraction.patterns import PatternMatch, match_patterns
 from kg.lexicon import Lexicon, denial_type, flagged_types, load_lexicon
 from kg.model import UNNAMED_SOURCE, Entity, Evidence, RelationRecord
@@ -373,7 +373,7 @@ class _Extractor:
         self,
         tok: Token,
         rtype: str,
-        trigger: TriggerClass,
+        frame: FrameName,
         only: frozenset[str] | None = None,
         without: frozenset[str] = frozenset(),
         wanted: Collection[str] = ROLES,
@@ -389,7 +389,7 @@ class _Extractor:
 
         roles: dict[str, list[_Party]] = {r: [] for r in ROLES}
         options = self.c.types[rtype].options
-        for slot in slots_for(trigger):
+        for slot in slots_for(frame):
             if (
                 slot.role == "direct_object"
                 or slot.role not in wanted
@@ -406,11 +406,11 @@ class _Extractor:
                 roles[slot.role].extend(found)
         return roles
 
-    def _role_tokens(self, tok: Token, rtype: str, trigger: TriggerClass, role: str) -> list[Token]:
+    def _role_tokens(self, tok: Token, rtype: str, frame: FrameName, role: str) -> list[Token]:
         """The tokens the slots of one role reach (for the policies that judge each token)."""
         return [
             t
-            for slot in slots_for(trigger)
+            for slot in slots_for(frame)
             if slot.role == role
             for t in slot_tokens(slot, tok, lambda src: self._source_words(rtype, src),
                                  self.c.words)
@@ -861,7 +861,7 @@ class _Extractor:
         rtype = self.c.motion_verbs.get(lemma(tok))
         if rtype is None or tok.dep_ != "ROOT":
             return []
-        agents = [p for ch in _children(tok, "compound") for p in self.parties(ch)]
+        agents = self._slot_parties(tok, rtype, "headline-motion")["agent"]
         return self._motion_pairs(tok, rtype, agents)
 
     def _fallback_verb(self, tok: Token, types: Sequence[str]) -> list[_Found]:
@@ -935,27 +935,16 @@ class _Extractor:
             return None
         if lemma(verb) not in self.c.receiving:
             return None
-        givers = [
-            p
-            for pob in (
-                *self._prep_objects(tok, self.c.words("giver_preps")),
-                *self._prep_objects(verb, self.c.words("sender_preps")),
-            )
-            for p in self.parties(pob)
-        ]
+        givers = self._slot_parties(tok, rtype, "received-noun")["agent"]
         receivers = self.parties(subject_of(verb))
         return self._pairs(tok, rtype, givers, receivers, conf - 0.05) if receivers else []
 
     def _agent_noun(self, tok: Token, rtype: str, conf: float) -> list[_Found]:
         """ "Lundia is Norvik's largest backer", "a supporter of X": the noun is the agent."""
-        objects = [p for ch in _children(tok, "poss") for p in self.parties(ch)]
-        objects += [p for pob in self._prep_objects(tok, self.c.words("belonging_preps"))
-                    for p in self.parties(pob)]
-        agents: list[_Party] = []
+        roles = self._slot_parties(tok, rtype, "agent-noun")
+        agents, objects = roles["agent"], roles["object"]
         if tok.dep_ == "attr" and tok.head.pos_ in ("VERB", "AUX"):
-            agents = self.parties(subject_of(tok.head))
-        elif tok.dep_ == "appos":
-            agents = self.parties(tok.head)
+            agents = self.parties(subject_of(tok.head))  # the copula's subject: "X is a backer"
         return self._pairs(tok, rtype, agents, objects, conf)
 
     def _noun_frame(self, tok: Token, rtype: str, conf: float) -> list[_Found]:
