@@ -39,11 +39,19 @@ FRAMES_PATH = ONTOLOGY_DIR / "frames.yaml"
 
 #: the frame a slot belongs to: every verb or noun trigger, a noun naming the agent ("a backer of
 #: X"), a noun received from someone ("won the backing of X"), a headline's motion word tagged
-#: as a noun ("Holt heads to Oslo")
-FrameName = Literal["verb", "noun", "agent-noun", "received-noun", "headline-motion"]
-Role = Literal["agent", "object", "pair", "direct_object", "passive_agent"]
-FRAMES: tuple[FrameName, ...] = ("verb", "noun", "agent-noun", "received-noun", "headline-motion")
-ROLES: tuple[Role, ...] = ("agent", "object", "pair", "direct_object", "passive_agent")
+#: as a noun ("Holt heads to Oslo"), the destination of travel, arrival or departure
+FrameName = Literal[
+    "verb", "noun", "agent-noun", "received-noun", "headline-motion", "travel", "arrival",
+    "departure",
+]
+Role = Literal["agent", "object", "pair", "direct_object", "passive_agent", "place"]
+FRAMES: tuple[FrameName, ...] = (
+    "verb", "noun", "agent-noun", "received-noun", "headline-motion", "travel", "arrival",
+    "departure",
+)
+ROLES: tuple[Role, ...] = (
+    "agent", "object", "pair", "direct_object", "passive_agent", "place",
+)
 _KEYS = {
     "name", "doc", "frame", "role", "match", "words", "ends", "party_types", "when",
     "fallback", "stand_ins", "penalty", "examples",

@@ -458,7 +458,7 @@ class _Extractor:
             found.extend(self._motion(tok, self.c.motion_verbs[lem]))
         if lem in self.c.departure_verbs:
             found.extend(
-                self._motion(tok, self.c.departure_verbs[lem], self.c.words("departure_preps"))
+                self._motion(tok, self.c.departure_verbs[lem], "departure")
             )
         if lem in self.c.person_verbs:
             # "Ekdahl welcomed Voss", "Voss is welcomed by Ekdahl": a person receiving a person
@@ -834,25 +834,20 @@ class _Extractor:
             cur = cur.head
         return []
 
-    def _motion(self, tok: Token, rtype: str, preps: Collection[str] = ()) -> list[_Found]:
+    def _motion(self, tok: Token, rtype: str, frame: FrameName | None = None) -> list[_Found]:
         agents, _ = self._subjects(tok, rtype)
-        return self._motion_pairs(tok, rtype, agents, preps)
+        return self._motion_pairs(tok, rtype, agents, frame)
 
     def _motion_pairs(
-        self, tok: Token, rtype: str, agents: list[_Party], preps: Collection[str] = ()
+        self, tok: Token, rtype: str, agents: list[_Party], frame: FrameName | None = None
     ) -> list[_Found]:
         """A travel destination is a place visited, never a party met ("would travel to
-        Calais" with Calais mistyped stays out)."""
-        if not preps:
+        Calais" with Calais mistyped stays out): the place slots of the travel frame, or of
+        the arrival frame for an arrival verb ("arrived in Lisbon")."""
+        if frame is None:
             arrival = lemma(tok) in self.c.option_set(rtype, "arrival_verbs")
-            # "arrived in Lisbon", "travelled to Lisbon"
-            preps = self.c.words("arrival_preps") if arrival else self.c.words("destination_preps")
-        places = [
-            p
-            for t in self._prep_objects(tok, preps)
-            for p in self.parties(t)
-            if p.entity.type in _PLACE_TYPES
-        ]
+            frame = "arrival" if arrival else "travel"
+        places = self._slot_parties(tok, rtype, frame)["place"]
         return self._pairs(tok, rtype, agents, places, 0.8)
 
     def headline_motion(self, tok: Token) -> list[_Found]:
