@@ -38,7 +38,10 @@ def test_slot_examples(name: str, example: Any) -> None:
 
 
 def _matcher_chain(
-    slot: FrameSlot, words: dict[int, frozenset[str]], ends: dict[int, tuple[str, ...]]
+    slot: FrameSlot,
+    words: dict[int, frozenset[str]],
+    ends: dict[int, tuple[str, ...]],
+    unlike: dict[int, frozenset[str]],
 ) -> list[dict[str, Any]]:
     """The slot's chain as a plain DependencyMatcher pattern, its word sources spelt out."""
     nodes: list[dict[str, Any]] = []
@@ -49,6 +52,9 @@ def _matcher_chain(
             attrs["LOWER"] = {"IN": sorted(words[i]) or ["\u0000"]}
         if i in ends:
             attrs["LOWER"] = {"REGEX": "(" + "|".join(map(re.escape, ends[i])) + ")$"}
+        if i in unlike:
+            forms = {f for w in unlike[i] for f in (w, w.capitalize(), w.upper())}
+            attrs["LEMMA"] = {"NOT_IN": sorted(forms)}
         node["RIGHT_ATTRS"] = attrs
         nodes.append(node)
     return nodes
@@ -83,8 +89,9 @@ def test_the_walk_finds_what_the_dependency_matcher_finds(slot: FrameSlot) -> No
 
         words = {i: source_words(n.words) for i, n in enumerate(slot.nodes) if n.words}
         ends = {i: tuple(sorted(c.words(n.ends))) for i, n in enumerate(slot.nodes) if n.ends}
+        unlike = {i: c.words(n.not_lemmas) for i, n in enumerate(slot.nodes) if n.not_lemmas}
         matcher = DependencyMatcher(nlp.vocab)
-        matcher.add(slot.name, [_matcher_chain(slot, words, ends)])
+        matcher.add(slot.name, [_matcher_chain(slot, words, ends, unlike)])
         for doc in docs:
             matched: dict[int, set[int]] = {}
             for _, ids in matcher(doc):
@@ -148,6 +155,12 @@ _GOOD: dict[str, Any] = {
             {"words": {}, "match": [{"RIGHT_ID": "trigger"},
                                     {"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "other"}]},
             r"the chain runs from 'trigger' to 'party'",
+        ),
+        (
+            {"words": {}, "match": [{"RIGHT_ID": "trigger"},
+                                    {"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": True},
+                                    {"LEFT_ID": True, "REL_OP": ">", "RIGHT_ID": "party"}]},
+            r"every RIGHT_ID is a string",
         ),
     ],
 )

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import KGError
+from kg.extraction.context import lemma
 from kg.extraction.patterns import Example, _parse_example, checked_entries
 from kg.lexicon import CUES, ONTOLOGY_DIR, TYPE_OPTIONS, list_item_lines, load_yaml
 
@@ -39,21 +40,22 @@ FRAMES_PATH = ONTOLOGY_DIR / "frames.yaml"
 
 #: the frame a slot belongs to: every verb or noun trigger, a noun naming the agent ("a backer of
 #: X"), a noun received from someone ("won the backing of X"), a headline's motion word tagged
-#: as a noun ("Holt heads to Oslo"), the destination of travel, arrival or departure
+#: as a noun ("Holt heads to Oslo"), the destination of travel, arrival or departure, and where
+#: an event took place (from the trigger, its parties or its governing verb)
 FrameName = Literal[
     "verb", "noun", "agent-noun", "received-noun", "headline-motion", "travel", "arrival",
-    "departure",
+    "departure", "event-place", "event-place-below",
 ]
 Role = Literal["agent", "object", "pair", "direct_object", "passive_agent", "place"]
 FRAMES: tuple[FrameName, ...] = (
     "verb", "noun", "agent-noun", "received-noun", "headline-motion", "travel", "arrival",
-    "departure",
+    "departure", "event-place", "event-place-below",
 )
 ROLES: tuple[Role, ...] = (
     "agent", "object", "pair", "direct_object", "passive_agent", "place",
 )
 _KEYS = {
-    "name", "doc", "frame", "role", "match", "words", "ends", "party_types", "when",
+    "name", "doc", "frame", "role", "match", "words", "ends", "not_lemmas", "party_types", "when",
     "fallback", "stand_ins", "penalty", "examples",
 }  # fmt: skip
 _REQUIRED = ("name", "doc", "frame", "role", "match", "examples")
@@ -79,8 +81,10 @@ class FrameNode:
     tests: tuple[tuple[str, frozenset[str] | None, frozenset[str] | None], ...]
     #: the token's lowercase form must be one of these words (the first source present wins)
     words: tuple[WordSource, ...]
-    #: the token's lowercase form must end with one of these cue's words
+    #: the token's lowercase form must end with one of this cue's words
     ends: str | None
+    #: the token's lemma must not be one of this cue's words
+    not_lemmas: str | None
 
 
 @dataclass(frozen=True)
@@ -160,13 +164,18 @@ def _parse_nodes(
         raise _fail(where, f"slot {name!r}: match is a chain of at least two nodes")
     words = raw.get("words") or {}
     ends = raw.get("ends") or {}
-    if not isinstance(words, dict) or not isinstance(ends, dict):
-        raise _fail(where, f"slot {name!r}: words and ends map node names to word sources")
+    not_lemmas = raw.get("not_lemmas") or {}
+    if not all(isinstance(m, dict) for m in (words, ends, not_lemmas)):
+        raise _fail(where, f"slot {name!r}: words, ends and not_lemmas map node names to "
+                           "word sources")
+    if not all(isinstance(m.get("RIGHT_ID"), str) for m in match):
+        raise _fail(where, f"slot {name!r}: every RIGHT_ID is a string (YAML reads a bare "
+                           "on, off, yes or no as true or false: quote it)")
     ids = [str(m.get("RIGHT_ID")) for m in match]
     if ids[0] != "trigger" or ids[-1] != "party" or len(set(ids)) != len(ids):
         raise _fail(where, f"slot {name!r}: the chain runs from 'trigger' to 'party' "
                            "with unique node names")
-    for node_name in (*words, *ends):
+    for node_name in (*words, *ends, *not_lemmas):
         if node_name not in ids:
             raise _fail(where, f"slot {name!r}: {node_name!r} is no node of the chain")
     nodes: list[FrameNode] = []
@@ -184,15 +193,16 @@ def _parse_nodes(
         node_words = words.get(ids[i]) or []
         if not isinstance(node_words, list):
             node_words = [node_words]
-        end = ends.get(ids[i])
-        if end is not None and _parse_source(end, where)[0] != "cue":
-            raise _fail(where, f"slot {name!r}: ends names a cue")
+        end, unlike = ends.get(ids[i]), not_lemmas.get(ids[i])
+        if any(x is not None and _parse_source(x, where)[0] != "cue" for x in (end, unlike)):
+            raise _fail(where, f"slot {name!r}: ends and not_lemmas name a cue")
         nodes.append(
             FrameNode(
                 op=None if i == 0 else str(op),
                 tests=_parse_tests(m.get("RIGHT_ATTRS", {}), where, name),
                 words=tuple(_parse_source(w, where) for w in node_words),
                 ends=None if end is None else _parse_source(end, where)[1],
+                not_lemmas=None if unlike is None else _parse_source(unlike, where)[1],
             )
         )
     return tuple(nodes), tuple(match)
@@ -276,6 +286,8 @@ def _passes(
             return False
     if node.words and tok.lower_ not in words(node.words):
         return False
+    if node.not_lemmas is not None and lemma(tok) in cue(node.not_lemmas):
+        return False
     return node.ends is None or tok.lower_.endswith(tuple(cue(node.ends)))
 
 
@@ -289,31 +301,40 @@ def _step(tok: Token, op: str | None) -> Iterator[Token]:
             yield ch
 
 
+def slot_paths(
+    slot: FrameSlot,
+    trigger: Token,
+    words: Words,
+    cue: Callable[[str], frozenset[str]],
+) -> list[tuple[Token, ...]]:
+    """The chains of tokens ``slot`` matches from ``trigger`` (trigger first, party last), in
+    the order of a walk over the children (text order at each step): what a DependencyMatcher
+    match of the chain binds to its nodes."""
+    if not _passes(trigger, slot.nodes[0], words, cue):
+        return []
+    out: list[tuple[Token, ...]] = []
+
+    def walk(path: tuple[Token, ...], k: int) -> None:
+        if k == len(slot.nodes):
+            out.append(path)
+            return
+        node = slot.nodes[k]
+        for nxt in _step(path[-1], node.op):
+            if _passes(nxt, node, words, cue):
+                walk((*path, nxt), k + 1)
+
+    walk((trigger,), 1)
+    return out
+
+
 def slot_tokens(
     slot: FrameSlot,
     trigger: Token,
     words: Words,
     cue: Callable[[str], frozenset[str]],
 ) -> list[Token]:
-    """The party tokens ``slot`` reaches from ``trigger``, in the order of a walk over the
-    children (text order at each step), as a DependencyMatcher match of the chain would bind
-    its last node."""
-    first = slot.nodes[0]
-    if not _passes(trigger, first, words, cue):
-        return []
-    out: list[Token] = []
-
-    def walk(tok: Token, k: int) -> None:
-        if k == len(slot.nodes):
-            out.append(tok)
-            return
-        node = slot.nodes[k]
-        for nxt in _step(tok, node.op):
-            if _passes(nxt, node, words, cue):
-                walk(nxt, k + 1)
-
-    walk(trigger, 1)
-    return out
+    """The party tokens ``slot`` reaches from ``trigger`` (see :func:`slot_paths`)."""
+    return [path[-1] for path in slot_paths(slot, trigger, words, cue)]
 
 
 def slots_for(
@@ -341,6 +362,7 @@ __all__ = [
     "WordSource",
     "load_frames",
     "parse_frames",
+    "slot_paths",
     "slot_tokens",
     "slots_for",
 ]

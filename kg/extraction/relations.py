@@ -48,7 +48,14 @@ from kg.extraction.denials import (
     remember,
 )
 from kg.extraction.entities import load_alias_data
-from kg.extraction.frames import ROLES, FrameName, WordSource, slot_tokens, slots_for
+from kg.extraction.frames import (
+    ROLES,
+    FrameName,
+    WordSource,
+    slot_paths,
+    slot_tokens,
+    slots_for,
+)
 from kg.extraction.patterns import PatternMatch, match_patterns
 from kg.lexicon import Lexicon, denial_type, flagged_types, load_lexicon
 from kg.model import UNNAMED_SOURCE, Entity, Evidence, RelationRecord
@@ -405,6 +412,16 @@ class _Extractor:
                     found = [replace(p, penalty=p.penalty + slot.penalty) for p in found]
                 roles[slot.role].extend(found)
         return roles
+
+    def _slot_paths(self, tok: Token, rtype: str, frame: FrameName) -> list[tuple[Token, ...]]:
+        """The chains the slots of ``frame`` match from ``tok`` (slot by slot), for the
+        policies that read the tokens between the trigger and the party."""
+        return [
+            path
+            for slot in slots_for(frame)
+            for path in slot_paths(slot, tok, lambda src: self._source_words(rtype, src),
+                                   self.c.words)
+        ]
 
     def _role_tokens(self, tok: Token, rtype: str, frame: FrameName, role: str) -> list[Token]:
         """The tokens the slots of one role reach (for the policies that judge each token)."""
@@ -1097,54 +1114,36 @@ class _Extractor:
         if trigger.dep_ == "advcl" and lemma(trigger.head) in self.c.motion:
             roots.append(trigger.head)
         for root in roots:
-            for prep in root.children:
-                if prep.dep_ != "prep" or prep.lower_ not in self.c.words("place_preps"):
-                    continue
+            for path in self._slot_paths(root, kind, "event-place"):
+                prep, pob = path[1], path[-1]
                 if prep.lower_ in self.c.words("destination_preps") and root.i != trigger.head.i:
+                    continue  # "flew to X": where the traveller went, not where the event was
+                ent = self.s.lookup(pob)
+                if ent is not None and ent.id in party_ids:
                     continue
-                for pob in _children(prep, "pobj"):
-                    ent = self.s.lookup(pob)
-                    if ent is not None and ent.id in party_ids:
-                        continue
-                    if ent is not None and ent.type in _PLACE_TYPES and ent.id not in party_ids:
-                        return ent.label, ent.id
-                    if (
-                        ent is None
-                        and prep.lower_ in self.c.words("venue_preps")
-                        and pob.pos_ == "NOUN"
-                        and pob.i != trigger.i  # "At a meeting, A told B": no place
-                    ):
-                        words = [
-                            t for t in pob.subtree if t.dep_ in ("amod", "compound") or t.i == pob.i
-                        ]
-                        words = [t for t in words if t.head.i == pob.i or t.i == pob.i]
-                        return " ".join(t.text for t in sorted(words, key=lambda t: t.i)), None
-            for ch in root.children:
-                # "the summit in Madrid" below "on the sidelines of"
-                if ch.dep_ == "prep":
-                    for pob in _children(ch, "pobj"):
-                        for prep2 in _children(pob, "prep"):
-                            for sub in _children(prep2, "pobj"):
-                                for prep3 in _children(sub, "prep"):
-                                    if prep3.lower_ in self.c.words("location_preps"):
-                                        for p in _children(prep3, "pobj"):
-                                            ent = self.s.lookup(p)
-                                            if (
-                                                ent is not None
-                                                and ent.type in _PLACE_TYPES
-                                                and ent.id not in party_ids
-                                            ):
-                                                return ent.label, ent.id
-                            if prep2.lower_ in self.c.words("location_preps"):
-                                for p in _children(prep2, "pobj"):
-                                    ent = self.s.lookup(p)
-                                    if (
-                                        ent is not None
-                                        and ent.type in _PLACE_TYPES
-                                        and ent.id not in party_ids
-                                        and lemma(pob) not in self.c.not_place_holders
-                                    ):
-                                        return ent.label, ent.id
+                if ent is not None and ent.type in _PLACE_TYPES:
+                    return ent.label, ent.id
+                if (
+                    ent is None
+                    and prep.lower_ in self.c.words("venue_preps")
+                    and pob.pos_ == "NOUN"
+                    and pob.i != trigger.i  # "At a meeting, A told B": no place
+                ):
+                    # an unnamed venue: the noun with its modifiers ("at a state dinner")
+                    words = [
+                        t for t in pob.subtree if t.dep_ in ("amod", "compound") or t.i == pob.i
+                    ]
+                    words = [t for t in words if t.head.i == pob.i or t.i == pob.i]
+                    return " ".join(t.text for t in sorted(words, key=lambda t: t.i)), None
+            # "the summit in Madrid" below "on the sidelines of": deeper chains first
+            below = sorted(
+                self._slot_paths(root, kind, "event-place-below"),
+                key=lambda path: (*(t.i for t in path[1:]), len(trigger.doc)),
+            )
+            for path in below:
+                ent = self.s.lookup(path[-1])
+                if ent is not None and ent.type in _PLACE_TYPES and ent.id not in party_ids:
+                    return ent.label, ent.id
         return None, None
 
 
