@@ -22,7 +22,7 @@ option or a slot without an example is an error naming the file and line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +34,7 @@ from kg.extraction.patterns import Example, _parse_example, checked_entries
 from kg.lexicon import CUES, ONTOLOGY_DIR, TYPE_OPTIONS, list_item_lines, load_yaml
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 FRAMES_PATH = ONTOLOGY_DIR / "frames.yaml"
 
@@ -59,13 +59,8 @@ _KEYS = {
     "fallback", "stand_ins", "penalty", "examples",
 }  # fmt: skip
 _REQUIRED = ("name", "doc", "frame", "role", "match", "examples")
-#: token attributes a node may test, and how they are read
-_ATTRS: dict[str, Callable[[Token], str]] = {
-    "DEP": lambda t: str(t.dep_),
-    "POS": lambda t: str(t.pos_),
-    "TAG": lambda t: str(t.tag_),
-    "LOWER": lambda t: str(t.lower_),
-}
+#: token attributes a node may test
+_ATTRS = ("DEP", "POS", "TAG", "LOWER")
 #: the dependency operators the walk evaluates: child, child before, child after, head
 _OPS = (">", ">--", ">++", "<")
 #: where a node's words come from: a relation type's option or a lexicon cue
@@ -85,6 +80,8 @@ class FrameNode:
     ends: str | None
     #: the token's lemma must not be one of this cue's words
     not_lemmas: str | None
+    #: whether the node tests its token at all (most trigger nodes do not)
+    constrained: bool
 
 
 @dataclass(frozen=True)
@@ -196,13 +193,15 @@ def _parse_nodes(
         end, unlike = ends.get(ids[i]), not_lemmas.get(ids[i])
         if any(x is not None and _parse_source(x, where)[0] != "cue" for x in (end, unlike)):
             raise _fail(where, f"slot {name!r}: ends and not_lemmas name a cue")
+        tests = _parse_tests(m.get("RIGHT_ATTRS", {}), where, name)
         nodes.append(
             FrameNode(
                 op=None if i == 0 else str(op),
-                tests=_parse_tests(m.get("RIGHT_ATTRS", {}), where, name),
+                tests=tests,
                 words=tuple(_parse_source(w, where) for w in node_words),
                 ends=None if end is None else _parse_source(end, where)[1],
                 not_lemmas=None if unlike is None else _parse_source(unlike, where)[1],
+                constrained=bool(tests or node_words or end or unlike),
             )
         )
     return tuple(nodes), tuple(match)
@@ -275,30 +274,80 @@ def load_frames(path: Path = FRAMES_PATH) -> tuple[FrameSlot, ...]:
 Words = Callable[[tuple[WordSource, ...]], frozenset[str]]
 
 
+@dataclass(frozen=True)
+class _DocView:
+    """A parsed document as plain lists, read once (``Doc.to_array``): the walk compares
+    strings and follows indices instead of making a spaCy Token at every step."""
+
+    head: list[int]
+    kids: list[list[int]]  # children in text order, as Token.children gives them
+    columns: dict[str, list[str]]  # DEP, POS, TAG, LOWER of each token
+
+
+def _view(doc: Doc) -> _DocView:
+    hit = doc.user_data.get(_VIEW_KEY)
+    if isinstance(hit, _DocView) and len(hit.head) == len(doc):
+        return hit
+    from spacy.attrs import DEP, HEAD, LOWER, POS, TAG
+    from spacy.parts_of_speech import NAMES as POS_NAMES
+
+    if not len(doc):
+        return _DocView([], [], {a: [] for a in _ATTRS})
+    rows = doc.to_array([DEP, LOWER, POS, TAG]).tolist()
+    # HEAD is an offset from the token; negative offsets come back as wrapped unsigned ints
+    offsets = doc.to_array(HEAD).astype("int64").tolist()
+    strings = doc.vocab.strings
+    head = [i + int(off) for i, off in enumerate(offsets)]
+    kids: list[list[int]] = [[] for _ in rows]
+    for i, h in enumerate(head):
+        if h != i:
+            kids[h].append(i)
+    columns = {
+        "DEP": [strings[r[0]] for r in rows],
+        "LOWER": [strings[r[1]] for r in rows],
+        "POS": [POS_NAMES.get(r[2], "") for r in rows],
+        "TAG": [strings[r[3]] for r in rows],
+    }
+    view = _DocView(head, kids, columns)
+    doc.user_data[_VIEW_KEY] = view
+    return view
+
+
+_VIEW_KEY = "kg_frame_view"
+
+
 def _passes(
-    tok: Token, node: FrameNode, words: Words, cue: Callable[[str], frozenset[str]]
+    view: _DocView,
+    doc: Doc,
+    i: int,
+    node: FrameNode,
+    words: Words,
+    cue: Callable[[str], frozenset[str]],
 ) -> bool:
     for attr, allowed, excluded in node.tests:
-        value = _ATTRS[attr](tok)
+        value = view.columns[attr][i]
         if (allowed is not None and value not in allowed) or (
             excluded is not None and value in excluded
         ):
             return False
-    if node.words and tok.lower_ not in words(node.words):
+    lower = view.columns["LOWER"][i]
+    if node.words and lower not in words(node.words):
         return False
-    if node.not_lemmas is not None and lemma(tok) in cue(node.not_lemmas):
+    if node.not_lemmas is not None and lemma(doc[i]) in cue(node.not_lemmas):
         return False
-    return node.ends is None or tok.lower_.endswith(tuple(cue(node.ends)))
+    return node.ends is None or lower.endswith(tuple(cue(node.ends)))
 
 
-def _step(tok: Token, op: str | None) -> Iterator[Token]:
+def _step(view: _DocView, i: int, op: str | None) -> list[int]:
     if op == "<":
-        if tok.head.i != tok.i:
-            yield tok.head
-        return
-    for ch in tok.children:
-        if op == ">" or (op == ">--" and ch.i < tok.i) or (op == ">++" and ch.i > tok.i):
-            yield ch
+        h = view.head[i]
+        return [h] if h != i else []
+    kids = view.kids[i]
+    if op == ">--":
+        return [k for k in kids if k < i]
+    if op == ">++":
+        return [k for k in kids if k > i]
+    return kids
 
 
 def slot_paths(
@@ -310,21 +359,23 @@ def slot_paths(
     """The chains of tokens ``slot`` matches from ``trigger`` (trigger first, party last), in
     the order of a walk over the children (text order at each step): what a DependencyMatcher
     match of the chain binds to its nodes."""
-    if not _passes(trigger, slot.nodes[0], words, cue):
+    doc = trigger.doc
+    view = _view(doc)
+    nodes = slot.nodes
+    if nodes[0].constrained and not _passes(view, doc, trigger.i, nodes[0], words, cue):
         return []
-    out: list[tuple[Token, ...]] = []
-
-    def walk(path: tuple[Token, ...], k: int) -> None:
-        if k == len(slot.nodes):
-            out.append(path)
-            return
-        node = slot.nodes[k]
-        for nxt in _step(path[-1], node.op):
-            if _passes(nxt, node, words, cue):
-                walk((*path, nxt), k + 1)
-
-    walk((trigger,), 1)
-    return out
+    paths: list[tuple[int, ...]] = [(trigger.i,)]
+    for node in nodes[1:]:
+        # extending each path in order keeps the order of a depth-first walk
+        paths = [
+            (*path, j)
+            for path in paths
+            for j in _step(view, path[-1], node.op)
+            if not node.constrained or _passes(view, doc, j, node, words, cue)
+        ]
+        if not paths:
+            return []
+    return [tuple(doc[i] for i in path) for path in paths]
 
 
 def slot_tokens(
