@@ -82,6 +82,8 @@ class FrameNode:
     not_lemmas: str | None
     #: whether the node tests its token at all (most trigger nodes do not)
     constrained: bool
+    #: the dependency labels it allows, when it names them (a quick first test)
+    deps: frozenset[str] | None
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,7 @@ def _parse_nodes(
                 ends=None if end is None else _parse_source(end, where)[1],
                 not_lemmas=None if unlike is None else _parse_source(unlike, where)[1],
                 constrained=bool(tests or node_words or end or unlike),
+                deps=next((allowed for attr, allowed, _ in tests if attr == "DEP"), None),
             )
         )
     return tuple(nodes), tuple(match)
@@ -282,17 +285,18 @@ class _DocView:
     head: list[int]
     kids: list[list[int]]  # children in text order, as Token.children gives them
     columns: dict[str, list[str]]  # DEP, POS, TAG, LOWER of each token
+    dep: list[str]  # columns["DEP"], the one most nodes test
 
 
 def _view(doc: Doc) -> _DocView:
     hit = doc.user_data.get(_VIEW_KEY)
-    if isinstance(hit, _DocView) and len(hit.head) == len(doc):
+    if isinstance(hit, _DocView):  # the pipeline never retokenizes a parsed document
         return hit
     from spacy.attrs import DEP, HEAD, LOWER, POS, TAG
     from spacy.parts_of_speech import NAMES as POS_NAMES
 
     if not len(doc):
-        return _DocView([], [], {a: [] for a in _ATTRS})
+        return _DocView([], [], {a: [] for a in _ATTRS}, [])
     rows = doc.to_array([DEP, LOWER, POS, TAG]).tolist()
     # HEAD is an offset from the token; negative offsets come back as wrapped unsigned ints
     offsets = doc.to_array(HEAD).astype("int64").tolist()
@@ -308,7 +312,7 @@ def _view(doc: Doc) -> _DocView:
         "POS": [POS_NAMES.get(r[2], "") for r in rows],
         "TAG": [strings[r[3]] for r in rows],
     }
-    view = _DocView(head, kids, columns)
+    view = _DocView(head, kids, columns, columns["DEP"])
     doc.user_data[_VIEW_KEY] = view
     return view
 
@@ -365,13 +369,17 @@ def slot_paths(
     if nodes[0].constrained and not _passes(view, doc, trigger.i, nodes[0], words, cue):
         return []
     paths: list[tuple[int, ...]] = [(trigger.i,)]
+    dep = view.dep
     for node in nodes[1:]:
-        # extending each path in order keeps the order of a depth-first walk
+        # extending each path in order keeps the order of a depth-first walk; the dependency
+        # label, which most nodes test, is compared first
+        deps = node.deps
         paths = [
             (*path, j)
             for path in paths
             for j in _step(view, path[-1], node.op)
-            if not node.constrained or _passes(view, doc, j, node, words, cue)
+            if (deps is None or dep[j] in deps)
+            and (not node.constrained or _passes(view, doc, j, node, words, cue))
         ]
         if not paths:
             return []
