@@ -459,17 +459,14 @@ class _Extractor:
         elif (
             lem in self.c.context_verbs
             and self.phone_context
-            and self._prep_objects(tok, self.c.words("talk_partner_preps"))
+            and self._slot_paths(tok, self.c.context_verbs[lem], "talk")
         ):
             found.extend(self._verb_frame(tok, self.c.context_verbs[lem], conf=0.6))
         if lem in self.c.in_person_verbs and self._in_person(tok):
             # "has not spoken to X in person since May": a meeting, not a call
             in_person = self.c.in_person_verbs[lem]
             agents, _ = self._subjects(tok, in_person)
-            others = [
-                p for pob in self._prep_objects(tok, self.c.words("talk_partner_preps"))
-                for p in self.parties(pob)
-            ]
+            others = self._slot_parties(tok, in_person, "talk")["object"]
             return self._pairs(tok, in_person, agents, others, 0.8)
         if lem in self.c.motion_verbs:
             found.extend(self._motion(tok, self.c.motion_verbs[lem]))
