@@ -41,16 +41,17 @@ FRAMES_PATH = ONTOLOGY_DIR / "frames.yaml"
 #: the frame a slot belongs to: every verb or noun trigger, a noun naming the agent ("a backer of
 #: X"), a noun received from someone ("won the backing of X"), a headline's motion word tagged
 #: as a noun ("Holt heads to Oslo"), the destination of travel, arrival or departure, and where
-#: an event took place (from the trigger, its parties or its governing verb), and whom a
-#: speaking verb was talking to
+#: an event took place (from the trigger, its parties or its governing verb), whom a speaking
+#: verb was talking to, and from whom a negating verb took an event noun ("withdrew its support
+#: from X")
 FrameName = Literal[
     "verb", "noun", "agent-noun", "received-noun", "headline-motion", "travel", "arrival",
-    "departure", "event-place", "event-place-below", "talk",
+    "departure", "event-place", "event-place-below", "talk", "withdrawn-noun",
 ]
 Role = Literal["agent", "object", "pair", "direct_object", "passive_agent", "place"]
 FRAMES: tuple[FrameName, ...] = (
     "verb", "noun", "agent-noun", "received-noun", "headline-motion", "travel", "arrival",
-    "departure", "event-place", "event-place-below", "talk",
+    "departure", "event-place", "event-place-below", "talk", "withdrawn-noun",
 )
 ROLES: tuple[Role, ...] = (
     "agent", "object", "pair", "direct_object", "passive_agent", "place",

@@ -1036,8 +1036,7 @@ class _Extractor:
             and not self.c.types[rtype].symmetric
         ):
             # "withdrew (its) support from X", "pulled its backing from X": X lost the support
-            for pob in self._prep_objects(gov, self.c.words("withdrawal_preps")):
-                objects.extend(self.parties(pob, rtype))
+            objects.extend(self._slot_parties(tok, rtype, "withdrawn-noun")["object"])
         if agents and not objects and lemma(tok) in self.c.option_set(rtype, "dateline_triggers"):
             objects = self._dateline_place(tok, rtype)
         if not agents and not objects:
