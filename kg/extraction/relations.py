@@ -1234,17 +1234,23 @@ def extract_sentence_relations(
     state"); it is not modified. Pronouns and groups come resolved from ``lookup`` and
     ``group_lookup`` (the entity stage).
     """
+    from kg.extraction.context import columns
+
     c = compile_lexicon(lexicon or load_lexicon())
     s = _Sentence(sent, lookup, history, c, group_lookup, host)
     ex = _Extractor(s, c, phone_context)
     found: list[_Found] = []
     words = sentence_words(sent)
-    triggered = any(
-        w in c.nouns or w in c.modifier_nouns or w in c.verb_stage_lemmas or w in c.motion_verbs
-        for w in words.lemmas
-    ) or any(w in c.nouns for w in words.lowers)
-    for tok in sent if triggered else ():  # no trigger word: no token to try
-        lem = lemma(tok)
+    stage = c.sentence_lemmas
+    triggered = not words.lemmas.isdisjoint(stage) or not words.lowers.isdisjoint(c.nouns)
+    doc = sent.doc
+    cols = columns(doc)
+    lemmas, lowers = cols.lemmas, cols.lowers
+    for i in range(sent.start, sent.end) if triggered else ():  # no trigger word: no token
+        lem = lemmas[i]
+        if lem not in stage and lowers[i] not in c.nouns:
+            continue  # none of the tests below can pass: no token to make
+        tok = doc[i]
         nominal = tok.pos_ in ("NOUN", "PROPN") or (
             lem in c.nouns and tok.pos_ not in ("VERB", "AUX")
         )
