@@ -27,6 +27,7 @@ __all__ = [
     "Context",
     "Lookup",
     "Source",
+    "TokenLookup",
     "clause_context",
     "compile_lexicon",
     "resolve_source",
@@ -34,6 +35,21 @@ __all__ = [
 
 #: Maps a token to the entity it mentions (a name, an alias, a resolved pronoun), or None.
 Lookup = Callable[["Token"], "Entity | None"]
+
+
+
+class TokenLookup:
+    """A :data:`Lookup` over one doc that also answers by token index (:attr:`at`), so a loop
+    over every token asks it without making the token."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: Callable[[int], Entity | None]) -> None:
+        self.at = at
+
+    def __call__(self, tok: Token) -> Entity | None:
+        return self.at(tok.i)
+
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 #: a day of the week ("Tuesday"): with a present-tense verb it dates a schedule

@@ -1186,13 +1186,17 @@ def _date_of(
 
 
 def _phone_context(docs: Iterable[Doc], c: Compiled) -> bool:
+    from kg.extraction.context import columns
+
     sense_nouns = frozenset().union(*(c.option_set(k, "phone_sense_nouns") for k in c.types))
     for doc in docs:
         words = doc_words(doc).lemmas
         if words.isdisjoint(c.phone_words) and words.isdisjoint(sense_nouns):
             continue  # no phone word in this segment
-        for t in doc:
-            lo = lemma(t)
+        for i, lo in enumerate(columns(doc).lemmas):
+            if lo not in c.phone_words and lo not in sense_nouns:
+                continue  # no token to make
+            t = doc[i]
             if lo in c.phone_words and t.pos_ in ("NOUN", "ADJ", "VERB"):
                 return True
             if (
@@ -1446,9 +1450,7 @@ def _source_only_denials(
     out: list[RelationRecord] = []
     if sentence_words(sent).lemmas.isdisjoint(c.denial):
         return out  # no denial verb
-    for tok in sent:
-        if lemma(tok) not in c.denial or tok.pos_ not in ("VERB",):
-            continue
+    for tok in _denial_verbs(sent, c):
         for ob in tok.children:
             if ob.dep_ != "dobj" or lemma(ob) not in c.report_nouns:
                 continue
@@ -1479,6 +1481,19 @@ def _source_only_denials(
     return out
 
 
+def _denial_verbs(sent: Span, c: Compiled) -> Iterator[Token]:
+    """The verbs of ``sent`` with a denial lemma (found in the doc's columns: the other
+    tokens are not made)."""
+    from kg.extraction.context import columns
+
+    doc = sent.doc
+    cols = columns(doc)
+    lemmas, tags = cols.lemmas, cols.pos
+    for i in range(sent.start, sent.end):
+        if lemmas[i] in c.denial and tags[i] == "VERB":
+            yield doc[i]
+
+
 def _anaphoric_denials(
     sent: Span,
     s_lookup: Lookup,
@@ -1507,9 +1522,7 @@ def _anaphoric_denials(
     recent = [
         r for r in earlier[-12:] if r.type != dtype and start - r.end < 600 and r.end >= latest
     ]
-    for tok in sent:
-        if lemma(tok) not in c.denial or tok.pos_ != "VERB":
-            continue
+    for tok in _denial_verbs(sent, c):
         for ob in tok.children:
             if ob.dep_ != "dobj" or lemma(ob) not in c.report_nouns:
                 continue
@@ -1630,8 +1643,19 @@ def _outlets_in(sent: Span, lookup: Lookup, c: Compiled) -> list[Entity]:
         and (lemmas.isdisjoint(c.reporting) or lemmas.isdisjoint(c.anonymous_sources))
     ):
         return []  # none of the words that credit an outlet
-    for tok in sent:
-        low = lemma(tok)
+    from kg.extraction.context import columns
+
+    doc = sent.doc
+    cols = columns(doc)
+    words, tags = cols.lemmas, cols.pos
+    for i in range(sent.start, sent.end):
+        low = words[i]
+        if not (
+            (tags[i] == "VERB" and (low in c.outlet_verbs or low in c.reporting))
+            or (tags[i] == "NOUN" and low in c.report_nouns)
+        ):
+            continue  # none of the tests below can pass: no token to make
+        tok = doc[i]
         if tok.pos_ == "VERB" and low in c.outlet_verbs:
             found.extend(lookup(s) for s in _children(tok, "nsubj"))
         elif tok.pos_ == "VERB" and low in c.reporting and any(
@@ -1658,13 +1682,14 @@ def _credited(ctx: Context, outlet: Entity | None) -> Context:
 
 
 def _segment_lookups(entities: EntityIndex, index: int) -> tuple[Lookup, GroupLookup]:
-    def lookup(tok: Token) -> Entity | None:
-        return entities.entity_at(index, tok.i)
+    from functools import partial
+
+    from kg.extraction.context import TokenLookup
 
     def group(tok: Token) -> tuple[Entity, ...]:
         return entities.entities_at(index, tok.i)
 
-    return lookup, group
+    return TokenLookup(partial(entities.entity_at, index)), group
 
 
 def _fold(name: str) -> str:
