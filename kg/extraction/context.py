@@ -375,6 +375,9 @@ class Columns:
 
     __slots__ = (
         "_children",
+        "_ents",
+        "_sents",
+        "_text",
         "_words",
         "deps",
         "heads",
@@ -383,11 +386,12 @@ class Columns:
         "lemmas",
         "lowers",
         "pos",
+        "spaces",
         "texts",
     )
 
     def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS
+        from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SPACY
 
         strings = doc.vocab.strings
         self.lemma_ids: list[int] = []
@@ -398,8 +402,9 @@ class Columns:
         self.pos: list[str] = []
         self.deps: list[str] = []
         self.heads: list[int] = []
+        self.spaces: list[int] = []
         if len(doc):
-            arr = doc.to_array([LEMMA, LOWER, ORTH, IDX, POS, DEP, HEAD])
+            arr = doc.to_array([LEMMA, LOWER, ORTH, IDX, POS, DEP, HEAD, SPACY])
             self.lemma_ids = arr[:, 0].tolist()
             self.lemmas = _decode(strings, self.lemma_ids, lower=True)
             self.lowers = _decode(strings, arr[:, 1].tolist())
@@ -409,6 +414,10 @@ class Columns:
             self.deps = _decode(strings, arr[:, 5].tolist())
             rel = arr[:, 6].astype("int64").tolist()  # HEAD: the offset to the head
             self.heads = [i + r for i, r in enumerate(rel)]
+            self.spaces = arr[:, 7].tolist()
+        self._text: str | None = None
+        self._sents: list[tuple[int, int]] | None = None
+        self._ents: list[tuple[int, int, str]] | None = None
         self._children: list[list[int]] | None = None
         self._words: dict[tuple[int, int], SentenceWords] = {}
 
@@ -423,6 +432,15 @@ class Columns:
             self._children = kids
         return kids
 
+    @property
+    def text(self) -> str:
+        """``Doc.text`` (which joins the tokens anew on each access), joined once."""
+        if self._text is None:
+            self._text = "".join(
+                t + " " if sp else t for t, sp in zip(self.texts, self.spaces, strict=True)
+            )
+        return self._text
+
     def words(self, start: int, end: int) -> SentenceWords:
         """:class:`SentenceWords` of the tokens ``start`` to ``end``, computed once."""
         span = (start, end)
@@ -432,6 +450,37 @@ class Columns:
                 frozenset(self.lemmas[start:end]), frozenset(self.lowers[start:end])
             )
         return hit
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """``list(doc.sents)``: the bounds found once per doc (``Doc.sents`` checks the whole doc
+    for sentence starts on each call), the spans made anew (a doc keeps no span of its own)."""
+    from spacy.tokens import Span
+
+    cols = columns(doc)
+    if cols._sents is None:
+        cols._sents = [(s.start, s.end) for s in doc.sents]
+    return [Span(doc, a, b) for a, b in cols._sents]
+
+
+def span_ents(sent: Span, label: str) -> list[Span]:
+    """The entities of ``sent`` (``Span.ents``, which makes every entity span of the doc on
+    each call) with that label; the doc's entity bounds read once."""
+    from spacy.tokens import Span
+
+    doc = sent.doc
+    cols = columns(doc)
+    if cols._ents is None:
+        cols._ents = [(e.start, e.end, e.label_) for e in doc.ents]
+    out: list[Span] = []
+    start, end = sent.start, sent.end
+    for a, b, name in cols._ents:
+        if a >= start:
+            if b > end:
+                break
+            if name == label:
+                out.append(Span(doc, a, b, label=name))
+    return out
 
 
 def columns(doc: Doc) -> Columns:

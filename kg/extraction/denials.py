@@ -1275,11 +1275,12 @@ def add_statement_denials(
     d = _cues_for(lexicon)
     out = list(records)
     for fr in frames:
-        doc = fr.trigger.doc
+        cols = columns(fr.trigger.doc)
         first, last = fr.claim
-        c_start = offset + doc[first].idx
-        c_end = offset + doc[last].idx + len(doc[last].text)
-        text = doc.text[doc[first].idx : doc[last].idx + len(doc[last].text)]
+        a, b = cols.idx[first], cols.idx[last] + len(cols.texts[last])
+        c_start = offset + a
+        c_end = offset + b
+        text = cols.text[a:b]
         # the denial is the article's own report unless someone else reports it
         src = fr.ctx.source
         attributed = None

@@ -55,6 +55,7 @@ import yaml
 from kg import iris
 from kg.errors import KGError
 from kg.extraction.context import Compiled, columns, compile_lexicon, store_string
+from kg.extraction.context import sentences as doc_sentences
 from kg.lexicon import ONTOLOGY_DIR, load_lexicon, load_yaml
 from kg.model import ENTITY_TYPES, Entity, EntityType
 
@@ -677,7 +678,8 @@ class _Resolver:
         # the text it was given)
         art = parsed.article.text
         self.texts: list[str] = [
-            d.text if ps.segment.kind == "headline" else art[ps.segment.start : ps.segment.end]
+            columns(d).text if ps.segment.kind == "headline"
+            else art[ps.segment.start : ps.segment.end]
             for ps, d in zip(parsed.segments, self.docs, strict=True)
         ]
         #: each doc's entities, read once (Doc.ents makes new spans on each access)
@@ -737,8 +739,8 @@ class _Resolver:
             return [False] * len(doc)  # no quote token: nothing is inside quotes
         mask: list[bool] = []
         inside = False
-        for tok in doc:
-            t = tok.text
+        cols = columns(doc)
+        for t, idx in zip(cols.texts, cols.idx, strict=True):
             if t in ("“", "”", '"', "``", "''") or (len(t) == 1 and t in "«»"):
                 if t in ("“", "«", "``"):
                     inside = True
@@ -746,7 +748,7 @@ class _Resolver:
                     inside = False
                 else:
                     # a straight quote opens after a space and closes after a word or comma
-                    before = text[tok.idx - 1] if tok.idx > 0 else " "
+                    before = text[idx - 1] if idx > 0 else " "
                     inside = before.isspace() or before in "([{—–-"
                 mask.append(False)
                 continue
@@ -936,7 +938,8 @@ class _Resolver:
         from spacy.tokens import Span
 
         # "Mr Thorpe" tagged a nationality (NORP) is still a person: an honorific says so
-        covered = {i for e in doc.ents if e.label_ != "NORP" for i in range(e.start, e.end)}
+        ents = self.ents[self.seg_index[id(doc)]]
+        covered = {i for e in ents if e.label_ != "NORP" for i in range(e.start, e.end)}
         out: list[Span] = []
         n = len(doc)
         cols = columns(doc)
@@ -1685,7 +1688,8 @@ class _Resolver:
             quoted = self.quoted[seg]
             cols = columns(doc)
             tags, deps, lowers = cols.pos, cols.deps, cols.lowers
-            for sent in doc.sents:
+            doc_sents = doc_sentences(doc)
+            for sent in doc_sents:
                 cur: list[tuple[int, Token, tuple[int, ...], bool]] = []
                 sentences.append(cur)
                 i = sent.start
@@ -1718,7 +1722,7 @@ class _Resolver:
                 self._remember_pair(cur)
             if self.parsed.segments[seg].segment.kind != "paragraph":
                 # captions and headlines stand apart: pronouns never look back into them
-                del sentences[-len(list(doc.sents)) :]
+                del sentences[-len(doc_sents) :]
         return out
 
     def _could_be_person(self, cl: int) -> bool:

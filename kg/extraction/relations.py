@@ -1337,7 +1337,9 @@ def _records_for_sentence(
     records: dict[tuple[object, ...], RelationRecord] = {}
     denials: list[RelationRecord] = []
     # the sentence's dates, read once for all its drafts (Token.sent and Span.ents are walks)
-    dates = [e for e in sent.ents if e.label_ == "DATE"] if sent is not None and drafts else None
+    from kg.extraction.context import span_ents
+
+    dates = span_ents(sent, "DATE") if sent is not None and drafts else None
     for f, ctx in drafts:
         polarity = "negative" if ctx.negative else "positive"
         modality = ctx.modality
@@ -1749,19 +1751,18 @@ def extract_relations(
     history: list[Entity] = []
     records: list[RelationRecord] = []
     lookups = [_segment_lookups(entities, index) for index in range(len(parsed.segments))]
+    from kg.extraction.context import sentences
+
+    sents = [sentences(pseg.doc) for pseg in parsed.segments]
     outlet = credited_outlet(
-        (
-            (sent, lookups[index][0])
-            for index, pseg in enumerate(parsed.segments)
-            for sent in pseg.doc.sents
-        ),
+        ((sent, lookups[index][0]) for index in range(len(sents)) for sent in sents[index]),
         c,
     )
     host = dateline_host(article.dateline, _named_entities(entities))
     for index, pseg in enumerate(parsed.segments):
         lookup, group = lookups[index]
         seg_start = pseg.segment.start
-        for sent in pseg.doc.sents:
+        for sent in sents[index]:
             start = seg_start + sent.start_char
             end = seg_start + sent.end_char
             text = article.text[start:end]
