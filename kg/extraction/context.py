@@ -356,11 +356,11 @@ def doc_words(doc: Doc) -> SentenceWords:
 
 def _decode(strings: StringStore, keys: list[int], *, lower: bool = False) -> list[str]:
     """:func:`store_string` of each key (a dict hit for all but a doc's new words)."""
-    get = (_LEMMAS if lower else _STRINGS).get
-    out = [get(k) for k in keys]
-    for i, text in enumerate(out):
-        if text is None:
-            out[i] = store_string(strings, keys[i], lower=lower)
+    out = list(map((_LEMMAS if lower else _STRINGS).get, keys))
+    if None in out:
+        for i, text in enumerate(out):
+            if text is None:
+                out[i] = store_string(strings, keys[i], lower=lower)
     return out  # type: ignore[return-value]  # no None is left
 
 

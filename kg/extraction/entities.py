@@ -472,6 +472,9 @@ class ResolvedEntities:
     _one: Mapping[tuple[int, int], Entity] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _one_by_segment: Mapping[int, Mapping[int, Entity]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         by_id = {e.id: e for e in self.entities}
@@ -485,6 +488,10 @@ class ResolvedEntities:
         object.__setattr__(self, "_by_token", {k: tuple(v) for k, v in by_token.items()})
         one = {k: by_id[v[0]] for k, v in by_token.items() if len(v) == 1 and v[0] in by_id}
         object.__setattr__(self, "_one", one)
+        by_segment: dict[int, dict[int, Entity]] = {}
+        for (segment, token), ent in one.items():
+            by_segment.setdefault(segment, {})[token] = ent
+        object.__setattr__(self, "_one_by_segment", by_segment)
 
     def entities_at(self, segment: int, token: int) -> tuple[Entity, ...]:
         """Every entity a mention covering that token refers to (two for "the two leaders")."""
@@ -500,6 +507,11 @@ class ResolvedEntities:
     def entity_at(self, segment: int, token: int) -> Entity | None:
         """The one entity whose mention covers that token; ``None`` if none or a group."""
         return self._one.get((segment, token))
+
+    def singles(self, segment: int) -> Mapping[int, Entity]:
+        """:meth:`entity_at` of one segment as a mapping by token index (a caller asking for
+        every token reads it without a call per token)."""
+        return self._one_by_segment.get(segment, {})
 
     def by_id(self, entity_id: str) -> Entity:
         """The entity with that IRI (``KeyError`` if it is not in this article)."""
@@ -636,10 +648,8 @@ def _derive_demonyms(
     for doc in docs:
         cols = columns(doc)
         for i, text in enumerate(cols.texts):
-            if (
-                text[:1].isupper() and cols.pos[i] in ("ADJ", "PROPN", "NOUN")
-                and doc[i].is_alpha
-            ):
+            # Token.is_alpha is str.isalpha of the text (spaCy's lexical attribute)
+            if text[:1].isupper() and cols.pos[i] in ("ADJ", "PROPN", "NOUN") and text.isalpha():
                 words.add(_norm(text))
     out: dict[str, str] = {}
     for w in sorted(words):

@@ -1687,11 +1687,17 @@ def _segment_lookups(entities: EntityIndex, index: int) -> tuple[Lookup, GroupLo
     from functools import partial
 
     from kg.extraction.context import TokenLookup
+    from kg.extraction.entities import ResolvedEntities
 
     def group(tok: Token) -> tuple[Entity, ...]:
         return entities.entities_at(index, tok.i)
 
-    return TokenLookup(partial(entities.entity_at, index)), group
+    at = (
+        entities.singles(index).get
+        if isinstance(entities, ResolvedEntities)
+        else partial(entities.entity_at, index)
+    )
+    return TokenLookup(at), group
 
 
 def _fold(name: str) -> str:
@@ -1751,7 +1757,9 @@ def extract_relations(
     history: list[Entity] = []
     records: list[RelationRecord] = []
     lookups = [_segment_lookups(entities, index) for index in range(len(parsed.segments))]
-    from kg.extraction.context import sentences
+    from functools import partial
+
+    from kg.extraction.context import TokenLookup, sentences
 
     sents = [sentences(pseg.doc) for pseg in parsed.segments]
     outlet = credited_outlet(
@@ -1761,6 +1769,7 @@ def extract_relations(
     host = dateline_host(article.dateline, _named_entities(entities))
     for index, pseg in enumerate(parsed.segments):
         lookup, group = lookups[index]
+        at = lookup.at if isinstance(lookup, TokenLookup) else partial(entities.entity_at, index)
         seg_start = pseg.segment.start
         for sent in sents[index]:
             start = seg_start + sent.start_char
@@ -1793,7 +1802,7 @@ def extract_relations(
             remember(sent, lookup, c, lex, memory, seg_start)
             records.extend(recs)
             for i in range(sent.start, sent.end):  # lookup(tok) without making the tokens
-                ent = entities.entity_at(index, i)
+                ent = at(i)
                 if ent is not None and (not history or history[-1].id != ent.id):
                     history.append(ent)
     spans = [(ps.segment.kind, (ps.segment.start, ps.segment.end)) for ps in parsed.segments]
