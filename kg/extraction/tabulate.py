@@ -151,6 +151,11 @@ class TableRuler(_PerDoc):
         #: the attributes the rules set, as ids (``Doc.from_array`` columns)
         self._set_ids: list[Any] = []
         self._rows: dict[tuple[int, ...], tuple[tuple[_Rule, ...], _Plan, _Sets]] = {}
+        #: (column, value) -> positions in ``_table_rules`` of the rules a token can only
+        #: match with that value there; ``_unindexed``: the rules with a test lacking one
+        self._rule_index: dict[tuple[int, int], list[int]] = {}
+        self._unindexed: list[int] = []
+        self._index_columns: list[int] = []
 
     def take_rules(self, ruler: Any) -> None:
         """Take the rules of the spaCy ``AttributeRuler`` ``ruler`` (its normalised
@@ -165,6 +170,7 @@ class TableRuler(_PerDoc):
                 for p in patterns
             ]
             if all(t is not None for t in tests):
+                self._index_rule(len(self._table_rules), patterns, columns)
                 self._table_rules.append((ordinal, [t for t in tests if t], attrs))
             else:
                 key = self.vocab.strings.add(f"kg_table_ruler_{len(self._matcher_rules)}")
@@ -177,7 +183,22 @@ class TableRuler(_PerDoc):
                     else:
                         self._matcher_needs.append(needs)
         self._set_ids = sorted({a for attrs in ruler.attrs for a in attrs})
+        self._index_columns = sorted({col for col, _ in self._rule_index})
         self._rows.clear()
+
+    def _index_rule(
+        self, position: int, patterns: list[list[dict[str, Any]]], columns: dict[str, int]
+    ) -> None:
+        """File a table rule under the values its one-token patterns need (each pattern's
+        most selective equality or ``IN``), so a new row tests only the rules it can match."""
+        needs = [_needed_values(p, columns, self.vocab.strings) for p in patterns]
+        if not all(needs):
+            self._unindexed.append(position)
+            return
+        for need in needs:
+            col, values = need[0]
+            for value in values:
+                self._rule_index.setdefault((col, value), []).append(position)
 
     def _rules_for(self, row: tuple[int, ...]) -> tuple[tuple[_Rule, ...], _Plan, _Sets]:
         """The table rules a token with these attribute values matches, the value each
@@ -187,8 +208,15 @@ class TableRuler(_PerDoc):
         if found is None:
             if len(self._rows) >= _TABLE_LIMIT:
                 self._rows.clear()
-            rules = tuple((o, attrs) for o, tests, attrs in self._table_rules
-                          if any(t(row) for t in tests))
+            candidates = set(self._unindexed)
+            for col in self._index_columns:
+                candidates.update(self._rule_index.get((col, row[col]), ()))
+            table_rules = self._table_rules
+            rules = tuple(
+                (o, attrs)
+                for o, tests, attrs in (table_rules[k] for k in sorted(candidates))
+                if any(t(row) for t in tests)
+            )
             merged: dict[Any, Any] = {}
             for _, attrs in rules:
                 merged.update(attrs)
