@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -374,11 +375,11 @@ class Columns:
     indices; ``children[i]`` are the indices of ``doc[i].children``, in order."""
 
     __slots__ = (
-        "_children",
         "_ents",
         "_sents",
         "_text",
         "_words",
+        "children",
         "deps",
         "heads",
         "idx",
@@ -415,22 +416,15 @@ class Columns:
             rel = arr[:, 6].astype("int64").tolist()  # HEAD: the offset to the head
             self.heads = [i + r for i, r in enumerate(rel)]
             self.spaces = arr[:, 7].tolist()
+        # made with the columns, not on first use: the walks ask for children most
+        self.children: list[list[int]] = [[] for _ in self.heads]
+        for i, h in enumerate(self.heads):
+            if h != i:
+                self.children[h].append(i)
         self._text: str | None = None
         self._sents: list[tuple[int, int]] | None = None
         self._ents: list[tuple[int, int, str]] | None = None
-        self._children: list[list[int]] | None = None
         self._words: dict[tuple[int, int], SentenceWords] = {}
-
-    @property
-    def children(self) -> list[list[int]]:
-        kids = self._children
-        if kids is None:
-            kids = [[] for _ in self.heads]
-            for i, h in enumerate(self.heads):
-                if h != i:
-                    kids[h].append(i)
-            self._children = kids
-        return kids
 
     @property
     def text(self) -> str:
@@ -452,15 +446,38 @@ class Columns:
         return hit
 
 
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    cols = columns(doc)
+    if cols._sents is None:
+        cols._sents = [(s.start, s.end) for s in doc.sents]
+    return cols._sents
+
+
 def sentences(doc: Doc) -> list[Span]:
     """``list(doc.sents)``: the bounds found once per doc (``Doc.sents`` checks the whole doc
     for sentence starts on each call), the spans made anew (a doc keeps no span of its own)."""
     from spacy.tokens import Span
 
-    cols = columns(doc)
-    if cols._sents is None:
-        cols._sents = [(s.start, s.end) for s in doc.sents]
-    return [Span(doc, a, b) for a, b in cols._sents]
+    return [Span(doc, a, b) for a, b in _sentence_bounds(doc)]
+
+
+def sentence_of(tok: Token) -> tuple[int, int]:
+    """The bounds of ``tok.sent`` (which makes a span and walks to its sentence's ends)."""
+    bounds = _sentence_bounds(tok.doc)
+    k = bisect_right(bounds, (tok.i, len(tok.doc) + 1)) - 1
+    return bounds[k]
+
+
+def sentence_root(tok: Token) -> Token:
+    """``tok.sent.root``: the sentence's first token that heads itself, found in the columns
+    (``Span.root`` checks it the same way, after making the sentence span)."""
+    doc = tok.doc
+    heads = columns(doc).heads
+    start, end = sentence_of(tok)
+    for i in range(start, end):
+        if heads[i] == i:
+            return doc[i]
+    return tok.sent.root
 
 
 def span_ents(sent: Span, label: str) -> list[Span]:
@@ -1098,7 +1115,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     if ctx.source is None:
         # "A spoke to B ... and described the talks as useful, according to X": a source
         # attached to a coordinated main verb covers the whole sentence.
-        root = trigger.sent.root
+        root = sentence_root(trigger)
         for verb in (root, *(ch for ch in root.children if ch.dep_ == "conj")):
             ctx = _according_to(ctx, verb, lookup, c)
     if (
@@ -1195,7 +1212,10 @@ def content_relcl(verb: Token, c: Compiled) -> bool:
 
 def _conditional_in_sentence(tok: Token, c: Compiled) -> bool:
     marks = c.words("conditional_marks")
-    return any(t.lower_ in marks and t.dep_ == "mark" for t in tok.sent)
+    cols = columns(tok.doc)
+    lowers, deps = cols.lowers, cols.deps
+    start, end = sentence_of(tok)
+    return any(lowers[i] in marks and deps[i] == "mark" for i in range(start, end))
 
 
 def _would_only(tok: Token, c: Compiled) -> bool:

@@ -33,6 +33,7 @@ from kg.extraction.context import (
     columns,
     lemma,
     resolve_source,
+    sentence_root,
     sentence_words,
     subject_of,
 )
@@ -867,7 +868,7 @@ def _clause_subject(noun: Token, lookup: Lookup, deniers: Sequence[Entity]) -> E
     """The subject of the clause a summing-up noun is put after ("X accused Y ..., an
     allegation Y rejects" -> X): who made the claim. The noun closes the sentence's main
     clause, so that is the sentence root's subject."""
-    root = noun.sent.root
+    root = sentence_root(noun)
     if root.i > noun.i or root.pos_ not in ("VERB", "AUX"):
         return None
     subj = subject_of(root)
