@@ -294,8 +294,10 @@ def strip_trailing_credit(line: str) -> str:
     return line[: m.start()] + (m.group("keep") or "")
 
 
+@lru_cache(maxsize=64)
 def find_metadata(text: str) -> tuple[str | None, str | None]:
-    """(date, author) from the dateline and byline near the top of the text, if any."""
+    """(date, author) from the dateline and byline near the top of the text, if any (kept
+    for the last texts: reading an article asks, and cleaning it asks again)."""
     found_date: str | None = None
     author: str | None = None
     for i, line in enumerate(iter_lines(text)):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ __all__ = [
     "Context",
     "Lookup",
     "Source",
+    "TokenLookup",
     "clause_context",
     "compile_lexicon",
     "resolve_source",
@@ -34,6 +36,21 @@ __all__ = [
 
 #: Maps a token to the entity it mentions (a name, an alias, a resolved pronoun), or None.
 Lookup = Callable[["Token"], "Entity | None"]
+
+
+
+class TokenLookup:
+    """A :data:`Lookup` over one doc that also answers by token index (:attr:`at`), so a loop
+    over every token asks it without making the token."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: Callable[[int], Entity | None]) -> None:
+        self.at = at
+
+    def __call__(self, tok: Token) -> Entity | None:
+        return self.at(tok.i)
+
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 #: a day of the week ("Tuesday"): with a present-tense verb it dates a schedule
@@ -115,6 +132,9 @@ class Compiled:
     #: lemmas the verb stage looks at: triggers, modifiers, context, motion, person verbs and
     #: the heads of phrases (one set, asked once per token)
     verb_stage_lemmas: frozenset[str] = frozenset()
+    #: lemmas a token needs for the sentence loop to try it (relations.py): noun triggers,
+    #: modifier nouns, the verb stage's lemmas and motion verbs
+    sentence_lemmas: frozenset[str] = frozenset()
 
     def words(self, cue: str) -> frozenset[str]:
         """The lowercase words of one of the lexicon's cues (kg.lexicon.CUES), computed once:
@@ -192,10 +212,11 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         nouns={k: tuple(dict.fromkeys(v)) for k, v in nouns.items()},
         adjectives={k: tuple(dict.fromkeys(v)) for k, v in adjectives.items()},
         phrases=tuple(phrases),
-        verb_stage_lemmas=frozenset(
+        verb_stage_lemmas=(stage := frozenset(
             (*verbs, *modifier_verbs, *context_verbs, *motion_verbs, *departure_verbs,
              *person_verbs, *(head for _name, head, _rest in phrases))
-        ),
+        )),
+        sentence_lemmas=stage.union(nouns, modifier_nouns, motion_verbs),
         modifier_nouns=modifier_nouns,
         modifier_verbs=modifier_verbs,
         context_verbs=context_verbs,
@@ -326,47 +347,172 @@ def sentence_words(sent: Span) -> SentenceWords:
     """:class:`SentenceWords` of ``sent``, read from the doc's lemma and lower columns (one
     ``to_array`` per doc) without making the tokens; kept per sentence in the doc's
     ``user_data``, as several stages ask."""
-    return _span_words(sent.doc, sent.start, sent.end)
+    return columns(sent.doc).words(sent.start, sent.end)
 
 
 def doc_words(doc: Doc) -> SentenceWords:
     """:class:`SentenceWords` of a whole doc (a superset of any of its sentences')."""
-    return _span_words(doc, 0, len(doc))
+    return columns(doc).words(0, len(doc))
 
 
-def _span_words(doc: Doc, start: int, end: int) -> SentenceWords:
-    key = "kg_sentence_words"
-    cache: tuple[tuple[list[int], list[int]], dict[tuple[int, int], SentenceWords]] | None
-    cache = doc.user_data.get(key)
-    if cache is None:
-        from spacy.attrs import LEMMA, LOWER
+def _decode(strings: StringStore, keys: list[int], *, lower: bool = False) -> list[str]:
+    """:func:`store_string` of each key (a dict hit for all but a doc's new words)."""
+    out = list(map((_LEMMAS if lower else _STRINGS).get, keys))
+    if None in out:
+        for i, text in enumerate(out):
+            if text is None:
+                out[i] = store_string(strings, keys[i], lower=lower)
+    return out  # type: ignore[return-value]  # no None is left
 
-        arr = doc.to_array([LEMMA, LOWER]) if len(doc) else None
-        columns = (arr[:, 0].tolist(), arr[:, 1].tolist()) if arr is not None else ([], [])
-        cache = (columns, {})
-        doc.user_data[key] = cache
-    columns, done = cache
-    span = (start, end)
-    hit: SentenceWords | None = done.get(span)
-    if hit is not None:
+
+class Columns:
+    """A doc's token attributes as plain lists, read with one ``to_array``: a loop over every
+    token (or over a token's children) that needs only these makes no spaCy Token objects,
+    which cost more than the test itself; it makes ``doc[i]`` for the tokens it keeps.
+
+    ``lemmas`` are lowercase (as :func:`lemma` gives them), ``lemma_ids`` the lemmas' string
+    ids; ``texts`` and ``idx`` are ``Token.text`` and ``Token.idx``; ``heads`` are absolute
+    indices; ``children[i]`` are the indices of ``doc[i].children``, in order."""
+
+    __slots__ = (
+        "_ents",
+        "_sents",
+        "_text",
+        "_words",
+        "children",
+        "deps",
+        "heads",
+        "idx",
+        "lemma_ids",
+        "lemmas",
+        "lowers",
+        "pos",
+        "spaces",
+        "texts",
+    )
+
+    def __init__(self, doc: Doc) -> None:
+        from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SPACY
+
+        strings = doc.vocab.strings
+        self.lemma_ids: list[int] = []
+        self.lemmas: list[str] = []
+        self.lowers: list[str] = []
+        self.texts: list[str] = []
+        self.idx: list[int] = []
+        self.pos: list[str] = []
+        self.deps: list[str] = []
+        self.heads: list[int] = []
+        self.spaces: list[int] = []
+        if len(doc):
+            arr = doc.to_array([LEMMA, LOWER, ORTH, IDX, POS, DEP, HEAD, SPACY])
+            self.lemma_ids = arr[:, 0].tolist()
+            self.lemmas = _decode(strings, self.lemma_ids, lower=True)
+            self.lowers = _decode(strings, arr[:, 1].tolist())
+            self.texts = _decode(strings, arr[:, 2].tolist())
+            self.idx = arr[:, 3].tolist()
+            self.pos = _decode(strings, arr[:, 4].tolist())
+            self.deps = _decode(strings, arr[:, 5].tolist())
+            rel = arr[:, 6].astype("int64").tolist()  # HEAD: the offset to the head
+            self.heads = [i + r for i, r in enumerate(rel)]
+            self.spaces = arr[:, 7].tolist()
+        # made with the columns, not on first use: the walks ask for children most
+        self.children: list[list[int]] = [[] for _ in self.heads]
+        for i, h in enumerate(self.heads):
+            if h != i:
+                self.children[h].append(i)
+        self._text: str | None = None
+        self._sents: list[tuple[int, int]] | None = None
+        self._ents: list[tuple[int, int, str]] | None = None
+        self._words: dict[tuple[int, int], SentenceWords] = {}
+
+    @property
+    def text(self) -> str:
+        """``Doc.text`` (which joins the tokens anew on each access), joined once."""
+        if self._text is None:
+            self._text = "".join(
+                t + " " if sp else t for t, sp in zip(self.texts, self.spaces, strict=True)
+            )
+        return self._text
+
+    def words(self, start: int, end: int) -> SentenceWords:
+        """:class:`SentenceWords` of the tokens ``start`` to ``end``, computed once."""
+        span = (start, end)
+        hit = self._words.get(span)
+        if hit is None:
+            hit = self._words[span] = SentenceWords(
+                frozenset(self.lemmas[start:end]), frozenset(self.lowers[start:end])
+            )
         return hit
-    strings = doc.vocab.strings
-    lemmas = frozenset(store_string(strings, h, lower=True) for h in set(columns[0][start:end]))
-    lowers = frozenset(store_string(strings, h) for h in set(columns[1][start:end]))
-    hit = done[span] = SentenceWords(lemmas, lowers)
-    return hit
 
 
-#: dependency labels as the string store's ids (the same in every vocab: a label's id is its
-#: symbol or its hash), so children are filtered by an int instead of a string lookup each
-_DEP_IDS: dict[tuple[str, ...], frozenset[int]] = {}
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    cols = columns(doc)
+    if cols._sents is None:
+        cols._sents = [(s.start, s.end) for s in doc.sents]
+    return cols._sents
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """``list(doc.sents)``: the bounds found once per doc (``Doc.sents`` checks the whole doc
+    for sentence starts on each call), the spans made anew (a doc keeps no span of its own)."""
+    from spacy.tokens import Span
+
+    return [Span(doc, a, b) for a, b in _sentence_bounds(doc)]
+
+
+def sentence_of(tok: Token) -> tuple[int, int]:
+    """The bounds of ``tok.sent`` (which makes a span and walks to its sentence's ends)."""
+    bounds = _sentence_bounds(tok.doc)
+    k = bisect_right(bounds, (tok.i, len(tok.doc) + 1)) - 1
+    return bounds[k]
+
+
+def sentence_root(tok: Token) -> Token:
+    """``tok.sent.root``: the sentence's first token that heads itself, found in the columns
+    (``Span.root`` checks it the same way, after making the sentence span)."""
+    doc = tok.doc
+    heads = columns(doc).heads
+    start, end = sentence_of(tok)
+    for i in range(start, end):
+        if heads[i] == i:
+            return doc[i]
+    return tok.sent.root
+
+
+def span_ents(sent: Span, label: str) -> list[Span]:
+    """The entities of ``sent`` (``Span.ents``, which makes every entity span of the doc on
+    each call) with that label; the doc's entity bounds read once."""
+    from spacy.tokens import Span
+
+    doc = sent.doc
+    cols = columns(doc)
+    if cols._ents is None:
+        cols._ents = [(e.start, e.end, e.label_) for e in doc.ents]
+    out: list[Span] = []
+    start, end = sent.start, sent.end
+    for a, b, name in cols._ents:
+        if a >= start:
+            if b > end:
+                break
+            if name == label:
+                out.append(Span(doc, a, b, label=name))
+    return out
+
+
+def columns(doc: Doc) -> Columns:
+    """The :class:`Columns` of ``doc``, made once and kept in its ``user_data``."""
+    cols: Columns | None = doc.user_data.get("kg_columns")
+    if cols is None:
+        cols = doc.user_data["kg_columns"] = Columns(doc)
+    return cols
 
 
 def _children(tok: Token, *deps: str) -> list[Token]:
-    ids = _DEP_IDS.get(deps)
-    if ids is None:
-        ids = _DEP_IDS[deps] = frozenset(tok.vocab.strings[d] for d in deps)
-    return [c for c in tok.children if c.dep in ids]
+    doc = tok.doc
+    cols = columns(doc)
+    dep = cols.deps
+    return [doc[j] for j in cols.children[tok.i] if dep[j] in deps]
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -451,27 +597,31 @@ def _modal_aux(tok: Token, c: Compiled) -> tuple[Modality | None, bool]:
     """Modality from the auxiliaries of ``tok`` ("will", "would"), and whether it is negated."""
     mod: Modality | None = None
     neg = False
-    for ch in tok.children:
-        low = ch.lower_
-        if ch.dep_ in ("aux", "auxpass"):
+    cols = columns(tok.doc)
+    lowers, deps, lemmas = cols.lowers, cols.deps, cols.lemmas
+    for j in cols.children[tok.i]:
+        low = lowers[j]
+        dep = deps[j]
+        if dep in ("aux", "auxpass"):
             if low in c.words("future_auxiliaries"):
                 mod = "planned"
-            elif low in c.hypothetical or lemma(ch) in c.hypothetical:
+            elif low in c.hypothetical or lemmas[j] in c.hypothetical:
                 mod = mod or "hypothetical"
-            elif low in c.words("going_to_words") or lemma(ch) in c.words("going_to_words"):
+            elif low in c.words("going_to_words") or lemmas[j] in c.words("going_to_words"):
                 mod = "planned"
-        if ch.dep_ == "neg" or (ch.dep_ == "advmod" and low in c.negation):
+        if dep == "neg" or (dep == "advmod" and low in c.negation):
             neg = True
     return mod, neg
 
 
 def _has_if_clause(tok: Token, c: Compiled) -> bool:
-    for ch in tok.children:
-        if ch.dep_ == "advcl" and any(
-            g.dep_ == "mark" and g.lower_ in c.words("conditional_marks") for g in ch.children
-        ):
-            return True
-    return False
+    cols = columns(tok.doc)
+    deps, lowers, kids = cols.deps, cols.lowers, cols.children
+    marks = c.words("conditional_marks")
+    return any(
+        deps[j] == "advcl" and any(deps[g] == "mark" and lowers[g] in marks for g in kids[j])
+        for j in kids[tok.i]
+    )
 
 
 def _np_phrase(tok: Token) -> str:
@@ -676,12 +826,27 @@ _ARGUMENT_DEPS = frozenset({"prep", "prt", "pobj", "dobj", "nsubj", "nsubjpass",
 
 def has_infinitive_mark(tok: Token, c: Compiled) -> bool:
     """ "to meet": the verb has the infinitive marker as its auxiliary."""
-    return any(ch.dep_ == "aux" and ch.lower_ in c.words("infinitive_marks") for ch in tok.children)
+    return _has_child(tok, "aux", c.words("infinitive_marks"))
 
 
 def _has_adverb(tok: Token, words: frozenset[str]) -> bool:
     """One of ``words`` modifies ``tok`` as an adverb ("nearly met", "falsely claimed")."""
-    return any(ch.dep_ == "advmod" and ch.lower_ in words for ch in tok.children)
+    return _has_child(tok, "advmod", words)
+
+
+def _has_child(tok: Token, dep: str, words: frozenset[str]) -> bool:
+    """A child of ``tok`` with dependency ``dep`` is one of ``words`` (read from the doc's
+    columns: no child token is made)."""
+    cols = columns(tok.doc)
+    deps, lowers = cols.deps, cols.lowers
+    return any(deps[j] == dep and lowers[j] in words for j in cols.children[tok.i])
+
+
+def _child_words(tok: Token, dep: str) -> list[str]:
+    """The lowercase forms of the children of ``tok`` with dependency ``dep``, in order."""
+    cols = columns(tok.doc)
+    deps, lowers = cols.deps, cols.lowers
+    return [lowers[j] for j in cols.children[tok.i] if deps[j] == dep]
 
 
 def _yes_no_question(trigger: Token) -> bool:
@@ -737,10 +902,8 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     modality: Modality = mod or "actual"
     if mod == "hypothetical" and not _has_if_clause(trigger, c):
         modality = "hypothetical"
-    if trigger.pos_ in ("NOUN", "PROPN"):
-        for ch in trigger.children:
-            if ch.dep_ == "det" and ch.lower_ in c.negation:
-                negative = True
+    if trigger.pos_ in ("NOUN", "PROPN") and _has_child(trigger, "det", c.negation):
+        negative = True
     if modality == "actual" and (_headline_infinitive(trigger, c) or _future_dated(trigger, c)):
         modality = "planned"
     open_clause = True
@@ -755,7 +918,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
         dep, head = tok.dep_, tok.head
         if dep == "ccomp" and head.pos_ in ("NOUN", "PROPN") and lemma(head) in c.report_nouns:
             dep = "acl"  # "reports that she met X": the report's content, parsed as a clause
-        marks = {g.lower_ for g in tok.children if g.dep_ == "mark"}
+        marks = set(_child_words(tok, "mark"))
         if not asserted and (
             not marks.isdisjoint(c.words("question_marks"))
             or (
@@ -768,7 +931,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
             dep == "relcl" and not (lemma(head) in c.report_nouns and content_relcl(tok, c))
         )
         hl = lemma(head)
-        prt = [ch.lower_ for ch in head.children if ch.dep_ == "prt"]
+        prt = _child_words(head, "prt")
         hk = f"{hl} {prt[0]}" if prt else hl  # "rule out", "call off"
         if ctx.source is None:
             ctx = _according_to(ctx, head, lookup, c)
@@ -933,7 +1096,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
                 if hmod and modality == "actual":
                     modality = hmod
         elif dep == "advcl":
-            marks = {g.lower_ for g in tok.children if g.dep_ == "mark"}
+            marks = set(_child_words(tok, "mark"))
             if open_clause and not marks.isdisjoint(c.words("conditional_marks")):
                 modality = "hypothetical"
             elif open_clause and has_infinitive_mark(tok, c):
@@ -952,7 +1115,7 @@ def clause_context(trigger: Token, lookup: Lookup, c: Compiled) -> Context:
     if ctx.source is None:
         # "A spoke to B ... and described the talks as useful, according to X": a source
         # attached to a coordinated main verb covers the whole sentence.
-        root = trigger.sent.root
+        root = sentence_root(trigger)
         for verb in (root, *(ch for ch in root.children if ch.dep_ == "conj")):
             ctx = _according_to(ctx, verb, lookup, c)
     if (
@@ -1049,7 +1212,10 @@ def content_relcl(verb: Token, c: Compiled) -> bool:
 
 def _conditional_in_sentence(tok: Token, c: Compiled) -> bool:
     marks = c.words("conditional_marks")
-    return any(t.lower_ in marks and t.dep_ == "mark" for t in tok.sent)
+    cols = columns(tok.doc)
+    lowers, deps = cols.lowers, cols.deps
+    start, end = sentence_of(tok)
+    return any(lowers[i] in marks and deps[i] == "mark" for i in range(start, end))
 
 
 def _would_only(tok: Token, c: Compiled) -> bool:

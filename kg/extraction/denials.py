@@ -26,11 +26,14 @@ from kg.extraction.context import (
     Context,
     Lookup,
     Source,
+    TokenLookup,
     _children,
     _named_report_source,
     clause_context,
+    columns,
     lemma,
     resolve_source,
+    sentence_root,
     sentence_words,
     subject_of,
 )
@@ -436,8 +439,17 @@ def find_denials(
         and not any(_headline_word_cached(low, d) for low in words.lowers)
     ):
         return frames  # none of the words a denial of a statement starts from
-    for tok in sent:
-        lem = lemma(tok)
+    triggers = _trigger_lemmas(d)
+    doc = sent.doc
+    cols = columns(doc)
+    lemmas, lowers, tags = cols.lemmas, cols.lowers, cols.pos
+    for i in range(sent.start, sent.end):
+        lem = lemmas[i]
+        if lem not in triggers and lowers[i] not in d.nouns and not (
+            tags[i] in ("NOUN", "PROPN") and _headline_word_cached(lowers[i], d)
+        ):
+            continue  # no test below can pass: no token to make
+        tok = doc[i]
         frame: DenialFrame | None = None
         if lem in d.denial and tok.pos_ in ("VERB", "AUX"):
             frame = _verb_denial(tok, sent, lookup, c, d, memory, group, offset)
@@ -856,7 +868,7 @@ def _clause_subject(noun: Token, lookup: Lookup, deniers: Sequence[Entity]) -> E
     """The subject of the clause a summing-up noun is put after ("X accused Y ..., an
     allegation Y rejects" -> X): who made the claim. The noun closes the sentence's main
     clause, so that is the sentence root's subject."""
-    root = noun.sent.root
+    root = sentence_root(noun)
     if root.i > noun.i or root.pos_ not in ("VERB", "AUX"):
         return None
     subj = subject_of(root)
@@ -1136,11 +1148,24 @@ def remember(
     d = _cues_for(lexicon)
     seen: list[Entity] = []
     seen_ids: set[str] = set()
+    doc = sent.doc
+    cols = columns(doc)
+    lemmas, tags = cols.lemmas, cols.pos
+    at = lookup.at if isinstance(lookup, TokenLookup) else None
     # one pass: what is noted for a token reads no memory, so the order of the notes is kept
-    for tok in sent:
-        ent = lookup(tok)
-        pos = tok.pos_
-        lem = lemma(tok)
+    for i in range(sent.start, sent.end):
+        pos = tags[i]
+        lem = lemmas[i]
+        if at is not None:
+            ent = at(i)
+            if ent is None and pos != "VERB" and not (
+                pos == "NOUN" and (lem in d.claim_nouns or lem in c.speaker_nouns)
+            ):
+                continue  # nothing to note: no token to make
+            tok = doc[i]
+        else:
+            tok = doc[i]
+            ent = lookup(tok)
         if ent is not None:
             if pos == "PRON":
                 memory.genders.setdefault(ent.id, set()).update(tok.morph.get("Gender", []))
@@ -1251,11 +1276,12 @@ def add_statement_denials(
     d = _cues_for(lexicon)
     out = list(records)
     for fr in frames:
-        doc = fr.trigger.doc
+        cols = columns(fr.trigger.doc)
         first, last = fr.claim
-        c_start = offset + doc[first].idx
-        c_end = offset + doc[last].idx + len(doc[last].text)
-        text = doc.text[doc[first].idx : doc[last].idx + len(doc[last].text)]
+        a, b = cols.idx[first], cols.idx[last] + len(cols.texts[last])
+        c_start = offset + a
+        c_end = offset + b
+        text = cols.text[a:b]
         # the denial is the article's own report unless someone else reports it
         src = fr.ctx.source
         attributed = None

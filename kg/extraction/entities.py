@@ -54,7 +54,8 @@ import yaml
 
 from kg import iris
 from kg.errors import KGError
-from kg.extraction.context import Compiled, compile_lexicon
+from kg.extraction.context import Compiled, columns, compile_lexicon, store_string
+from kg.extraction.context import sentences as doc_sentences
 from kg.lexicon import ONTOLOGY_DIR, load_lexicon, load_yaml
 from kg.model import ENTITY_TYPES, Entity, EntityType
 
@@ -214,6 +215,11 @@ class AliasData:
     #: "met officials in the Finance Ministry": a preposition whose phrase right after a
     #: representative noun is the noun's, even when the parser hangs it on the verb
     representative_trailing_preps: frozenset[str] = frozenset()
+
+
+#: the parts of speech :meth:`_Resolver._reference` reads a reference from (besides a pronoun
+#: word and an adjective before a stand-in noun)
+_REFERENCE_POS = frozenset({"PRON", "NOUN", "PROPN"})
 
 
 @lru_cache(maxsize=65536)
@@ -462,6 +468,13 @@ class ResolvedEntities:
         default_factory=dict, repr=False, compare=False
     )
     _by_id: Mapping[str, Entity] = field(default_factory=dict, repr=False, compare=False)
+    #: the one entity at a token, where there is exactly one (:meth:`entity_at`, asked per token)
+    _one: Mapping[tuple[int, int], Entity] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _one_by_segment: Mapping[int, Mapping[int, Entity]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         by_id = {e.id: e for e in self.entities}
@@ -473,6 +486,12 @@ class ResolvedEntities:
                     ids.append(m.entity_id)
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_by_token", {k: tuple(v) for k, v in by_token.items()})
+        one = {k: by_id[v[0]] for k, v in by_token.items() if len(v) == 1 and v[0] in by_id}
+        object.__setattr__(self, "_one", one)
+        by_segment: dict[int, dict[int, Entity]] = {}
+        for (segment, token), ent in one.items():
+            by_segment.setdefault(segment, {})[token] = ent
+        object.__setattr__(self, "_one_by_segment", by_segment)
 
     def entities_at(self, segment: int, token: int) -> tuple[Entity, ...]:
         """Every entity a mention covering that token refers to (two for "the two leaders")."""
@@ -487,8 +506,12 @@ class ResolvedEntities:
 
     def entity_at(self, segment: int, token: int) -> Entity | None:
         """The one entity whose mention covers that token; ``None`` if none or a group."""
-        ids = self._by_token.get((segment, token), ())
-        return self._by_id[ids[0]] if len(ids) == 1 else None
+        return self._one.get((segment, token))
+
+    def singles(self, segment: int) -> Mapping[int, Entity]:
+        """:meth:`entity_at` of one segment as a mapping by token index (a caller asking for
+        every token reads it without a call per token)."""
+        return self._one_by_segment.get(segment, {})
 
     def by_id(self, entity_id: str) -> Entity:
         """The entity with that IRI (``KeyError`` if it is not in this article)."""
@@ -623,9 +646,11 @@ def _derive_demonyms(
                 names.setdefault(_norm(ent[-1].text), ent[-1].text)
     words: set[str] = set()
     for doc in docs:
-        for tok in doc:
-            if tok.pos_ in ("ADJ", "PROPN", "NOUN") and tok.is_alpha and tok.text[:1].isupper():
-                words.add(_norm(tok.text))
+        cols = columns(doc)
+        for i, text in enumerate(cols.texts):
+            # Token.is_alpha is str.isalpha of the text (spaCy's lexical attribute)
+            if text[:1].isupper() and cols.pos[i] in ("ADJ", "PROPN", "NOUN") and text.isalpha():
+                words.add(_norm(text))
     out: dict[str, str] = {}
     for w in sorted(words):
         if w in data.demonyms:
@@ -663,7 +688,8 @@ class _Resolver:
         # the text it was given)
         art = parsed.article.text
         self.texts: list[str] = [
-            d.text if ps.segment.kind == "headline" else art[ps.segment.start : ps.segment.end]
+            columns(d).text if ps.segment.kind == "headline"
+            else art[ps.segment.start : ps.segment.end]
             for ps, d in zip(parsed.segments, self.docs, strict=True)
         ]
         #: each doc's entities, read once (Doc.ents makes new spans on each access)
@@ -723,8 +749,8 @@ class _Resolver:
             return [False] * len(doc)  # no quote token: nothing is inside quotes
         mask: list[bool] = []
         inside = False
-        for tok in doc:
-            t = tok.text
+        cols = columns(doc)
+        for t, idx in zip(cols.texts, cols.idx, strict=True):
             if t in ("“", "”", '"', "``", "''") or (len(t) == 1 and t in "«»"):
                 if t in ("“", "«", "``"):
                     inside = True
@@ -732,7 +758,7 @@ class _Resolver:
                     inside = False
                 else:
                     # a straight quote opens after a space and closes after a word or comma
-                    before = text[tok.idx - 1] if tok.idx > 0 else " "
+                    before = text[idx - 1] if idx > 0 else " "
                     inside = before.isspace() or before in "([{—–-"
                 mask.append(False)
                 continue
@@ -742,9 +768,8 @@ class _Resolver:
     def _text(self, seg: int, start: int, end: int) -> str:
         """``doc[start:end].text`` of segment ``seg`` (start < end), cut from the segment's
         text instead of joining the tokens anew."""
-        doc = self.docs[seg]
-        last = doc[end - 1]
-        return self.texts[seg][doc[start].idx : last.idx + len(last)]
+        cols = columns(self.docs[seg])
+        return self.texts[seg][cols.idx[start] : cols.idx[end - 1] + len(cols.texts[end - 1])]
 
     def _in_credit(self, seg: int, span: Span) -> bool:
         text = self.texts[seg]
@@ -923,27 +948,28 @@ class _Resolver:
         from spacy.tokens import Span
 
         # "Mr Thorpe" tagged a nationality (NORP) is still a person: an honorific says so
-        covered = {t.i for e in doc.ents if e.label_ != "NORP" for t in e}
+        ents = self.ents[self.seg_index[id(doc)]]
+        covered = {i for e in ents if e.label_ != "NORP" for i in range(e.start, e.end)}
         out: list[Span] = []
         n = len(doc)
-        for t in doc:
-            if not t.text[:1].isupper():
+        cols = columns(doc)
+        texts, tags = cols.texts, cols.pos
+        for i, text in enumerate(texts):
+            if not text[:1].isupper() or i in covered:
                 continue  # "sir" in running text (tested first: most words go here)
-            word = _norm(t.text).rstrip(".")
-            if t.i in covered or (
-                word not in self.data.honorifics and word not in self.data.first_name_titles
-            ):
+            word = _norm(text).rstrip(".")
+            if word not in self.data.honorifics and word not in self.data.first_name_titles:
                 continue
-            j = t.i + 1 + (t.i + 1 < n and doc[t.i + 1].text == ".")
+            j = i + 1 + (i + 1 < n and texts[i + 1] == ".")
             k = j
             while (
-                k < n and k not in covered and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper()
-                and not (doc[k].is_upper and len(doc[k]) > 1)  # an all-capitals headline
-                and _norm(doc[k].text) not in self.data.roles
+                k < n and k not in covered and tags[k] == "PROPN" and texts[k][:1].isupper()
+                and not (texts[k].isupper() and len(texts[k]) > 1)  # an all-capitals headline
+                and _norm(texts[k]) not in self.data.roles
             ):
                 k += 1
             if k > j:
-                out.append(Span(doc, t.i, k, label="PERSON"))
+                out.append(Span(doc, i, k, label="PERSON"))
         return out
 
     def _add_ent(self, seg: int, doc: Doc, ent: Span) -> None:
@@ -1248,13 +1274,17 @@ class _Resolver:
 
     def _add_org_phrases(self, seg: int, doc: Doc) -> None:
         """'the Veridian foreign ministry', 'the Russian government': proper adjective + org."""
-        for tok in doc:
-            if tok.dep_ in ("compound", "amod") and tok.head.i > tok.i:
+        cols = columns(doc)
+        deps, heads, texts, lemma_ids = cols.deps, cols.heads, cols.texts, cols.lemma_ids
+        strings = doc.vocab.strings
+        for i in range(len(doc)):
+            if deps[i] in ("compound", "amod") and heads[i] > i:
                 continue
-            if _norm(tok.text) not in self.data.org_nouns and _norm(tok.lemma_) not in (
-                self.data.org_nouns
-            ):
+            if _norm(texts[i]) not in self.data.org_nouns and _norm(
+                store_string(strings, lemma_ids[i])
+            ) not in self.data.org_nouns:
                 continue
+            tok = doc[i]
             mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod")]
             if not mods or any(c.dep_ == "poss" for c in tok.lefts):
                 continue
@@ -1431,11 +1461,13 @@ class _Resolver:
         for seg, doc in enumerate(self.docs):
             i = 0
             n = len(doc)
+            cols = columns(doc)
+            texts, tags = cols.texts, cols.pos
             while i < n:
-                tok = doc[i]
-                if (seg, i) in self.covered or not tok.text[:1].isupper():
+                if (seg, i) in self.covered or not texts[i][:1].isupper():
                     i += 1
                     continue
+                tok = doc[i]
                 if tok.pos_ != "PROPN":
                     # a known surname the tagger took for a common noun ("Sandnes praised")
                     hit = lookup.get(_norm(tok.text)) if tok.pos_ == "NOUN" else None
@@ -1447,7 +1479,7 @@ class _Resolver:
                     i += 1
                     continue
                 j = i
-                while j < n and doc[j].pos_ == "PROPN" and (seg, j) not in self.covered:
+                while j < n and tags[j] == "PROPN" and (seg, j) not in self.covered:
                     j += 1
                 text = self._text(seg, i, j)
                 found = lookup.get(_norm(text))
@@ -1661,9 +1693,13 @@ class _Resolver:
         self.groups = self._person_lists()
         sentences: list[list[tuple[int, Token, tuple[int, ...], bool]]] = []
         out: list[Mention] = []
+        pronouns = self.data.pronouns
         for seg, doc in enumerate(self.docs):
             quoted = self.quoted[seg]
-            for sent in doc.sents:
+            cols = columns(doc)
+            tags, deps, lowers = cols.pos, cols.deps, cols.lowers
+            doc_sents = doc_sentences(doc)
+            for sent in doc_sents:
                 cur: list[tuple[int, Token, tuple[int, ...], bool]] = []
                 sentences.append(cur)
                 i = sent.start
@@ -1675,8 +1711,10 @@ class _Resolver:
                         out.append(self._mention(seg, raw.start, raw.end, raw.kind, raw.cluster))
                         i = raw.end
                         continue
-                    tok = doc[i]
-                    if (seg, i) not in self.covered:
+                    if (seg, i) not in self.covered and (
+                        tags[i] in _REFERENCE_POS or deps[i] == "amod" or lowers[i] in pronouns
+                    ):  # _reference finds nothing on another word: no token to make
+                        tok = doc[i]
                         found = self._reference(seg, tok, sentences, quoted[i])
                         if found is not None:
                             start, kind, clusters = found
@@ -1694,7 +1732,7 @@ class _Resolver:
                 self._remember_pair(cur)
             if self.parsed.segments[seg].segment.kind != "paragraph":
                 # captions and headlines stand apart: pronouns never look back into them
-                del sentences[-len(list(doc.sents)) :]
+                del sentences[-len(doc_sents) :]
         return out
 
     def _could_be_person(self, cl: int) -> bool:
@@ -1729,8 +1767,8 @@ class _Resolver:
         ent = self.clusters[cl].entity
         assert ent is not None
         if end > start:  # the span's text, cut from the segment's text (Span.text joins tokens)
-            last = doc[end - 1]
-            a, b = doc[start].idx, last.idx + len(last)
+            cols = columns(doc)
+            a, b = cols.idx[start], cols.idx[end - 1] + len(cols.texts[end - 1])
             return Mention(seg, start, end, off + a, off + b, self.texts[seg][a:b], ent.id, kind)
         span = doc[start:end]
         return Mention(seg, start, end, off + span.start_char, off + span.end_char, span.text,
@@ -1759,8 +1797,8 @@ class _Resolver:
         quoted: bool,
     ) -> tuple[int, MentionKind, tuple[int, ...]] | None:
         low = tok.lower_
-        morph = tok.morph
-        if tok.pos_ == "PRON" and morph.get("Person", []) == ["1"] and morph.get(
+        morph = tok.morph if tok.pos_ == "PRON" else None
+        if morph is not None and morph.get("Person", []) == ["1"] and morph.get(
             "Number", []
         ) == ["Plur"]:
             cl = self._reporting_body(tok)

@@ -116,15 +116,15 @@ def _body_casings(body: str, wanted: frozenset[str]) -> _Casings:
     pairs: dict[tuple[str, str], Counter[tuple[str, str, bool]]] = {}
     prev: tuple[str, int, bool] | None = None  # previous word, its end, whether it opened
     for m in _WORD.finditer(body):
+        word = m.group(0)
+        low = word.lower()
+        if low not in wanted:  # most words: tested before looking back for a sentence start
+            prev = None
+            continue
         i = m.start() - 1
         while i >= 0 and body[i] in _OPENERS:
             i -= 1
         opens = i < 0 or body[i] in ".!?:\n"  # a segment starts after "\n"
-        word = m.group(0)
-        low = word.lower()
-        if low not in wanted:
-            prev = None
-            continue
         (opening if opens else inside).setdefault(low, Counter())[word] += 1
         if prev is not None and body[prev[1] : m.start()] == " ":
             key = (prev[0].lower(), low)

@@ -1179,13 +1179,17 @@ def _date_of(
 
 
 def _phone_context(docs: Iterable[Doc], c: Compiled) -> bool:
+    from kg.extraction.context import columns
+
     sense_nouns = frozenset().union(*(c.option_set(k, "phone_sense_nouns") for k in c.types))
     for doc in docs:
         words = doc_words(doc).lemmas
         if words.isdisjoint(c.phone_words) and words.isdisjoint(sense_nouns):
             continue  # no phone word in this segment
-        for t in doc:
-            lo = lemma(t)
+        for i, lo in enumerate(columns(doc).lemmas):
+            if lo not in c.phone_words and lo not in sense_nouns:
+                continue  # no token to make
+            t = doc[i]
             if lo in c.phone_words and t.pos_ in ("NOUN", "ADJ", "VERB"):
                 return True
             if (
@@ -1227,17 +1231,23 @@ def extract_sentence_relations(
     state"); it is not modified. Pronouns and groups come resolved from ``lookup`` and
     ``group_lookup`` (the entity stage).
     """
+    from kg.extraction.context import columns
+
     c = compile_lexicon(lexicon or load_lexicon())
     s = _Sentence(sent, lookup, history, c, group_lookup, host)
     ex = _Extractor(s, c, phone_context)
     found: list[_Found] = []
     words = sentence_words(sent)
-    triggered = any(
-        w in c.nouns or w in c.modifier_nouns or w in c.verb_stage_lemmas or w in c.motion_verbs
-        for w in words.lemmas
-    ) or any(w in c.nouns for w in words.lowers)
-    for tok in sent if triggered else ():  # no trigger word: no token to try
-        lem = lemma(tok)
+    stage = c.sentence_lemmas
+    triggered = not words.lemmas.isdisjoint(stage) or not words.lowers.isdisjoint(c.nouns)
+    doc = sent.doc
+    cols = columns(doc)
+    lemmas, lowers = cols.lemmas, cols.lowers
+    for i in range(sent.start, sent.end) if triggered else ():  # no trigger word: no token
+        lem = lemmas[i]
+        if lem not in stage and lowers[i] not in c.nouns:
+            continue  # none of the tests below can pass: no token to make
+        tok = doc[i]
         nominal = tok.pos_ in ("NOUN", "PROPN") or (
             lem in c.nouns and tok.pos_ not in ("VERB", "AUX")
         )
@@ -1320,7 +1330,9 @@ def _records_for_sentence(
     records: dict[tuple[object, ...], RelationRecord] = {}
     denials: list[RelationRecord] = []
     # the sentence's dates, read once for all its drafts (Token.sent and Span.ents are walks)
-    dates = [e for e in sent.ents if e.label_ == "DATE"] if sent is not None and drafts else None
+    from kg.extraction.context import span_ents
+
+    dates = span_ents(sent, "DATE") if sent is not None and drafts else None
     for f, ctx in drafts:
         polarity = "negative" if ctx.negative else "positive"
         modality = ctx.modality
@@ -1433,9 +1445,7 @@ def _source_only_denials(
     out: list[RelationRecord] = []
     if sentence_words(sent).lemmas.isdisjoint(c.denial):
         return out  # no denial verb
-    for tok in sent:
-        if lemma(tok) not in c.denial or tok.pos_ not in ("VERB",):
-            continue
+    for tok in _denial_verbs(sent, c):
         for ob in tok.children:
             if ob.dep_ != "dobj" or lemma(ob) not in c.report_nouns:
                 continue
@@ -1466,6 +1476,19 @@ def _source_only_denials(
     return out
 
 
+def _denial_verbs(sent: Span, c: Compiled) -> Iterator[Token]:
+    """The verbs of ``sent`` with a denial lemma (found in the doc's columns: the other
+    tokens are not made)."""
+    from kg.extraction.context import columns
+
+    doc = sent.doc
+    cols = columns(doc)
+    lemmas, tags = cols.lemmas, cols.pos
+    for i in range(sent.start, sent.end):
+        if lemmas[i] in c.denial and tags[i] == "VERB":
+            yield doc[i]
+
+
 def _anaphoric_denials(
     sent: Span,
     s_lookup: Lookup,
@@ -1494,9 +1517,7 @@ def _anaphoric_denials(
     recent = [
         r for r in earlier[-12:] if r.type != dtype and start - r.end < 600 and r.end >= latest
     ]
-    for tok in sent:
-        if lemma(tok) not in c.denial or tok.pos_ != "VERB":
-            continue
+    for tok in _denial_verbs(sent, c):
         for ob in tok.children:
             if ob.dep_ != "dobj" or lemma(ob) not in c.report_nouns:
                 continue
@@ -1617,8 +1638,19 @@ def _outlets_in(sent: Span, lookup: Lookup, c: Compiled) -> list[Entity]:
         and (lemmas.isdisjoint(c.reporting) or lemmas.isdisjoint(c.anonymous_sources))
     ):
         return []  # none of the words that credit an outlet
-    for tok in sent:
-        low = lemma(tok)
+    from kg.extraction.context import columns
+
+    doc = sent.doc
+    cols = columns(doc)
+    words, tags = cols.lemmas, cols.pos
+    for i in range(sent.start, sent.end):
+        low = words[i]
+        if not (
+            (tags[i] == "VERB" and (low in c.outlet_verbs or low in c.reporting))
+            or (tags[i] == "NOUN" and low in c.report_nouns)
+        ):
+            continue  # none of the tests below can pass: no token to make
+        tok = doc[i]
         if tok.pos_ == "VERB" and low in c.outlet_verbs:
             found.extend(lookup(s) for s in _children(tok, "nsubj"))
         elif tok.pos_ == "VERB" and low in c.reporting and any(
@@ -1645,13 +1677,20 @@ def _credited(ctx: Context, outlet: Entity | None) -> Context:
 
 
 def _segment_lookups(entities: EntityIndex, index: int) -> tuple[Lookup, GroupLookup]:
-    def lookup(tok: Token) -> Entity | None:
-        return entities.entity_at(index, tok.i)
+    from functools import partial
+
+    from kg.extraction.context import TokenLookup
+    from kg.extraction.entities import ResolvedEntities
 
     def group(tok: Token) -> tuple[Entity, ...]:
         return entities.entities_at(index, tok.i)
 
-    return lookup, group
+    at = (
+        entities.singles(index).get
+        if isinstance(entities, ResolvedEntities)
+        else partial(entities.entity_at, index)
+    )
+    return TokenLookup(at), group
 
 
 def _fold(name: str) -> str:
@@ -1711,19 +1750,21 @@ def extract_relations(
     history: list[Entity] = []
     records: list[RelationRecord] = []
     lookups = [_segment_lookups(entities, index) for index in range(len(parsed.segments))]
+    from functools import partial
+
+    from kg.extraction.context import TokenLookup, sentences
+
+    sents = [sentences(pseg.doc) for pseg in parsed.segments]
     outlet = credited_outlet(
-        (
-            (sent, lookups[index][0])
-            for index, pseg in enumerate(parsed.segments)
-            for sent in pseg.doc.sents
-        ),
+        ((sent, lookups[index][0]) for index in range(len(sents)) for sent in sents[index]),
         c,
     )
     host = dateline_host(article.dateline, _named_entities(entities))
     for index, pseg in enumerate(parsed.segments):
         lookup, group = lookups[index]
+        at = lookup.at if isinstance(lookup, TokenLookup) else partial(entities.entity_at, index)
         seg_start = pseg.segment.start
-        for sent in pseg.doc.sents:
+        for sent in sents[index]:
             start = seg_start + sent.start_char
             end = seg_start + sent.end_char
             text = article.text[start:end]
@@ -1754,7 +1795,7 @@ def extract_relations(
             remember(sent, lookup, c, lex, memory, seg_start)
             records.extend(recs)
             for i in range(sent.start, sent.end):  # lookup(tok) without making the tokens
-                ent = entities.entity_at(index, i)
+                ent = at(i)
                 if ent is not None and (not history or history[-1].id != ent.id):
                     history.append(ent)
     spans = [(ps.segment.kind, (ps.segment.start, ps.segment.end)) for ps in parsed.segments]

@@ -35,6 +35,8 @@ _FLAG_ATTRS = {"IS_SPACE"}
 _Test = Callable[[tuple[int, ...]], bool]
 _Rule = tuple[int, Mapping[Any, Any]]
 _Plan = tuple[Any, ...]
+#: a plan's (column, value) pairs that set something (its None entries left out)
+_Sets = tuple[tuple[int, Any], ...]
 #: entries a table keeps before it starts again (bounded memory on any input)
 _TABLE_LIMIT = 1 << 20
 
@@ -79,23 +81,33 @@ def _token_test(spec: Mapping[str, Any], columns: dict[str, int], strings: Any) 
     return test
 
 
-def _needed_value(
+def _needed_values(
     pattern: list[dict[str, Any]], columns: dict[str, int], strings: Any
-) -> tuple[int, frozenset[int]] | None:
-    """A column and the values one of which a doc must hold for ``pattern`` to match there:
-    the first token test that is an equality or an ``IN`` on a column (None if none is)."""
+) -> tuple[tuple[int, frozenset[int]], ...]:
+    """Columns and the values one of which a doc must hold in each for ``pattern`` to match
+    there: per token test without an operator (it matches exactly one token), its fewest
+    values of an equality or an ``IN`` on a column ("ai" rather than "any VBZ or VBP" for
+    "ain't"); empty if no test has one."""
+    needs: list[tuple[int, frozenset[int]]] = []
     for spec in pattern:
         if "OP" in spec:
             continue
+        best: tuple[int, frozenset[int]] | None = None
         for key, value in spec.items():
             attr = key.upper()
             if attr not in columns:
                 continue
             if not isinstance(value, dict):
-                return columns[attr], frozenset((_value_id(value, strings),))
-            if set(value) == {"IN"}:
-                return columns[attr], frozenset(_value_id(v, strings) for v in value["IN"])
-    return None
+                need = columns[attr], frozenset((_value_id(value, strings),))
+            elif set(value) == {"IN"}:
+                need = columns[attr], frozenset(_value_id(v, strings) for v in value["IN"])
+            else:
+                continue
+            if best is None or len(need[1]) < len(best[1]):
+                best = need
+        if best is not None:
+            needs.append(best)
+    return tuple(needs)
 
 
 def _uint64(rows: Any) -> Any:
@@ -131,13 +143,19 @@ class TableRuler(_PerDoc):
         #: match key -> (ordinal, attributes, index) of the rules left to the Matcher
         self._matcher_rules: dict[int, tuple[int, Mapping[Any, Any], int]] = {}
         self._matcher = Matcher(vocab)
-        #: a (column, values) per Matcher pattern: it can only match a doc with a token
-        #: whose column holds one of the values (the Matcher is skipped for other docs)
-        self._matcher_needs: list[tuple[int, frozenset[int]]] = []
+        #: (column, values) pairs per Matcher pattern: it can only match a doc that has, for
+        #: each pair, a token whose column holds one of the values (the Matcher is skipped
+        #: for other docs)
+        self._matcher_needs: list[tuple[tuple[int, frozenset[int]], ...]] = []
         self._matcher_always = False
         #: the attributes the rules set, as ids (``Doc.from_array`` columns)
         self._set_ids: list[Any] = []
-        self._rows: dict[tuple[int, ...], tuple[tuple[_Rule, ...], _Plan]] = {}
+        self._rows: dict[tuple[int, ...], tuple[tuple[_Rule, ...], _Plan, _Sets]] = {}
+        #: (column, value) -> positions in ``_table_rules`` of the rules a token can only
+        #: match with that value there; ``_unindexed``: the rules with a test lacking one
+        self._rule_index: dict[tuple[int, int], list[int]] = {}
+        self._unindexed: list[int] = []
+        self._index_columns: list[int] = []
 
     def take_rules(self, ruler: Any) -> None:
         """Take the rules of the spaCy ``AttributeRuler`` ``ruler`` (its normalised
@@ -152,59 +170,99 @@ class TableRuler(_PerDoc):
                 for p in patterns
             ]
             if all(t is not None for t in tests):
+                self._index_rule(len(self._table_rules), patterns, columns)
                 self._table_rules.append((ordinal, [t for t in tests if t], attrs))
             else:
                 key = self.vocab.strings.add(f"kg_table_ruler_{len(self._matcher_rules)}")
                 self._matcher.add(key, patterns)
                 self._matcher_rules[key] = (ordinal, attrs, index)
                 for pattern in patterns:
-                    need = _needed_value(pattern, columns, self.vocab.strings)
-                    if need is None:
+                    needs = _needed_values(pattern, columns, self.vocab.strings)
+                    if not needs:
                         self._matcher_always = True
                     else:
-                        self._matcher_needs.append(need)
+                        self._matcher_needs.append(needs)
         self._set_ids = sorted({a for attrs in ruler.attrs for a in attrs})
+        self._index_columns = sorted({col for col, _ in self._rule_index})
         self._rows.clear()
 
-    def _rules_for(self, row: tuple[int, ...]) -> tuple[tuple[_Rule, ...], _Plan]:
-        """The table rules a token with these attribute values matches, and the value each
-        attribute the ruler sets takes from them (None: left as it is)."""
+    def _index_rule(
+        self, position: int, patterns: list[list[dict[str, Any]]], columns: dict[str, int]
+    ) -> None:
+        """File a table rule under the values its one-token patterns need (each pattern's
+        most selective equality or ``IN``), so a new row tests only the rules it can match."""
+        needs = [_needed_values(p, columns, self.vocab.strings) for p in patterns]
+        if not all(needs):
+            self._unindexed.append(position)
+            return
+        for need in needs:
+            col, values = need[0]
+            for value in values:
+                self._rule_index.setdefault((col, value), []).append(position)
+
+    def _rules_for(self, row: tuple[int, ...]) -> tuple[tuple[_Rule, ...], _Plan, _Sets]:
+        """The table rules a token with these attribute values matches, the value each
+        attribute the ruler sets takes from them (None: left as it is), and the plan's
+        (column, value) pairs that set one."""
         found = self._rows.get(row)
         if found is None:
             if len(self._rows) >= _TABLE_LIMIT:
                 self._rows.clear()
-            rules = tuple((o, attrs) for o, tests, attrs in self._table_rules
-                          if any(t(row) for t in tests))
+            candidates = set(self._unindexed)
+            for col in self._index_columns:
+                candidates.update(self._rule_index.get((col, row[col]), ()))
+            table_rules = self._table_rules
+            rules = tuple(
+                (o, attrs)
+                for o, tests, attrs in (table_rules[k] for k in sorted(candidates))
+                if any(t(row) for t in tests)
+            )
             merged: dict[Any, Any] = {}
             for _, attrs in rules:
                 merged.update(attrs)
-            found = self._rows[row] = (rules, tuple(merged.get(a) for a in self._set_ids))
+            plan = tuple(merged.get(a) for a in self._set_ids)
+            sets = tuple((col, value) for col, value in enumerate(plan) if value is not None)
+            found = self._rows[row] = (rules, plan, sets)
         return found
+
+    def _may_match(self, rows: Any) -> bool:
+        """Whether some Matcher pattern finds every value it needs in the doc's ``rows``."""
+        held: dict[int, set[int]] = {}
+
+        def holds(col: int, values: frozenset[int]) -> bool:
+            column = held.get(col)
+            if column is None:
+                column = held[col] = set(rows[:, col].tolist())
+            return not values.isdisjoint(column)
+
+        return any(all(holds(col, values) for col, values in needs)
+                   for needs in self._matcher_needs)
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc) or not self._set_ids:
             return doc
         rows = doc.to_array(self._attr_ids)
         extra: dict[int, list[_Rule]] = {}
-        if self._matcher_rules and (self._matcher_always or any(
-            not values.isdisjoint(rows[:, col].tolist()) for col, values in self._matcher_needs
-        )):
+        if self._matcher_rules and (self._matcher_always or self._may_match(rows)):
             for key, start, end in self._matcher(doc, allow_missing=True):
                 ordinal, attrs, index = self._matcher_rules[key]
                 target = range(start, end)[index]
                 extra.setdefault(target, []).append((ordinal, attrs))
         current = doc.to_array(self._set_ids).reshape(len(doc), -1).tolist()
         changed = False
-        for i, row in enumerate(rows.tolist()):
-            rules, plan = self._rules_for(tuple(row))
+        table = self._rows
+        for i, row in enumerate(map(tuple, rows.tolist())):
+            found = table.get(row)  # the table's hit inlined: this loop runs per token
+            rules, _, sets = found if found is not None else self._rules_for(row)
             if i in extra:
                 merged: dict[Any, Any] = {}
                 for _, attrs in sorted((*rules, *extra[i]), key=lambda r: r[0]):
                     merged.update(attrs)
                 plan = tuple(merged.get(a) for a in self._set_ids)
+                sets = tuple((col, value) for col, value in enumerate(plan) if value is not None)
             old = current[i]
-            for col, value in enumerate(plan):
-                if value is not None and value != old[col]:
+            for col, value in sets:
+                if value != old[col]:
                     old[col] = value
                     changed = True
         if changed:
