@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import KGError
-from kg.extraction.context import lemma
+from kg.extraction.context import Columns, columns
 from kg.extraction.patterns import Example, _parse_example, checked_entries
 from kg.lexicon import CUES, ONTOLOGY_DIR, TYPE_OPTIONS, list_item_lines, load_yaml
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Token
 
 FRAMES_PATH = ONTOLOGY_DIR / "frames.yaml"
 
@@ -61,8 +61,8 @@ _KEYS = {
     "fallback", "stand_ins", "penalty", "examples",
 }  # fmt: skip
 _REQUIRED = ("name", "doc", "frame", "role", "match", "examples")
-#: token attributes a node may test
-_ATTRS = ("DEP", "POS", "TAG", "LOWER")
+#: token attributes a node may test (columns of :class:`kg.extraction.context.Columns`)
+_ATTRS = ("DEP", "POS", "LOWER")
 #: the dependency operators the walk evaluates: child, child before, child after, head
 _OPS = (">", ">--", ">++", "<")
 #: where a node's words come from: a relation type's option or a lexicon cue
@@ -279,76 +279,36 @@ def load_frames(path: Path = FRAMES_PATH) -> tuple[FrameSlot, ...]:
 Words = Callable[[tuple[WordSource, ...]], frozenset[str]]
 
 
-@dataclass(frozen=True)
-class _DocView:
-    """A parsed document as plain lists, read once (``Doc.to_array``): the walk compares
-    strings and follows indices instead of making a spaCy Token at every step."""
-
-    head: list[int]
-    kids: list[list[int]]  # children in text order, as Token.children gives them
-    columns: dict[str, list[str]]  # DEP, POS, TAG, LOWER of each token
-    dep: list[str]  # columns["DEP"], the one most nodes test
-
-
-def _view(doc: Doc) -> _DocView:
-    hit = doc.user_data.get(_VIEW_KEY)
-    if isinstance(hit, _DocView):  # the pipeline never retokenizes a parsed document
-        return hit
-    from spacy.attrs import DEP, HEAD, LOWER, POS, TAG
-    from spacy.parts_of_speech import NAMES as POS_NAMES
-
-    if not len(doc):
-        return _DocView([], [], {a: [] for a in _ATTRS}, [])
-    rows = doc.to_array([DEP, LOWER, POS, TAG]).tolist()
-    # HEAD is an offset from the token; negative offsets come back as wrapped unsigned ints
-    offsets = doc.to_array(HEAD).astype("int64").tolist()
-    strings = doc.vocab.strings
-    head = [i + int(off) for i, off in enumerate(offsets)]
-    kids: list[list[int]] = [[] for _ in rows]
-    for i, h in enumerate(head):
-        if h != i:
-            kids[h].append(i)
-    columns = {
-        "DEP": [strings[r[0]] for r in rows],
-        "LOWER": [strings[r[1]] for r in rows],
-        "POS": [POS_NAMES.get(r[2], "") for r in rows],
-        "TAG": [strings[r[3]] for r in rows],
-    }
-    view = _DocView(head, kids, columns, columns["DEP"])
-    doc.user_data[_VIEW_KEY] = view
-    return view
-
-
-_VIEW_KEY = "kg_frame_view"
+def _column(cols: Columns, attr: str) -> list[str]:
+    return cols.deps if attr == "DEP" else cols.pos if attr == "POS" else cols.lowers
 
 
 def _passes(
-    view: _DocView,
-    doc: Doc,
+    cols: Columns,
     i: int,
     node: FrameNode,
     words: Words,
     cue: Callable[[str], frozenset[str]],
 ) -> bool:
     for attr, allowed, excluded in node.tests:
-        value = view.columns[attr][i]
+        value = _column(cols, attr)[i]
         if (allowed is not None and value not in allowed) or (
             excluded is not None and value in excluded
         ):
             return False
-    lower = view.columns["LOWER"][i]
+    lower = cols.lowers[i]
     if node.words and lower not in words(node.words):
         return False
-    if node.not_lemmas is not None and lemma(doc[i]) in cue(node.not_lemmas):
+    if node.not_lemmas is not None and cols.lemmas[i] in cue(node.not_lemmas):
         return False
     return node.ends is None or lower.endswith(tuple(cue(node.ends)))
 
 
-def _step(view: _DocView, i: int, op: str | None) -> list[int]:
+def _step(cols: Columns, i: int, op: str | None) -> list[int]:
     if op == "<":
-        h = view.head[i]
+        h = cols.heads[i]
         return [h] if h != i else []
-    kids = view.kids[i]
+    kids = cols.children[i]
     if op == ">--":
         return [k for k in kids if k < i]
     if op == ">++":
@@ -366,12 +326,12 @@ def slot_paths(
     the order of a walk over the children (text order at each step): what a DependencyMatcher
     match of the chain binds to its nodes."""
     doc = trigger.doc
-    view = _view(doc)
+    cols = columns(doc)  # the doc's attributes as lists: the walk follows indices
     nodes = slot.nodes
-    if nodes[0].constrained and not _passes(view, doc, trigger.i, nodes[0], words, cue):
+    if nodes[0].constrained and not _passes(cols, trigger.i, nodes[0], words, cue):
         return []
     paths: list[tuple[int, ...]] = [(trigger.i,)]
-    dep = view.dep
+    dep = cols.deps
     for node in nodes[1:]:
         # extending each path in order keeps the order of a depth-first walk; the dependency
         # label, which most nodes test, is compared first
@@ -379,9 +339,9 @@ def slot_paths(
         paths = [
             (*path, j)
             for path in paths
-            for j in _step(view, path[-1], node.op)
+            for j in _step(cols, path[-1], node.op)
             if (deps is None or dep[j] in deps)
-            and (not node.constrained or _passes(view, doc, j, node, words, cue))
+            and (not node.constrained or _passes(cols, j, node, words, cue))
         ]
         if not paths:
             return []
