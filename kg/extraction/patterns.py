@@ -267,6 +267,7 @@ class _DocValues:
 
     columns: dict[str, list[int]]
     seen: dict[str, frozenset[int]]
+    heads: list[int]
 
 
 def _value_id(key: str, value: object) -> int:
@@ -294,22 +295,49 @@ def _needs(attrs: Mapping[str, Any]) -> _NodeNeeds:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class _PatternNeeds:
+    """What the pre-check tests of one pattern: each node's constraints (the trigger first)
+    and the parent-child links between nodes (child node, parent node) that ``>`` and ``<``
+    state."""
+
+    nodes: tuple[_NodeNeeds, ...]
+    links: tuple[tuple[int, int], ...]
+
+
 _NEEDS: dict[
-    tuple[int, int], tuple[tuple[ArgumentPattern, ...], dict[str, tuple[_NodeNeeds, ...]]]
+    tuple[int, int], tuple[tuple[ArgumentPattern, ...], dict[str, _PatternNeeds]]
 ] = {}
+
+
+def _links(pattern: ArgumentPattern) -> tuple[tuple[int, int], ...]:
+    index = {role: i for i, role in enumerate(pattern.roles)}
+    out: list[tuple[int, int]] = []
+    for i, node in enumerate(pattern.match):
+        left = index.get(str(node.get("LEFT_ID")))
+        if left is None:
+            continue
+        if node.get("REL_OP") == ">":
+            out.append((i, left))
+        elif node.get("REL_OP") == "<":
+            out.append((left, i))
+    return tuple(out)
 
 
 def _pattern_needs(
     patterns: tuple[ArgumentPattern, ...], words: TriggerWords | None
-) -> dict[str, tuple[_NodeNeeds, ...]]:
+) -> dict[str, _PatternNeeds]:
     """Per pattern, the constraints of each node (the trigger node first, narrowed to the
-    lexicon's trigger lemmas)."""
+    lexicon's trigger lemmas) and its parent-child links."""
     key = (id(patterns), id(words))
     hit = _NEEDS.get(key)
     if hit is not None and hit[0] is patterns:
         return hit[1]
     out = {
-        p.name: tuple(_needs(node.get("RIGHT_ATTRS", {})) for node in _with_trigger_words(p, words))
+        p.name: _PatternNeeds(
+            tuple(_needs(node.get("RIGHT_ATTRS", {})) for node in _with_trigger_words(p, words)),
+            _links(p),
+        )
         for p in patterns
     }
     _NEEDS[key] = (patterns, out)
@@ -318,35 +346,55 @@ def _pattern_needs(
 
 def _doc_values(doc: Doc) -> _DocValues:
     """The pre-checked attributes of ``doc`` (one array read, in C; no token objects)."""
-    from spacy.attrs import IDS
+    from spacy.attrs import HEAD, IDS
 
-    arrays: list[list[int]] = (
-        doc.to_array([IDS[a] for a in _TOKEN_ATTRS]).T.tolist()
-        if len(doc) else [[] for _ in _TOKEN_ATTRS]
-    )
+    if not len(doc):
+        return _DocValues({a: [] for a in _TOKEN_ATTRS}, dict.fromkeys(_TOKEN_ATTRS, frozenset()),
+                          [])
+    arrays: list[list[int]] = doc.to_array([IDS[a] for a in _TOKEN_ATTRS]).T.tolist()
     columns = dict(zip(_TOKEN_ATTRS, arrays, strict=True))
-    return _DocValues(columns, {k: frozenset(col) for k, col in columns.items()})
+    # HEAD is an offset from the token; negative offsets come back as wrapped unsigned ints
+    offsets = doc.to_array(HEAD).astype("int64").tolist()
+    heads = [i + int(off) for i, off in enumerate(offsets)]
+    return _DocValues(columns, {k: frozenset(col) for k, col in columns.items()}, heads)
 
 
-def _may_match(doc: Doc, needs: tuple[_NodeNeeds, ...], values: _DocValues) -> bool:
+def _meeting(node: _NodeNeeds, values: _DocValues) -> list[int] | None:
+    """The tokens that meet all of one node's constraints (None: the node has none)."""
+    if not node:
+        return None
+    (key, wanted), rest = node[0], node[1:]
+    columns = values.columns
+    return [
+        i for i, v in enumerate(columns[key])
+        if v in wanted and all(columns[k][i] in w for k, w in rest)
+    ]
+
+
+def _may_match(doc: Doc, needs: _PatternNeeds, values: _DocValues) -> bool:
     """A necessary condition for a match: for every node, each of its constraints is met by
-    some token of ``doc`` (``values``: :func:`_doc_values`), and one token meets all of the
-    trigger node's. spaCy's DependencyMatcher costs about a millisecond per pattern and
+    some token of ``doc`` (``values``: :func:`_doc_values`); then one token meets all of each
+    node's at once, and for each ``>`` or ``<`` link some such token is the child of one that
+    meets its parent's. spaCy's DependencyMatcher costs about a millisecond per pattern and
     document even when nothing matches; this check costs microseconds."""
     seen = values.seen
-    for node in needs:
+    for node in needs.nodes:
         for key, wanted in node:
             if seen[key].isdisjoint(wanted):
                 return False
-    trigger = needs[0] if needs else ()
-    if len(trigger) < 2:
-        return True  # one constraint (or none): met by some token, checked above
-    (key, wanted), rest = trigger[0], trigger[1:]
-    columns = values.columns
-    return any(
-        all(columns[k][i] in w for k, w in rest)
-        for i, v in enumerate(columns[key]) if v in wanted
-    )
+    meeting = [_meeting(node, values) for node in needs.nodes]
+    if any(m is not None and not m for m in meeting):
+        return False
+    heads = values.heads
+    for child, parent in needs.links:
+        children, parents = meeting[child], meeting[parent]
+        if parents is None:
+            continue  # any token can be the parent: the child's own test was enough
+        allowed = set(parents)
+        candidates = range(len(heads)) if children is None else children
+        if not any(heads[i] != i and heads[i] in allowed for i in candidates):
+            return False
+    return True
 
 
 def match_patterns(
