@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -348,6 +348,31 @@ def slot_paths(
     return [tuple(doc[i] for i in path) for path in paths]
 
 
+def may_reach(frame: FrameName, trigger: Token) -> bool:
+    """False when no slot of ``frame`` can take its first step from ``trigger`` (none of its
+    children has a dependency label the slots' first nodes allow): most tokens a place or a
+    party is searched from are names with no phrase of their own."""
+    first = _first_deps(frame)
+    if first is None:
+        return True
+    cols = columns(trigger.doc)
+    deps = cols.deps
+    return any(deps[k] in first for k in cols.children[trigger.i])
+
+
+@cache
+def _first_deps(frame: FrameName) -> frozenset[str] | None:
+    """The labels the first step of every slot of ``frame`` allows (None: some slot's first
+    step is not to a labelled child, or its trigger node has a test)."""
+    out: set[str] = set()
+    for slot in slots_for(frame):
+        step = slot.nodes[1]
+        if slot.nodes[0].constrained or step.op == "<" or step.deps is None:
+            return None
+        out |= step.deps
+    return frozenset(out)
+
+
 def slot_tokens(
     slot: FrameSlot,
     trigger: Token,
@@ -382,6 +407,7 @@ __all__ = [
     "FrameSlot",
     "WordSource",
     "load_frames",
+    "may_reach",
     "parse_frames",
     "slot_paths",
     "slot_tokens",

@@ -52,6 +52,7 @@ from kg.extraction.frames import (
     ROLES,
     FrameName,
     WordSource,
+    may_reach,
     slot_paths,
     slot_tokens,
     slots_for,
@@ -395,6 +396,8 @@ class _Extractor:
             return base - without if without else base
 
         roles: dict[str, list[_Party]] = {r: [] for r in ROLES}
+        if not may_reach(frame, tok):
+            return roles
         options = self.c.types[rtype].options
         for slot in slots_for(frame):
             if (
@@ -416,6 +419,8 @@ class _Extractor:
     def _slot_paths(self, tok: Token, rtype: str, frame: FrameName) -> list[tuple[Token, ...]]:
         """The chains the slots of ``frame`` match from ``tok`` (slot by slot), for the
         policies that read the tokens between the trigger and the party."""
+        if not may_reach(frame, tok):
+            return []
         return [
             path
             for slot in slots_for(frame)
