@@ -1426,9 +1426,9 @@ def _records_for_sentence(
                 )
             )
     out = list(records.values())
-    # denials of a named report with no relation beneath it ("denied a report in the Courier")
-    seen_denials = {(d.subject_id, d.object_id, d.denies) for d in denials}
-    out.extend(d for d in denials if (d.subject_id, d.object_id, d.denies) in seen_denials)
+    # denials of a named report with no relation beneath it ("denied a report in the Courier");
+    # repeats are merged with the article's other records (_merge_repeats)
+    out.extend(denials)
     return out
 
 
