@@ -10,11 +10,12 @@ fallbacks that need more than one path: inherited subjects, the governing clause
 a pair that replaces the host).
 
 A slot's ``match`` is a chain of spaCy ``DependencyMatcher`` nodes from the trigger to the
-party (each node's ``LEFT_ID`` is the node before it). The chain is evaluated here by walking
-the trigger's children, as the hand-written frames did (no matcher run per document): the
-per-type word lists of a node (``words``: a relation type's option or a lexicon cue) only exist
-once the type is known. ``tests/test_frames.py`` checks that spaCy's DependencyMatcher, given
-the same words, finds the same parties on every example.
+party (each node's ``LEFT_ID`` is the node before it). The chain is evaluated here over the
+document's columns (heads, children and labels as lists, :func:`kg.extraction.context.columns`)
+from the trigger, not by a matcher run per document: the per-type word lists of a node
+(``words``: a relation type's option or a lexicon cue) only exist once the type is known.
+``tests/test_frames.py`` checks that spaCy's DependencyMatcher, given the same words, finds the
+same parties on every example.
 
 The file is checked on load: an unknown key, a node the walk cannot evaluate, an unknown cue or
 option or a slot without an example is an error naming the file and line.
