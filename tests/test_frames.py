@@ -20,6 +20,7 @@ from kg.extraction.frames import (
     parse_frames,
     slot_tokens,
     slots_for,
+    source_words,
 )
 
 SLOTS = load_frames()
@@ -79,15 +80,10 @@ def test_the_walk_finds_what_the_dependency_matcher_finds(slot: FrameSlot) -> No
     checked = 0
     for rtype in c.types:
 
-        def source_words(src: tuple[WordSource, ...], rtype: str = rtype) -> frozenset[str]:
-            for kind, name in src:
-                if kind == "cue":
-                    return c.words(name)
-                if name in c.types[rtype].options:
-                    return c.option_set(rtype, name)
-            return frozenset()
+        def words_of(src: tuple[WordSource, ...], rtype: str = rtype) -> frozenset[str]:
+            return source_words(c, rtype, src)
 
-        words = {i: source_words(n.words) for i, n in enumerate(slot.nodes) if n.words}
+        words = {i: words_of(n.words) for i, n in enumerate(slot.nodes) if n.words}
         ends = {i: tuple(sorted(c.words(n.ends))) for i, n in enumerate(slot.nodes) if n.ends}
         unlike = {i: c.words(n.not_lemmas) for i, n in enumerate(slot.nodes) if n.not_lemmas}
         matcher = DependencyMatcher(nlp.vocab)
@@ -97,7 +93,7 @@ def test_the_walk_finds_what_the_dependency_matcher_finds(slot: FrameSlot) -> No
             for _, ids in matcher(doc):
                 matched.setdefault(ids[0], set()).add(ids[party])
             for tok in doc:
-                walked = [t.i for t in slot_tokens(slot, tok, source_words, c.words)]
+                walked = [t.i for t in slot_tokens(slot, tok, words_of, c.words)]
                 assert sorted(walked) == sorted(matched.get(tok.i, ())), (
                     slot.name, doc.text, tok.text, rtype
                 )

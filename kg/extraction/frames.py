@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import KGError
-from kg.extraction.context import Columns, columns
+from kg.extraction.context import Columns, Compiled, columns
 from kg.extraction.patterns import Example, _parse_example, checked_entries
 from kg.lexicon import CUES, ONTOLOGY_DIR, TYPE_OPTIONS, list_item_lines, load_yaml
 
@@ -349,6 +349,17 @@ def slot_paths(
     return [tuple(doc[i] for i in path) for path in paths]
 
 
+def source_words(c: Compiled, rtype: str, sources: tuple[WordSource, ...]) -> frozenset[str]:
+    """The words of the first of ``sources`` present for ``rtype``: a cue, or an option the
+    type sets."""
+    for kind, name in sources:
+        if kind == "cue":
+            return c.words(name)
+        if name in c.types[rtype].options:
+            return c.option_set(rtype, name)
+    return frozenset()
+
+
 def may_reach(frame: FrameName, trigger: Token) -> bool:
     """False when no slot of ``frame`` can take its first step from ``trigger`` (none of its
     children has a dependency label the slots' first nodes allow): most tokens a place or a
@@ -413,4 +424,5 @@ __all__ = [
     "slot_paths",
     "slot_tokens",
     "slots_for",
+    "source_words",
 ]

@@ -346,16 +346,16 @@ def _pattern_needs(
 
 def _doc_values(doc: Doc) -> _DocValues:
     """The pre-checked attributes of ``doc`` (one array read, in C; no token objects)."""
-    from spacy.attrs import HEAD, IDS
+    from spacy.attrs import IDS
 
     if not len(doc):
         return _DocValues({a: [] for a in _TOKEN_ATTRS}, dict.fromkeys(_TOKEN_ATTRS, frozenset()),
                           [])
+    from kg.extraction.context import columns as doc_columns
+
     arrays: list[list[int]] = doc.to_array([IDS[a] for a in _TOKEN_ATTRS]).T.tolist()
     columns = dict(zip(_TOKEN_ATTRS, arrays, strict=True))
-    # HEAD is an offset from the token; negative offsets come back as wrapped unsigned ints
-    offsets = doc.to_array(HEAD).astype("int64").tolist()
-    heads = [i + int(off) for i, off in enumerate(offsets)]
+    heads = doc_columns(doc).heads  # the doc's shared columns, read once for every stage
     return _DocValues(columns, {k: frozenset(col) for k, col in columns.items()}, heads)
 
 

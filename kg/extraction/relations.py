@@ -56,6 +56,7 @@ from kg.extraction.frames import (
     slot_paths,
     slot_tokens,
     slots_for,
+    source_words,
 )
 from kg.extraction.patterns import PatternMatch, match_patterns
 from kg.lexicon import Lexicon, denial_type, flagged_types, load_lexicon
@@ -392,7 +393,7 @@ class _Extractor:
         some."""
 
         def words(src: tuple[WordSource, ...]) -> frozenset[str]:
-            base = self._source_words(rtype, src) if only is None else only
+            base = source_words(self.c, rtype, src) if only is None else only
             return base - without if without else base
 
         roles: dict[str, list[_Party]] = {r: [] for r in ROLES}
@@ -424,7 +425,7 @@ class _Extractor:
         return [
             path
             for slot in slots_for(frame)
-            for path in slot_paths(slot, tok, lambda src: self._source_words(rtype, src),
+            for path in slot_paths(slot, tok, lambda src: source_words(self.c, rtype, src),
                                    self.c.words)
         ]
 
@@ -434,19 +435,9 @@ class _Extractor:
             t
             for slot in slots_for(frame)
             if slot.role == role
-            for t in slot_tokens(slot, tok, lambda src: self._source_words(rtype, src),
+            for t in slot_tokens(slot, tok, lambda src: source_words(self.c, rtype, src),
                                  self.c.words)
         ]
-
-    def _source_words(self, rtype: str, sources: tuple[WordSource, ...]) -> frozenset[str]:
-        """The words of the first source present for ``rtype``: a cue, or an option the type
-        sets."""
-        for kind, name in sources:
-            if kind == "cue":
-                return self.c.words(name)
-            if name in self.c.types[rtype].options:
-                return self.c.option_set(rtype, name)
-        return frozenset()
 
     # ---- verb triggers -------------------------------------------------------------------
 
