@@ -16,7 +16,7 @@ spaCy rejects or one without an example is an error naming the file and line.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -268,6 +268,9 @@ class _DocValues:
     columns: dict[str, list[int]]
     seen: dict[str, frozenset[int]]
     heads: list[int]
+    #: the tokens meeting each node's constraints, found once per document (patterns share
+    #: nodes)
+    meeting: dict[_NodeNeeds, list[int]] = field(default_factory=dict)
 
 
 def _value_id(key: str, value: object) -> int:
@@ -305,9 +308,22 @@ class _PatternNeeds:
     links: tuple[tuple[int, int], ...]
 
 
-_NEEDS: dict[
-    tuple[int, int], tuple[tuple[ArgumentPattern, ...], dict[str, _PatternNeeds]]
-] = {}
+@dataclass(frozen=True)
+class _PreCheck:
+    """The pre-check of a whole pattern set: each pattern's needs, the distinct word-level
+    constraints of all their nodes, and per pattern the indices of its own. A document meets
+    each distinct constraint or not once; a pattern then passes the first test when its
+    constraints are a subset of those met."""
+
+    needs: dict[str, _PatternNeeds]
+    constraints: tuple[tuple[str, frozenset[int]], ...]
+    required: dict[str, frozenset[int]]
+    #: the token attributes some constraint reads (the only columns a document's pre-check
+    #: reads)
+    attrs: tuple[str, ...]
+
+
+_NEEDS: dict[tuple[int, int], tuple[tuple[ArgumentPattern, ...], _PreCheck]] = {}
 
 
 def _links(pattern: ArgumentPattern) -> tuple[tuple[int, int], ...]:
@@ -324,37 +340,49 @@ def _links(pattern: ArgumentPattern) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def _pattern_needs(
-    patterns: tuple[ArgumentPattern, ...], words: TriggerWords | None
-) -> dict[str, _PatternNeeds]:
-    """Per pattern, the constraints of each node (the trigger node first, narrowed to the
-    lexicon's trigger lemmas) and its parent-child links."""
+def _pre_check(patterns: tuple[ArgumentPattern, ...], words: TriggerWords | None) -> _PreCheck:
+    """The :class:`_PreCheck` of ``patterns``, made once per pattern set and lexicon: per
+    pattern, the constraints of each node (the trigger node first, narrowed to the lexicon's
+    trigger lemmas) and its parent-child links."""
     key = (id(patterns), id(words))
     hit = _NEEDS.get(key)
     if hit is not None and hit[0] is patterns:
         return hit[1]
-    out = {
+    needs = {
         p.name: _PatternNeeds(
             tuple(_needs(node.get("RIGHT_ATTRS", {})) for node in _with_trigger_words(p, words)),
             _links(p),
         )
         for p in patterns
     }
-    _NEEDS[key] = (patterns, out)
-    return out
+    index: dict[tuple[str, frozenset[int]], int] = {}
+    for n in needs.values():
+        for node in n.nodes:
+            for constraint in node:
+                index.setdefault(constraint, len(index))
+    pre = _PreCheck(
+        needs,
+        tuple(index),
+        {name: frozenset(index[c] for node in n.nodes for c in node) for name, n in needs.items()},
+        tuple(a for a in _TOKEN_ATTRS if any(k == a for k, _ in index)),
+    )
+    _NEEDS[key] = (patterns, pre)
+    return pre
 
 
-def _doc_values(doc: Doc) -> _DocValues:
-    """The pre-checked attributes of ``doc`` (one array read, in C; no token objects)."""
+def _doc_values(doc: Doc, attrs: tuple[str, ...] = _TOKEN_ATTRS) -> _DocValues:
+    """The pre-checked attributes ``attrs`` of ``doc`` (one array read, in C; no token
+    objects)."""
     from spacy.attrs import IDS
 
-    if not len(doc):
-        return _DocValues({a: [] for a in _TOKEN_ATTRS}, dict.fromkeys(_TOKEN_ATTRS, frozenset()),
-                          [])
     from kg.extraction.context import columns as doc_columns
 
-    arrays: list[list[int]] = doc.to_array([IDS[a] for a in _TOKEN_ATTRS]).T.tolist()
-    columns = dict(zip(_TOKEN_ATTRS, arrays, strict=True))
+    if not len(doc) or not attrs:  # nothing to read (attributes no pattern constrains)
+        return _DocValues({a: [] for a in attrs}, dict.fromkeys(attrs, frozenset()),
+                          doc_columns(doc).heads)
+
+    arrays: list[list[int]] = doc.to_array([IDS[a] for a in attrs]).T.tolist()
+    columns = dict(zip(attrs, arrays, strict=True))
     heads = doc_columns(doc).heads  # the doc's shared columns, read once for every stage
     return _DocValues(columns, {k: frozenset(col) for k, col in columns.items()}, heads)
 
@@ -363,12 +391,16 @@ def _meeting(node: _NodeNeeds, values: _DocValues) -> list[int] | None:
     """The tokens that meet all of one node's constraints (None: the node has none)."""
     if not node:
         return None
+    hit = values.meeting.get(node)
+    if hit is not None:
+        return hit
     (key, wanted), rest = node[0], node[1:]
     columns = values.columns
-    return [
+    hit = values.meeting[node] = [
         i for i, v in enumerate(columns[key])
         if v in wanted and all(columns[k][i] in w for k, w in rest)
     ]
+    return hit
 
 
 def _may_match(doc: Doc, needs: _PatternNeeds, values: _DocValues) -> bool:
@@ -397,6 +429,23 @@ def _may_match(doc: Doc, needs: _PatternNeeds, values: _DocValues) -> bool:
     return True
 
 
+def _pre_checked(
+    doc: Doc, patterns: tuple[ArgumentPattern, ...], words: TriggerWords | None
+) -> list[ArgumentPattern]:
+    """The patterns that may match ``doc``: those whose every constraint some token meets
+    (each distinct constraint tested once per document), then :func:`_may_match`."""
+    pre = _pre_check(patterns, words)
+    values = _doc_values(doc, pre.attrs)
+    met = frozenset(
+        i for i, (attr, wanted) in enumerate(pre.constraints)
+        if not values.seen[attr].isdisjoint(wanted)
+    )
+    return [
+        p for p in patterns
+        if pre.required[p.name] <= met and _may_match(doc, pre.needs[p.name], values)
+    ]
+
+
 def match_patterns(
     sent: Span,
     patterns: tuple[ArgumentPattern, ...] | None = None,
@@ -412,12 +461,8 @@ def match_patterns(
     key = f"kg_pattern_matches:{id(patterns)}:{id(words)}"
     cached = doc.user_data.get(key)
     if cached is None:
-        needs = _pattern_needs(patterns, words)
         found: list[tuple[str, tuple[int, ...], ArgumentPattern]] = []
-        seen = _doc_values(doc)
-        for p in patterns:
-            if not _may_match(doc, needs[p.name], seen):
-                continue
+        for p in _pre_checked(doc, patterns, words):
             matcher = _matcher(doc.vocab, (p,), words)
             for _match_id, token_ids in matcher(doc):
                 found.append((p.name, tuple(token_ids), p))
