@@ -224,6 +224,11 @@ def benchmark(n: int, work: Path, rounds: int, batch_size: int | None,
         table(["run", "wall s", "articles/s", "throughput vs bare", "target"], rows,
               "lrrrl"),
         "",
+        "Each round's ratio (bare / `-j 1`, the two runs next to each other in time, so a "
+        "machine that slows between rounds moves both): "
+        + ", ".join(f"{b / j:.2f}" for b, j in zip(times["bare"], times["j1"], strict=True))
+        + f"; the verdict above reads the ratio of the medians ({rel_ratio:.2f}).",
+        "",
         f"Inside the bare run: model load {load_s:.1f} s, `nlp.pipe` {pipe_s:.1f} s "
         f"(spaCy components: {', '.join(inner[0]['pipes'])}; the extractor reads POS, tags, "
         "lemmas, dependencies and entities, so every component stays on).",
@@ -237,6 +242,10 @@ def benchmark(n: int, work: Path, rounds: int, batch_size: int | None,
         f"cProfile of the same (hot spots in kg code): `{profile}`.",
     ]
     figures = {"extract_ratio": rel_ratio, "workers_speedup": speedup,
+               "round_ratio_min": min(b / j for b, j in zip(times["bare"], times["j1"],
+                                                             strict=True)),
+               "round_ratio_max": max(b / j for b, j in zip(times["bare"], times["j1"],
+                                                             strict=True)),
                "bare_s": bare_s, "ours_s": ours_s, "j1_s": j1_s, "j2_s": j2_s,
                "parse_share": secs["parse"] / total}
     return "\n".join(body), figures
