@@ -175,6 +175,7 @@ def benchmark(n: int, work: Path, rounds: int, batch_size: int | None,
     j1_cmd, j2_cmd = kg("extract", src, "-o", out1, "-j", "1"), kg("extract", src, "-o", out2,
                                                                      "-j", "2")
     times: dict[str, list[float]] = {"bare": [], "ours": [], "j1": [], "j2": []}
+    cpu: dict[str, list[float]] = {"bare": [], "j1": []}  # CPU seconds of the one process
     inner: list[dict[str, Any]] = []
     identical = True
     failed = {"j1": 0, "j2": 0}
@@ -182,10 +183,13 @@ def benchmark(n: int, work: Path, rounds: int, batch_size: int | None,
         b = run(bare_cmd)
         inner.append(json.loads(b.stdout.strip().splitlines()[-1]))
         times["bare"].append(b.seconds)
+        cpu["bare"].append(b.cpu_seconds)
         times["ours"].append(run(ours_cmd).seconds)
         for key, cmd in (("j1", j1_cmd), ("j2", j2_cmd)):
             r_ = run(cmd, check=False)  # a failed article is counted, not fatal
             times[key].append(r_.seconds)
+            if key in cpu:
+                cpu[key].append(r_.cpu_seconds)
             failed[key] = r_.stderr.count("kg: error:")
         identical = identical and out1.read_bytes() == out2.read_bytes()
         print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.1f}s" for k, v in times.items()),
@@ -227,7 +231,11 @@ def benchmark(n: int, work: Path, rounds: int, batch_size: int | None,
         "Each round's ratio (bare / `-j 1`, the two runs next to each other in time, so a "
         "machine that slows between rounds moves both): "
         + ", ".join(f"{b / j:.2f}" for b, j in zip(times["bare"], times["j1"], strict=True))
-        + f"; the verdict above reads the ratio of the medians ({rel_ratio:.2f}).",
+        + f"; the verdict above reads the ratio of the medians ({rel_ratio:.2f}). "
+        "The same ratio in CPU seconds (user + system of the one process, which time another "
+        "machine's load on a shared host moves less): "
+        + ", ".join(f"{b / j:.2f}" for b, j in zip(cpu["bare"], cpu["j1"], strict=True))
+        + f" (median CPU s: bare {median(cpu['bare']):.1f}, `-j 1` {median(cpu['j1']):.1f}).",
         "",
         f"Inside the bare run: model load {load_s:.1f} s, `nlp.pipe` {pipe_s:.1f} s "
         f"(spaCy components: {', '.join(inner[0]['pipes'])}; the extractor reads POS, tags, "
@@ -242,6 +250,7 @@ def benchmark(n: int, work: Path, rounds: int, batch_size: int | None,
         f"cProfile of the same (hot spots in kg code): `{profile}`.",
     ]
     figures = {"extract_ratio": rel_ratio, "workers_speedup": speedup,
+               "cpu_ratio": median(cpu["bare"]) / median(cpu["j1"]),
                "round_ratio_min": min(b / j for b, j in zip(times["bare"], times["j1"],
                                                              strict=True)),
                "round_ratio_max": max(b / j for b, j in zip(times["bare"], times["j1"],

@@ -100,7 +100,8 @@ def show(cmd: Sequence[str | Path]) -> str:
 @dataclass(frozen=True)
 class Run:
     """One timed subprocess: wall seconds, peak RSS of its whole process tree (sampled), the
-    largest single-process max RSS (``getrusage``), exit code and captured output."""
+    largest single-process max RSS (``getrusage``), exit code and captured output, and the
+    CPU seconds (user + system) of the process itself (its own children not counted)."""
 
     seconds: float
     peak_tree_rss: int
@@ -108,6 +109,7 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0
 
 
 def _tree_rss(pid: int) -> int:
@@ -167,6 +169,7 @@ def run(
             proc.returncode,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
+            usage.ru_utime + usage.ru_stime,
         )
     if check and result.returncode != 0:
         raise RuntimeError(
