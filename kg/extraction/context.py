@@ -365,6 +365,10 @@ def _decode(strings: StringStore, keys: list[int], *, lower: bool = False) -> li
     return out  # type: ignore[return-value]  # no None is left
 
 
+#: the attributes :attr:`Columns.ids` holds (names of spaCy's ``attrs``), in this order
+ID_ATTRS = ("LEMMA", "LOWER", "ORTH", "POS", "DEP", "TAG", "ENT_TYPE")
+
+
 class Columns:
     """A doc's token attributes as plain lists, read with one ``to_array``: a loop over every
     token (or over a token's children) that needs only these makes no spaCy Token objects,
@@ -372,7 +376,9 @@ class Columns:
 
     ``lemmas`` are lowercase (as :func:`lemma` gives them), ``lemma_ids`` the lemmas' string
     ids; ``texts`` and ``idx`` are ``Token.text`` and ``Token.idx``; ``heads`` are absolute
-    indices; ``children[i]`` are the indices of ``doc[i].children``, in order."""
+    indices; ``children[i]`` are the indices of ``doc[i].children``, in order. ``ids`` holds
+    the columns of :data:`ID_ATTRS` as ``Doc.to_array`` gives them (string hashes, part-of-speech
+    numbers), for tests that compare numbers (the argument patterns' pre-check)."""
 
     __slots__ = (
         "_ents",
@@ -382,6 +388,7 @@ class Columns:
         "children",
         "deps",
         "heads",
+        "ids",
         "idx",
         "lemma_ids",
         "lemmas",
@@ -392,9 +399,10 @@ class Columns:
     )
 
     def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SPACY
+        from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SPACY, TAG
 
         strings = doc.vocab.strings
+        self.ids: dict[str, list[int]] = {a: [] for a in ID_ATTRS}
         self.lemma_ids: list[int] = []
         self.lemmas: list[str] = []
         self.lowers: list[str] = []
@@ -405,17 +413,19 @@ class Columns:
         self.heads: list[int] = []
         self.spaces: list[int] = []
         if len(doc):
-            arr = doc.to_array([LEMMA, LOWER, ORTH, IDX, POS, DEP, HEAD, SPACY])
-            self.lemma_ids = arr[:, 0].tolist()
+            arr = doc.to_array([LEMMA, LOWER, ORTH, POS, DEP, TAG, ENT_TYPE, IDX, HEAD, SPACY])
+            rows: list[list[int]] = arr[:, :7].T.tolist()
+            self.ids = dict(zip(ID_ATTRS, rows, strict=True))
+            self.lemma_ids = rows[0]
             self.lemmas = _decode(strings, self.lemma_ids, lower=True)
-            self.lowers = _decode(strings, arr[:, 1].tolist())
-            self.texts = _decode(strings, arr[:, 2].tolist())
-            self.idx = arr[:, 3].tolist()
-            self.pos = _decode(strings, arr[:, 4].tolist())
-            self.deps = _decode(strings, arr[:, 5].tolist())
-            rel = arr[:, 6].astype("int64").tolist()  # HEAD: the offset to the head
+            self.lowers = _decode(strings, rows[1])
+            self.texts = _decode(strings, rows[2])
+            self.pos = _decode(strings, rows[3])
+            self.deps = _decode(strings, rows[4])
+            self.idx = arr[:, 7].tolist()
+            rel = arr[:, 8].astype("int64").tolist()  # HEAD: the offset to the head
             self.heads = [i + r for i, r in enumerate(rel)]
-            self.spaces = arr[:, 7].tolist()
+            self.spaces = arr[:, 9].tolist()
         # made with the columns, not on first use: the walks ask for children most
         self.children: list[list[int]] = [[] for _ in self.heads]
         for i, h in enumerate(self.heads):

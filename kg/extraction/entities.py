@@ -2233,8 +2233,9 @@ class _Resolver:
         names = sorted((r for r in self.raws if r.kind == "name"), key=lambda r: (r.seg, r.start))
         run: list[_Raw] = []
         for r in [*names, None]:
-            if r is not None and run and run[-1].seg == r.seg and r.start > run[-1].end and all(
-                t.is_punct or t.pos_ == "CCONJ" for t in self.docs[r.seg][run[-1].end : r.start]
+            if (
+                r is not None and run and run[-1].seg == r.seg and r.start > run[-1].end
+                and self._only_list_marks(r.seg, run[-1].end, r.start)
             ):
                 run.append(r)
                 continue
@@ -2245,6 +2246,13 @@ class _Resolver:
                     out.append(group)
             run = [r] if r is not None else []
         return out
+
+    def _only_list_marks(self, seg: int, start: int, end: int) -> bool:
+        """Tokens ``start`` to ``end`` of segment ``seg`` are all punctuation or a
+        coordinating conjunction (what joins the members of a list)."""
+        doc = self.docs[seg]
+        pos = columns(doc).pos
+        return all(pos[k] == "CCONJ" or doc[k].is_punct for k in range(start, end))
 
     def _group(self, tok: Token) -> tuple[int, MentionKind, tuple[int, ...]] | None:
         """'the trio', 'the three men', 'the men': the one list of three or more persons the

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import KGError
+from kg.extraction.context import ID_ATTRS, columns
 from kg.lexicon import ONTOLOGY_DIR, list_item_lines, load_yaml
 
 if TYPE_CHECKING:
@@ -252,8 +253,8 @@ def _matcher(
 
 
 #: token attributes a pattern node may constrain that the pre-check below can read (a name
-#: of spaCy's ``attrs``, as ``Doc.to_array`` reads it)
-_TOKEN_ATTRS = ("DEP", "TAG", "POS", "LEMMA", "LOWER", "ORTH", "ENT_TYPE")
+#: of spaCy's ``attrs``, as the doc's shared columns hold them)
+_TOKEN_ATTRS = ID_ATTRS
 #: pattern keys read as another attribute
 _SAME_ATTR = {"TEXT": "ORTH"}
 
@@ -371,20 +372,11 @@ def _pre_check(patterns: tuple[ArgumentPattern, ...], words: TriggerWords | None
 
 
 def _doc_values(doc: Doc, attrs: tuple[str, ...] = _TOKEN_ATTRS) -> _DocValues:
-    """The pre-checked attributes ``attrs`` of ``doc`` (one array read, in C; no token
-    objects)."""
-    from spacy.attrs import IDS
-
-    from kg.extraction.context import columns as doc_columns
-
-    if not len(doc) or not attrs:  # nothing to read (attributes no pattern constrains)
-        return _DocValues({a: [] for a in attrs}, dict.fromkeys(attrs, frozenset()),
-                          doc_columns(doc).heads)
-
-    arrays: list[list[int]] = doc.to_array([IDS[a] for a in attrs]).T.tolist()
-    columns = dict(zip(attrs, arrays, strict=True))
-    heads = doc_columns(doc).heads  # the doc's shared columns, read once for every stage
-    return _DocValues(columns, {k: frozenset(col) for k, col in columns.items()}, heads)
+    """The pre-checked attributes ``attrs`` of ``doc``, from the doc's shared columns (read
+    once for every stage; no token objects)."""
+    cols = columns(doc)
+    values = {a: cols.ids[a] for a in attrs}
+    return _DocValues(values, {k: frozenset(col) for k, col in values.items()}, cols.heads)
 
 
 def _meeting(node: _NodeNeeds, values: _DocValues) -> list[int] | None:
@@ -395,10 +387,10 @@ def _meeting(node: _NodeNeeds, values: _DocValues) -> list[int] | None:
     if hit is not None:
         return hit
     (key, wanted), rest = node[0], node[1:]
-    columns = values.columns
+    table = values.columns
     hit = values.meeting[node] = [
-        i for i, v in enumerate(columns[key])
-        if v in wanted and all(columns[k][i] in w for k, w in rest)
+        i for i, v in enumerate(table[key])
+        if v in wanted and all(table[k][i] in w for k, w in rest)
     ]
     return hit
 
