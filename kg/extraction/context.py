@@ -378,7 +378,7 @@ class Columns:
     ids; ``texts`` and ``idx`` are ``Token.text`` and ``Token.idx``; ``heads`` are absolute
     indices; ``children[i]`` are the indices of ``doc[i].children``, in order. ``ids`` holds
     the columns of :data:`ID_ATTRS` as ``Doc.to_array`` gives them (string hashes, part-of-speech
-    numbers), for tests that compare numbers (the argument patterns' pre-check)."""
+    numbers), for checks that compare numbers (the argument patterns' pre-check)."""
 
     __slots__ = (
         "_ents",
