@@ -196,6 +196,8 @@ def benchmark(n: int, work: Path, rounds: int, batch_size: int | None,
               flush=True)
     bare_s, ours_s, j1_s, j2_s = (median(times[k]) for k in ("bare", "ours", "j1", "j2"))
     rel_ratio, speedup = bare_s / j1_s, j1_s / j2_s
+    round_ratios = [b / j for b, j in zip(times["bare"], times["j1"], strict=True)]
+    cpu_ratios = [b / j for b, j in zip(cpu["bare"], cpu["j1"], strict=True)]
     load_s = median(i["load_s"] for i in inner)
     pipe_s = median(i["pipe_s"] for i in inner)
     profile = work / f"profile-extract-{profile_n}.txt"
@@ -230,11 +232,11 @@ def benchmark(n: int, work: Path, rounds: int, batch_size: int | None,
         "",
         "Each round's ratio (bare / `-j 1`, the two runs next to each other in time, so a "
         "machine that slows between rounds moves both): "
-        + ", ".join(f"{b / j:.2f}" for b, j in zip(times["bare"], times["j1"], strict=True))
+        + ", ".join(f"{r:.2f}" for r in round_ratios)
         + f"; the verdict above reads the ratio of the medians ({rel_ratio:.2f}). "
         "The same ratio in CPU seconds (user + system of the one process, which time another "
         "machine's load on a shared host moves less): "
-        + ", ".join(f"{b / j:.2f}" for b, j in zip(cpu["bare"], cpu["j1"], strict=True))
+        + ", ".join(f"{r:.2f}" for r in cpu_ratios)
         + f" (median CPU s: bare {median(cpu['bare']):.1f}, `-j 1` {median(cpu['j1']):.1f}).",
         "",
         f"Inside the bare run: model load {load_s:.1f} s, `nlp.pipe` {pipe_s:.1f} s "
@@ -251,10 +253,7 @@ def benchmark(n: int, work: Path, rounds: int, batch_size: int | None,
     ]
     figures = {"extract_ratio": rel_ratio, "workers_speedup": speedup,
                "cpu_ratio": median(cpu["bare"]) / median(cpu["j1"]),
-               "round_ratio_min": min(b / j for b, j in zip(times["bare"], times["j1"],
-                                                             strict=True)),
-               "round_ratio_max": max(b / j for b, j in zip(times["bare"], times["j1"],
-                                                             strict=True)),
+               "round_ratio_min": min(round_ratios), "round_ratio_max": max(round_ratios),
                "bare_s": bare_s, "ours_s": ours_s, "j1_s": j1_s, "j2_s": j2_s,
                "parse_share": secs["parse"] / total}
     return "\n".join(body), figures

@@ -252,9 +252,6 @@ def _matcher(
     return matcher
 
 
-#: token attributes a pattern node may constrain that the pre-check below can read (a name
-#: of spaCy's ``attrs``, as the doc's shared columns hold them)
-_TOKEN_ATTRS = ID_ATTRS
 #: pattern keys read as another attribute
 _SAME_ATTR = {"TEXT": "ORTH"}
 
@@ -290,7 +287,7 @@ def _needs(attrs: Mapping[str, Any]) -> _NodeNeeds:
     out: list[tuple[str, frozenset[int]]] = []
     for key, spec in attrs.items():
         key = _SAME_ATTR.get(key, key)
-        if key not in _TOKEN_ATTRS:
+        if key not in ID_ATTRS:  # the columns the pre-check can read
             continue
         if isinstance(spec, str):
             out.append((key, frozenset((_value_id(key, spec),))))
@@ -365,13 +362,13 @@ def _pre_check(patterns: tuple[ArgumentPattern, ...], words: TriggerWords | None
         needs,
         tuple(index),
         {name: frozenset(index[c] for node in n.nodes for c in node) for name, n in needs.items()},
-        tuple(a for a in _TOKEN_ATTRS if any(k == a for k, _ in index)),
+        tuple(a for a in ID_ATTRS if any(k == a for k, _ in index)),
     )
     _NEEDS[key] = (patterns, pre)
     return pre
 
 
-def _doc_values(doc: Doc, attrs: tuple[str, ...] = _TOKEN_ATTRS) -> _DocValues:
+def _doc_values(doc: Doc, attrs: tuple[str, ...]) -> _DocValues:
     """The pre-checked attributes ``attrs`` of ``doc``, from the doc's shared columns (read
     once for every stage; no token objects)."""
     cols = columns(doc)
@@ -395,17 +392,12 @@ def _meeting(node: _NodeNeeds, values: _DocValues) -> list[int] | None:
     return hit
 
 
-def _may_match(doc: Doc, needs: _PatternNeeds, values: _DocValues) -> bool:
-    """A necessary condition for a match: for every node, each of its constraints is met by
-    some token of ``doc`` (``values``: :func:`_doc_values`); then one token meets all of each
-    node's at once, and for each ``>`` or ``<`` link some such token is the child of one that
-    meets its parent's. spaCy's DependencyMatcher costs about a millisecond per pattern and
-    document even when nothing matches; this check costs microseconds."""
-    seen = values.seen
-    for node in needs.nodes:
-        for key, wanted in node:
-            if seen[key].isdisjoint(wanted):
-                return False
+def _may_match(needs: _PatternNeeds, values: _DocValues) -> bool:
+    """A necessary condition for a match, for a pattern whose constraints each some token
+    meets (:func:`_pre_checked` tests that first): one token meets all of each node's at
+    once, and for each ``>`` or ``<`` link some such token is the child of one that meets its
+    parent's. spaCy's DependencyMatcher costs about a millisecond per pattern and document
+    even when nothing matches; this check costs microseconds."""
     meeting = [_meeting(node, values) for node in needs.nodes]
     if any(m is not None and not m for m in meeting):
         return False
@@ -434,7 +426,7 @@ def _pre_checked(
     )
     return [
         p for p in patterns
-        if pre.required[p.name] <= met and _may_match(doc, pre.needs[p.name], values)
+        if pre.required[p.name] <= met and _may_match(pre.needs[p.name], values)
     ]
 
 
